@@ -1,0 +1,1 @@
+"""GraphQL over HTTP and WebSocket: thin types and resolvers over the services."""

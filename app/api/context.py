@@ -1,0 +1,35 @@
+"""The per-request GraphQL context: database, caller, loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from app.api.loaders import Loaders
+from app.db.database import Database
+from app.errors import Unauthenticated
+from app.services.access import Caller
+from app.settings import Settings
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    loaders: Loaders
+    caller_or_none: Caller | None
+    request: Any = None
+    response: Any = None
+    # Set by Strawberry for WebSocket connections (connection_init payload).
+    connection_params: dict[str, Any] | None = field(default=None)
+
+    @property
+    def caller(self) -> Caller:
+        if self.caller_or_none is None:
+            raise Unauthenticated("send 'Authorization: Bearer <token>'")
+        return self.caller_or_none
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,192 @@
+"""Mutation root: each field calls one service and shapes its result."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from app.api.context import Info
+from app.api.inputs import (
+    CreateSipEndpointInput,
+    CreateSipTemplateInput,
+    CreateTenantInput,
+    SipOptionInput,
+    UpdateSipConfigInput,
+    UpdateTenantInput,
+    config_patch,
+    new_config,
+    options_of,
+)
+from app.api.types.configs import SipEndpoint, SipTemplate
+from app.api.types.engines import Engine, Transport
+from app.api.types.payloads import ChangeSummary, DeletePayload, SipEndpointPayload, SipTemplatePayload, TenantPayload
+from app.api.types.tenants import Tenant
+from app.domain.resolution import ConfigKind
+from app.services import configs, engines, tenants
+from app.services.recording import ChangeSummary as ChangeRecord
+
+
+def _changes(info: Info, summary: ChangeRecord) -> ChangeSummary:
+    return ChangeSummary.of(summary, show_secrets=info.context.caller.sees_secrets)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
+        result = await tenants.create_tenant(
+            info.context.db,
+            info.context.caller,
+            name=input.name,
+            slug=input.slug,
+            parent_uuid=input.parent_uuid,
+            with_default_templates=input.with_default_templates is not False,
+        )
+        return TenantPayload(
+            tenant=Tenant.of(result.tenant) if result.tenant else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation
+    async def update_tenant(self, info: Info, uuid: UUID, input: UpdateTenantInput) -> TenantPayload:
+        result = await tenants.update_tenant(info.context.db, info.context.caller, uuid, name=input.name)
+        return TenantPayload(
+            tenant=Tenant.of(result.tenant) if result.tenant else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation(description="Deletes the tenant, its sub-tenants, templates and endpoints.")
+    async def delete_tenant(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+        summary = await tenants.delete_tenant(info.context.db, info.context.caller, uuid, dry_run=bool(dry_run))
+        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+
+    @strawberry.mutation
+    async def create_template(
+        self, info: Info, input: CreateSipTemplateInput, dry_run: bool | None = False
+    ) -> SipTemplatePayload:
+        result = await configs.create_config(
+            info.context.db, info.context.caller, ConfigKind.TEMPLATE, new_config(input), dry_run=bool(dry_run)
+        )
+        view = result.view
+        return SipTemplatePayload(
+            template=SipTemplate.of(view.record, view) if view else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation(description="expectedRevision: fail with CONFLICT if the stored revision differs.")
+    async def update_template(
+        self,
+        info: Info,
+        uuid: UUID,
+        input: UpdateSipConfigInput,
+        expected_revision: int | None = None,
+        dry_run: bool | None = False,
+    ) -> SipTemplatePayload:
+        result = await configs.update_config(
+            info.context.db,
+            info.context.caller,
+            ConfigKind.TEMPLATE,
+            uuid,
+            config_patch(input),
+            expected_revision=expected_revision,
+            dry_run=bool(dry_run),
+        )
+        view = result.view
+        return SipTemplatePayload(
+            template=SipTemplate.of(view.record, view) if view else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation(
+        description="Children lose the template from their parent lists; their objects are recomputed."
+    )
+    async def delete_template(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+        summary = await configs.delete_config(
+            info.context.db, info.context.caller, ConfigKind.TEMPLATE, uuid, dry_run=bool(dry_run)
+        )
+        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+
+    @strawberry.mutation
+    async def create_endpoint(
+        self, info: Info, input: CreateSipEndpointInput, dry_run: bool | None = False
+    ) -> SipEndpointPayload:
+        result = await configs.create_config(
+            info.context.db, info.context.caller, ConfigKind.ENDPOINT, new_config(input), dry_run=bool(dry_run)
+        )
+        view = result.view
+        return SipEndpointPayload(
+            endpoint=SipEndpoint.of(view.record, view) if view else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation
+    async def update_endpoint(
+        self,
+        info: Info,
+        uuid: UUID,
+        input: UpdateSipConfigInput,
+        expected_revision: int | None = None,
+        dry_run: bool | None = False,
+    ) -> SipEndpointPayload:
+        result = await configs.update_config(
+            info.context.db,
+            info.context.caller,
+            ConfigKind.ENDPOINT,
+            uuid,
+            config_patch(input),
+            expected_revision=expected_revision,
+            dry_run=bool(dry_run),
+        )
+        view = result.view
+        return SipEndpointPayload(
+            endpoint=SipEndpoint.of(view.record, view) if view else None, changes=_changes(info, result.changes)
+        )
+
+    @strawberry.mutation
+    async def delete_endpoint(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+        summary = await configs.delete_config(
+            info.context.db, info.context.caller, ConfigKind.ENDPOINT, uuid, dry_run=bool(dry_run)
+        )
+        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+
+    @strawberry.mutation(description="Operator only.")
+    async def set_engine_options(
+        self,
+        info: Info,
+        engine: str | None = "default",
+        global_options: list[SipOptionInput] | None = None,
+        system_options: list[SipOptionInput] | None = None,
+    ) -> Engine:
+        result = await engines.set_engine_options(
+            info.context.db,
+            info.context.caller,
+            engine or "default",
+            global_options=options_of(global_options),
+            system_options=options_of(system_options),
+        )
+        return Engine.of(result.engine)
+
+    @strawberry.mutation
+    async def create_transport(
+        self, info: Info, name: str, options: list[SipOptionInput], engine: str | None = "default"
+    ) -> Transport:
+        result = await engines.create_transport(
+            info.context.db, info.context.caller, engine or "default", name=name, options=options_of(options) or ()
+        )
+        assert result.transport is not None
+        return Transport.of(result.transport)
+
+    @strawberry.mutation
+    async def update_transport(
+        self, info: Info, uuid: UUID, name: str | None = None, options: list[SipOptionInput] | None = None
+    ) -> Transport:
+        result = await engines.update_transport(
+            info.context.db, info.context.caller, uuid, name=name, options=options_of(options)
+        )
+        assert result.transport is not None
+        return Transport.of(result.transport)
+
+    @strawberry.mutation(
+        description="fallbackUuid: move users of the transport there first; without it a used transport is not deleted."
+    )
+    async def delete_transport(self, info: Info, uuid: UUID, fallback_uuid: UUID | None = None) -> DeletePayload:
+        summary = await engines.delete_transport(
+            info.context.db, info.context.caller, uuid, fallback_uuid=fallback_uuid
+        )
+        return DeletePayload(uuid=uuid, changes=_changes(info, summary))

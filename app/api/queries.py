@@ -1,0 +1,180 @@
+"""Query root."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from app.api.context import Info
+from app.api.types.catalog import CatalogOption, catalog_options
+from app.api.types.common import OrderDirection, PageInfo, SipConfigOrder, SipSection, SorceryUpdate, update_type
+from app.api.types.configs import (
+    SipEndpoint,
+    SipEndpointConnection,
+    SipEndpointEdge,
+    SipTemplate,
+    SipTemplateConnection,
+    SipTemplateEdge,
+)
+from app.api.types.engines import Engine
+from app.api.types.tenants import Tenant, TenantConnection, TenantEdge
+from app.domain.resolution import ConfigKind
+from app.errors import NotFound
+from app.services import listing, reads
+from app.services.access import SIP_READ, TENANTS_READ
+from app.services.listing import ConfigOrder, Page
+from app.services.records import ConfigRecord
+
+
+def _page_info(page: Page[object]) -> PageInfo:
+    return PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        start_cursor=page.edges[0][0] if page.edges else None,
+        end_cursor=page.edges[-1][0] if page.edges else None,
+    )
+
+
+async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
+    caller = info.context.caller
+    caller.require(SIP_READ)
+    record: ConfigRecord | None = await info.context.loaders.config.load(uuid)
+    if record is None or record.kind is not kind or not caller.can_see(record.tenant_uuid):
+        raise NotFound(f"{kind.value} not found")
+    return record
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def tenant(self, info: Info, uuid: UUID) -> Tenant | None:
+        caller = info.context.caller
+        caller.require(TENANTS_READ)
+        record = await info.context.loaders.tenant.load(uuid)
+        if record is None or not caller.can_see(record.uuid):
+            raise NotFound("tenant not found")
+        return Tenant.of(record)
+
+    @strawberry.field
+    async def tenants(
+        self,
+        info: Info,
+        first: int | None = 50,
+        after: str | None = None,
+        search: str | None = None,
+        recurse: bool | None = True,
+    ) -> TenantConnection:
+        page = await listing.list_tenants(
+            info.context.db,
+            info.context.caller,
+            first=50 if first is None else first,
+            after=after,
+            search=search,
+            recurse=recurse is not False,
+        )
+        return TenantConnection(
+            edges=[TenantEdge(cursor=c, node=Tenant.of(r)) for c, r in page.edges],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total_count,
+        )
+
+    @strawberry.field
+    async def template(self, info: Info, uuid: UUID) -> SipTemplate | None:
+        return SipTemplate.of(await _config(info, uuid, ConfigKind.TEMPLATE))
+
+    @strawberry.field
+    async def templates(
+        self,
+        info: Info,
+        tenant_uuid: UUID | None = None,
+        recurse: bool | None = False,
+        search: str | None = None,
+        order_by: SipConfigOrder | None = SipConfigOrder.NAME,
+        direction: OrderDirection | None = OrderDirection.ASC,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> SipTemplateConnection:
+        page = await listing.list_configs(
+            info.context.db,
+            info.context.caller,
+            kind=ConfigKind.TEMPLATE,
+            tenant_uuid=tenant_uuid,
+            recurse=bool(recurse),
+            search=search,
+            inherits_from=None,
+            order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
+            descending=direction is OrderDirection.DESC,
+            first=50 if first is None else first,
+            after=after,
+        )
+        return SipTemplateConnection(
+            edges=[SipTemplateEdge(cursor=c, node=SipTemplate.of(r)) for c, r in page.edges],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total_count,
+        )
+
+    @strawberry.field
+    async def endpoint(self, info: Info, uuid: UUID) -> SipEndpoint | None:
+        return SipEndpoint.of(await _config(info, uuid, ConfigKind.ENDPOINT))
+
+    @strawberry.field(description="inheritsFrom: only endpoints whose resolution includes that template.")
+    async def endpoints(
+        self,
+        info: Info,
+        tenant_uuid: UUID | None = None,
+        recurse: bool | None = False,
+        search: str | None = None,
+        inherits_from: UUID | None = None,
+        order_by: SipConfigOrder | None = SipConfigOrder.NAME,
+        direction: OrderDirection | None = OrderDirection.ASC,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> SipEndpointConnection:
+        if inherits_from is not None:
+            await _config(info, inherits_from, ConfigKind.TEMPLATE)
+        page = await listing.list_configs(
+            info.context.db,
+            info.context.caller,
+            kind=ConfigKind.ENDPOINT,
+            tenant_uuid=tenant_uuid,
+            recurse=bool(recurse),
+            search=search,
+            inherits_from=inherits_from,
+            order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
+            descending=direction is OrderDirection.DESC,
+            first=50 if first is None else first,
+            after=after,
+        )
+        return SipEndpointConnection(
+            edges=[SipEndpointEdge(cursor=c, node=SipEndpoint.of(r)) for c, r in page.edges],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total_count,
+        )
+
+    @strawberry.field
+    async def engine(self, info: Info, name: str | None = "default") -> Engine | None:
+        caller = info.context.caller
+        caller.require(SIP_READ)
+        name = name or "default"
+        record = await reads.engine_by_name(info.context.db, name)
+        if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
+            raise NotFound(f"engine '{name}' not found")
+        return Engine.of(record)
+
+    @strawberry.field(description="The documented options of a section (or of transport/global/system).")
+    def option_catalog(
+        self, info: Info, section: SipSection | None = None, object_type: str | None = None
+    ) -> list[CatalogOption]:
+        info.context.caller.require(SIP_READ)
+        return catalog_options(section, object_type)
+
+    @strawberry.field(description="The recorded Sorcery updates of an engine after a sequence number, oldest first.")
+    async def sorcery_updates(
+        self, info: Info, engine: str | None = "default", after: int | None = 0, first: int | None = 100
+    ) -> list[SorceryUpdate]:
+        caller = info.context.caller
+        updates = await listing.list_sorcery_updates(
+            info.context.db, caller, engine=engine or "default", after=after or 0, first=100 if first is None else first
+        )
+        return [update_type(u, show_secrets=True) for u in updates]

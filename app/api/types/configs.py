@@ -1,0 +1,159 @@
+"""Templates and endpoints: the SipConfig interface and its two types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+
+from app.api.context import Info
+from app.api.types.common import (
+    ConfigKind,
+    PageInfo,
+    ResolvedSipSections,
+    SipSections,
+    SorceryObject,
+    resolved_type,
+    sections_type,
+    sorcery_object_type,
+)
+from app.api.types.engines import Transport
+from app.domain.resolution import ConfigKind as DomainKind
+from app.domain.resolution import ResolvedSections
+from app.domain.sorcery import endpoint_objects
+from app.services.records import ConfigRecord, ConfigView
+
+if TYPE_CHECKING:
+    from app.api.types.tenants import Tenant
+
+TenantRef = Annotated["Tenant", strawberry.lazy("app.api.types.tenants")]
+
+
+@strawberry.interface
+class SipConfig:
+    uuid: UUID
+    kind: ConfigKind
+    name: str
+    label: str | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    record: strawberry.Private[ConfigRecord]
+    view: strawberry.Private[ConfigView | None]
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantRef:
+        from app.api.types.tenants import Tenant
+
+        record = await info.context.loaders.tenant.load(self.record.tenant_uuid)
+        return Tenant.of(record)
+
+    @strawberry.field
+    async def parents(self, info: Info) -> list[SipTemplate]:
+        if self.view is not None:
+            return [SipTemplate.of(p) for p in self.view.parents]
+        records = await info.context.loaders.parents.load(self.uuid)
+        return [SipTemplate.of(r) for r in records]
+
+    @strawberry.field
+    async def transport(self, info: Info) -> Transport | None:
+        if self.record.transport_uuid is None:
+            return None
+        record = await info.context.loaders.transport.load(self.record.transport_uuid)
+        return Transport.of(record) if record is not None else None
+
+    @strawberry.field
+    def own(self, info: Info) -> SipSections:
+        return sections_type(self.record.sections, show_secrets=info.context.caller.sees_secrets)
+
+    @strawberry.field
+    async def resolved(self, info: Info) -> ResolvedSipSections:
+        resolved = await self._resolved(info)
+        return resolved_type(resolved, show_secrets=info.context.caller.sees_secrets)
+
+    async def _resolved(self, info: Info) -> ResolvedSections:
+        if self.view is not None:
+            return self.view.resolved
+        resolved: ResolvedSections = await info.context.loaders.resolved.load(self.uuid)
+        return resolved
+
+
+def _fields(record: ConfigRecord, view: ConfigView | None) -> dict[str, object]:
+    return {
+        "uuid": record.uuid,
+        "kind": ConfigKind(record.kind.value),
+        "name": record.name,
+        "label": record.label,
+        "revision": record.revision,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "record": record,
+        "view": view,
+    }
+
+
+@strawberry.type
+class SipTemplate(SipConfig):
+    @strawberry.field(description="Templates and endpoints that list this template as a parent.")
+    async def children(self, info: Info) -> list[SipConfig]:
+        records = await info.context.loaders.children.load(self.uuid)
+        return [config_type(r) for r in records]
+
+    @strawberry.field(description="Number of endpoints whose resolution includes this template.")
+    async def endpoint_count(self, info: Info) -> int:
+        count: int = await info.context.loaders.endpoint_count.load(self.uuid)
+        return count
+
+    @classmethod
+    def of(cls, record: ConfigRecord, view: ConfigView | None = None) -> SipTemplate:
+        return cls(**_fields(record, view))  # type: ignore[arg-type]
+
+
+@strawberry.type
+class SipEndpoint(SipConfig):
+    @strawberry.field(description="The Sorcery objects this endpoint flattens into (DOMAIN.md section 5).")
+    async def sorcery_objects(self, info: Info) -> list[SorceryObject]:
+        show = info.context.caller.sees_secrets
+        if self.view is not None and self.view.objects is not None:
+            objects = self.view.objects
+        else:
+            objects = tuple(endpoint_objects(self.name, await self._resolved(info)))
+        return [sorcery_object_type(o.type, o.id, o.fields, show_secrets=show) for o in objects]
+
+    @classmethod
+    def of(cls, record: ConfigRecord, view: ConfigView | None = None) -> SipEndpoint:
+        return cls(**_fields(record, view))  # type: ignore[arg-type]
+
+
+def config_type(record: ConfigRecord, view: ConfigView | None = None) -> SipTemplate | SipEndpoint:
+    if record.kind is DomainKind.TEMPLATE:
+        return SipTemplate.of(record, view)
+    return SipEndpoint.of(record, view)
+
+
+@strawberry.type
+class SipTemplateEdge:
+    cursor: str
+    node: SipTemplate
+
+
+@strawberry.type
+class SipTemplateConnection:
+    edges: list[SipTemplateEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class SipEndpointEdge:
+    cursor: str
+    node: SipEndpoint
+
+
+@strawberry.type
+class SipEndpointConnection:
+    edges: list[SipEndpointEdge]
+    page_info: PageInfo
+    total_count: int

@@ -1,0 +1,51 @@
+"""Mutation payloads: the changed object and the Sorcery updates it caused."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from app.api.types.common import SorceryUpdate, update_type
+from app.api.types.configs import SipEndpoint, SipTemplate
+from app.api.types.tenants import Tenant
+from app.services.recording import ChangeSummary as ChangeSummaryRecord
+
+
+@strawberry.type
+class ChangeSummary:
+    dry_run: bool
+    affected_endpoints: int = strawberry.field(description="Endpoints whose objects were recomputed.")
+    sorcery_updates: list[SorceryUpdate]
+
+    @classmethod
+    def of(cls, summary: ChangeSummaryRecord, *, show_secrets: bool) -> ChangeSummary:
+        return cls(
+            dry_run=summary.dry_run,
+            affected_endpoints=summary.affected_endpoints,
+            sorcery_updates=[update_type(u, show_secrets=show_secrets) for u in summary.updates],
+        )
+
+
+@strawberry.type
+class TenantPayload:
+    tenant: Tenant | None
+    changes: ChangeSummary
+
+
+@strawberry.type
+class SipTemplatePayload:
+    template: SipTemplate | None
+    changes: ChangeSummary
+
+
+@strawberry.type
+class SipEndpointPayload:
+    endpoint: SipEndpoint | None
+    changes: ChangeSummary
+
+
+@strawberry.type
+class DeletePayload:
+    uuid: UUID
+    changes: ChangeSummary

@@ -1,0 +1,1 @@
+"""The `pjsip-graph` command line."""

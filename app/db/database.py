@@ -1,0 +1,53 @@
+"""The database handle shared by the services: engine, sessions, write transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.db.session import create_engine, is_sqlite, session_factory
+
+
+class Database:
+    """Owns the async engine. Reads use short sessions; writes use `writing()`.
+
+    SQLite allows one writer at a time and a deferred transaction that read
+    first cannot always upgrade to a write, so on SQLite write transactions
+    are also serialised in process (the embedded default is one process).
+    On PostgreSQL, services lock the engine row instead (see services.locking).
+    """
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_engine(url, **engine_kwargs)
+        self.sessions = session_factory(self.engine)
+        self.is_sqlite = is_sqlite(url)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def writing(self, *, commit: bool = True) -> AsyncIterator[AsyncSession]:
+        """One transaction; committed at the end unless ``commit`` is false (dry runs)."""
+        lock = self._write_lock if self._write_lock is not None else contextlib.nullcontext()
+        async with lock, self.sessions() as session:
+            transaction = await session.begin()
+            try:
+                yield session
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if commit:
+                await transaction.commit()
+            else:
+                await transaction.rollback()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,181 @@
+"""Queries that need SQL: ancestor closures, whole-tenant graphs, bulk loads.
+
+These return plain rows and domain values; they never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
+from app.domain.resolution import ConfigKind, ConfigNode
+from app.domain.sections import Options, sections_from_json, to_options
+
+# Both SQLite (>= 3.32) and asyncpg accept 32k bound parameters; stay well below.
+CHUNK = 2000
+
+config_t = SipConfig.__table__  # type: ignore[attr-defined]
+parent_t = ConfigParent.__table__  # type: ignore[attr-defined]
+transport_t = Transport.__table__  # type: ignore[attr-defined]
+object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
+tenant_t = Tenant.__table__  # type: ignore[attr-defined]
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """Configurations loaded for resolution, with their parent lists."""
+
+    nodes: dict[UUID, ConfigNode]
+    tenants: dict[UUID, UUID]  # config uuid -> tenant uuid
+
+    def children_of(self) -> dict[UUID, list[UUID]]:
+        children: dict[UUID, list[UUID]] = {}
+        for node in self.nodes.values():
+            for parent in node.parents:
+                children.setdefault(parent, []).append(node.uuid)
+        return children
+
+    def endpoints(self) -> list[UUID]:
+        return [u for u, n in self.nodes.items() if n.kind is ConfigKind.ENDPOINT]
+
+
+_NODE_COLUMNS = (
+    config_t.c.uuid,
+    config_t.c.tenant_uuid,
+    config_t.c.kind,
+    config_t.c.name,
+    config_t.c.label,
+    config_t.c.options,
+    transport_t.c.name.label("transport_name"),
+)
+
+
+def _node_select() -> sa.Select[Any]:
+    return sa.select(*_NODE_COLUMNS).select_from(
+        config_t.outerjoin(transport_t, transport_t.c.uuid == config_t.c.transport_uuid)
+    )
+
+
+async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequence[Any]) -> Graph:
+    parents: dict[UUID, list[tuple[int, UUID]]] = {}
+    for child, parent, position in links:
+        parents.setdefault(child, []).append((position, parent))
+    nodes: dict[UUID, ConfigNode] = {}
+    tenants: dict[UUID, UUID] = {}
+    for row in rows:
+        ordered = tuple(p for _, p in sorted(parents.get(row.uuid, ())))
+        nodes[row.uuid] = ConfigNode(
+            uuid=row.uuid,
+            kind=ConfigKind(row.kind),
+            name=row.name,
+            label=row.label,
+            parents=ordered,
+            transport_name=row.transport_name,
+            sections=sections_from_json(row.options),
+        )
+        tenants[row.uuid] = row.tenant_uuid
+    return Graph(nodes, tenants)
+
+
+async def load_tenant_graphs(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> Graph:
+    """Every template and endpoint of these tenants (parents never leave a tenant)."""
+    tenant_list = list(set(tenant_uuids))
+    rows = (await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all()
+    links = (
+        await session.execute(
+            sa.select(parent_t.c.child_uuid, parent_t.c.parent_uuid, parent_t.c.position)
+            .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
+            .where(config_t.c.tenant_uuid.in_(tenant_list))
+        )
+    ).all()
+    return await _build_graph(session, rows, links)
+
+
+def _ancestors_cte(start: Sequence[UUID]) -> sa.CTE:
+    seed = sa.select(config_t.c.uuid.label("uuid")).where(config_t.c.uuid.in_(list(start)))
+    closure = seed.cte("closure", recursive=True)
+    step = sa.select(parent_t.c.parent_uuid.label("uuid")).join(closure, parent_t.c.child_uuid == closure.c.uuid)
+    return closure.union(step)
+
+
+async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
+    """These configurations and all of their ancestors, in two statements per chunk."""
+    rows: list[Any] = []
+    links: list[Any] = []
+    for part in chunks(list(start)):
+        closure = _ancestors_cte(part)
+        ids = sa.select(closure.c.uuid)
+        rows += (await session.execute(_node_select().where(config_t.c.uuid.in_(ids)))).all()
+        links += (
+            await session.execute(
+                sa.select(parent_t.c.child_uuid, parent_t.c.parent_uuid, parent_t.c.position).where(
+                    parent_t.c.child_uuid.in_(sa.select(_ancestors_cte(part).c.uuid))
+                )
+            )
+        ).all()
+    return await _build_graph(session, rows, links)
+
+
+async def recorded_objects(
+    session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
+) -> dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]]:
+    """Recorded objects of these endpoints or tenants: key -> (fields, tenant, endpoint)."""
+    out: dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]] = {}
+    base = sa.select(
+        object_t.c.object_type,
+        object_t.c.object_id,
+        object_t.c.fields,
+        object_t.c.tenant_uuid,
+        object_t.c.endpoint_uuid,
+    ).where(object_t.c.engine_uuid == engine_uuid)
+    queries = [base.where(object_t.c.endpoint_uuid.in_(part)) for part in chunks(list(endpoint_uuids))]
+    if tenant_uuids:
+        queries.append(base.where(object_t.c.tenant_uuid.in_(list(tenant_uuids))))
+    for query in queries:
+        for row in (await session.execute(query)).all():
+            out[(row.object_type, row.object_id)] = (to_options(row.fields), row.tenant_uuid, row.endpoint_uuid)
+    return out
+
+
+async def engine_objects(
+    session: AsyncSession, engine_uuid: UUID, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Options]:
+    """Recorded engine-level objects (transport, global, system) by key."""
+    out: dict[tuple[str, str], Options] = {}
+    for object_type in {t for t, _ in keys}:
+        ids = [i for t, i in keys if t == object_type]
+        rows = (
+            await session.execute(
+                sa.select(object_t.c.object_id, object_t.c.fields).where(
+                    object_t.c.engine_uuid == engine_uuid,
+                    object_t.c.object_type == object_type,
+                    object_t.c.object_id.in_(ids),
+                )
+            )
+        ).all()
+        out.update({(object_type, r.object_id): to_options(r.fields) for r in rows})
+    return out
+
+
+async def tenant_subtree(session: AsyncSession, root: UUID) -> list[UUID]:
+    """The tenant and all of its descendants (recursive CTE)."""
+    seed = sa.select(tenant_t.c.uuid).where(tenant_t.c.uuid == root).cte("subtree", recursive=True)
+    tree = seed.union_all(sa.select(tenant_t.c.uuid).join(seed, tenant_t.c.parent_uuid == seed.c.uuid))
+    return list((await session.execute(sa.select(tree.c.uuid))).scalars().all())
+
+
+async def configs_using_transport(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
+    result = await session.scalars(select(SipConfig).where(col(SipConfig.transport_uuid) == transport_uuid))
+    return list(result.all())

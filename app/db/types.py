@@ -1,0 +1,21 @@
+"""Column types that behave the same on SQLite and PostgreSQL."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
+
+
+class JSONDoc(sa.types.TypeDecorator[Any]):
+    """JSON on SQLite, JSONB on PostgreSQL. Option lists are stored as JSON arrays,
+    which both keep in order, so an option's position is its array index."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())

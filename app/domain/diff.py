@@ -1,0 +1,151 @@
+"""From recorded to desired Sorcery objects: the minimal, reference-safe update list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.catalog import Catalog
+from app.domain.sections import Options
+from app.domain.sorcery import ObjectKey
+
+
+class Action(StrEnum):
+    UPSERT = "UPSERT"
+    DELETE = "DELETE"
+
+
+# Asterisk cannot apply these per object: transports are not pushable through
+# ARI and their bind/protocol/TLS need a reload or restart; `system` is not
+# reloadable at all (asterisk-notes §1.5, §2.3).
+RELOAD_TYPES = frozenset({"transport", "system"})
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Which tenant and endpoint an object belongs to (none for engine objects)."""
+
+    tenant_uuid: UUID | None = None
+    endpoint_uuid: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedUpdate:
+    action: Action
+    object_type: str
+    object_id: str
+    fields: Options
+    changed_keys: tuple[str, ...]
+    requires_recreate: bool
+    requires_reload: bool
+    owner: Owner
+
+    @property
+    def key(self) -> ObjectKey:
+        return (self.object_type, self.object_id)
+
+
+def _values_by_key(fields: Options) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in fields:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def changed_keys(old: Options, new: Options) -> tuple[str, ...]:
+    """Keys whose ordered values differ, sorted."""
+    before, after = _values_by_key(old), _values_by_key(new)
+    return tuple(sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k)))
+
+
+def needs_recreate(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> bool:
+    """Can the change not be applied by merging fields into the existing object?
+
+    An ARI PUT copies the stored object and applies the given fields:
+    accumulating values are appended and a field cannot be unset. So the
+    object must be deleted and created again when a key disappears, or when
+    the accumulating entries of the old object are not the first entries of
+    the new one (a value removed or reordered).
+    """
+    new_keys = {k for k, _ in new}
+    if any(k not in new_keys for k, _ in old):
+        return True
+    old_acc = [(k, v) for k, v in old if is_multiple(k)]
+    new_acc = [(k, v) for k, v in new if is_multiple(k)]
+    return new_acc[: len(old_acc)] != old_acc
+
+
+def diff_objects(
+    recorded: Mapping[ObjectKey, Options],
+    desired: Mapping[ObjectKey, Options],
+    *,
+    owners: Mapping[ObjectKey, Owner],
+    catalog: Catalog,
+) -> list[PlannedUpdate]:
+    """UPSERTs for new or changed objects, DELETEs for vanished ones, in safe order."""
+    updates: list[PlannedUpdate] = []
+    for key, fields in desired.items():
+        old = recorded.get(key)
+        if old == fields:
+            continue
+        object_type, object_id = key
+        multiple = catalog.multiple_keys(object_type).__contains__
+        if old is None:
+            keys = tuple(sorted({k for k, _ in fields}))
+            recreate = False
+        else:
+            keys = changed_keys(old, fields)
+            recreate = needs_recreate(old, fields, multiple)
+        updates.append(
+            PlannedUpdate(
+                Action.UPSERT,
+                object_type,
+                object_id,
+                fields,
+                keys,
+                recreate,
+                object_type in RELOAD_TYPES,
+                owners.get(key, Owner()),
+            )
+        )
+    for key in recorded.keys() - desired.keys():
+        object_type, object_id = key
+        updates.append(
+            PlannedUpdate(
+                Action.DELETE,
+                object_type,
+                object_id,
+                (),
+                (),
+                False,
+                object_type in RELOAD_TYPES,
+                owners.get(key, Owner()),
+            )
+        )
+    return order_updates(updates)
+
+
+# Creation order: what is referenced comes first; deletion runs the other way.
+_UPSERT_RANK = {"global": 0, "system": 0, "transport": 1, "auth": 2, "aor": 2, "endpoint": 3}
+_DELETE_RANK = {"identify": 5, "registration": 5, "endpoint": 6, "auth": 7, "aor": 7, "transport": 8}
+
+
+def _rank(update: PlannedUpdate) -> tuple[int, str, str]:
+    if update.action is Action.UPSERT:
+        rank = _UPSERT_RANK.get(update.object_type, 4)
+    else:
+        rank = _DELETE_RANK.get(update.object_type, 5)
+    return (rank, update.object_id, update.object_type)
+
+
+def order_updates(updates: list[PlannedUpdate]) -> list[PlannedUpdate]:
+    """Order so every reference resolves when updates are applied one by one.
+
+    Upserts: engine objects, then auths and aors, endpoints, identifies and
+    registrations. Deletes come after all upserts (an endpoint that drops its
+    aor is updated before the aor goes): identifies and registrations, then
+    endpoints, auths and aors, transports last.
+    """
+    return sorted(updates, key=_rank)

@@ -1,0 +1,61 @@
+"""The seven option sections of a template or endpoint and their Sorcery types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+
+Option = tuple[str, str]
+Options = tuple[Option, ...]
+
+
+class Section(StrEnum):
+    ENDPOINT = "endpoint"
+    AOR = "aor"
+    AUTH = "auth"
+    IDENTIFY = "identify"
+    REGISTRATION = "registration"
+    REGISTRATION_OUTBOUND_AUTH = "registration_outbound_auth"
+    OUTBOUND_AUTH = "outbound_auth"
+
+    @property
+    def object_type(self) -> str:
+        """The catalog object type whose options this section holds (DOMAIN.md §3)."""
+        return SECTION_OBJECT_TYPE[self]
+
+    @property
+    def input_name(self) -> str:
+        """The camelCase name used in GraphQL inputs and error paths."""
+        head, *rest = self.value.split("_")
+        return head + "".join(part.title() for part in rest)
+
+
+SECTION_OBJECT_TYPE: dict[Section, str] = {
+    Section.ENDPOINT: "endpoint",
+    Section.AOR: "aor",
+    Section.AUTH: "auth",
+    Section.IDENTIFY: "identify",
+    Section.REGISTRATION: "registration",
+    Section.REGISTRATION_OUTBOUND_AUTH: "auth",
+    Section.OUTBOUND_AUTH: "auth",
+}
+
+SECTIONS: tuple[Section, ...] = tuple(Section)
+
+Sections = Mapping[Section, Options]
+
+
+def to_options(pairs: Sequence[Sequence[str]]) -> Options:
+    """Normalise stored ``[[key, value], ...]`` into an immutable options tuple."""
+    return tuple((str(k), str(v)) for k, v in pairs)
+
+
+def sections_from_json(doc: Mapping[str, Sequence[Sequence[str]]] | None) -> dict[Section, Options]:
+    """Read the stored JSON form (section name -> list of pairs); unknown names are ignored."""
+    doc = doc or {}
+    return {s: to_options(doc.get(s.value, ())) for s in SECTIONS}
+
+
+def sections_to_json(sections: Sections) -> dict[str, list[list[str]]]:
+    """The stored JSON form; empty sections are left out to keep rows small."""
+    return {s.value: [[k, v] for k, v in opts] for s, opts in sections.items() if opts}

@@ -1,0 +1,91 @@
+"""Flattening a resolved endpoint into Sorcery objects (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.domain.resolution import ResolvedOption
+from app.domain.sections import Option, Options, Section
+
+# Keys whose values are secrets in auth objects (DOMAIN.md §6).
+SECRET_KEYS = frozenset({"password", "md5_cred"})
+SECRET_OBJECT_TYPES = frozenset({"auth"})
+MASK = "********"
+
+ObjectKey = tuple[str, str]  # (object type, object id)
+
+
+@dataclass(frozen=True, slots=True)
+class SorceryObject:
+    type: str
+    id: str
+    fields: Options
+
+    @property
+    def key(self) -> ObjectKey:
+        return (self.type, self.id)
+
+
+def _pairs(options: Sequence[ResolvedOption]) -> Options:
+    return tuple((o.key, o.value) for o in options)
+
+
+def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOption]]) -> list[SorceryObject]:
+    """The Sorcery objects of one endpoint named ``name``, references included.
+
+    An object exists when its resolved section is non-empty; the endpoint
+    object always exists. The order is the order of the DOMAIN.md §5 table.
+    """
+    auth = _pairs(resolved.get(Section.AUTH, ()))
+    aor = _pairs(resolved.get(Section.AOR, ()))
+    outbound = _pairs(resolved.get(Section.OUTBOUND_AUTH, ()))
+    identify = _pairs(resolved.get(Section.IDENTIFY, ()))
+    reg_auth = _pairs(resolved.get(Section.REGISTRATION_OUTBOUND_AUTH, ()))
+    registration = _pairs(resolved.get(Section.REGISTRATION, ()))
+
+    references: list[Option] = []
+    if aor:
+        references.append(("aors", name))
+    if auth:
+        references.append(("auth", name))
+    if outbound:
+        references.append(("outbound_auth", f"outbound_auth_{name}"))
+
+    objects: list[SorceryObject] = []
+    if auth:
+        objects.append(SorceryObject("auth", name, auth))
+    if aor:
+        objects.append(SorceryObject("aor", name, aor))
+    objects.append(SorceryObject("endpoint", name, _pairs(resolved.get(Section.ENDPOINT, ())) + tuple(references)))
+    if outbound:
+        objects.append(SorceryObject("auth", f"outbound_auth_{name}", outbound))
+    if identify:
+        objects.append(SorceryObject("identify", name, (*identify, ("endpoint", name))))
+    if reg_auth:
+        objects.append(SorceryObject("auth", f"auth_reg_{name}", reg_auth))
+    if registration:
+        extra: tuple[Option, ...] = (("endpoint", name),)
+        if reg_auth:
+            extra += (("outbound_auth", f"auth_reg_{name}"),)
+        objects.append(SorceryObject("registration", name, registration + extra))
+    return objects
+
+
+def transport_object(name: str, options: Options) -> SorceryObject:
+    return SorceryObject("transport", name, options)
+
+
+def global_object(options: Options) -> SorceryObject:
+    return SorceryObject("global", "global", options)
+
+
+def system_object(options: Options) -> SorceryObject:
+    return SorceryObject("system", "system", options)
+
+
+def mask_fields(object_type: str, fields: Options) -> Options:
+    """Hide secrets of auth objects from callers without the secrets scope."""
+    if object_type not in SECRET_OBJECT_TYPES:
+        return fields
+    return tuple((k, MASK if k in SECRET_KEYS else v) for k, v in fields)

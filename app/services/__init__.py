@@ -1,0 +1,1 @@
+"""Use cases. Each mutation is one transaction: validate, write, recompute, record, commit."""

@@ -1,0 +1,409 @@
+"""Templates and endpoints: create, update, delete, each in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.db.database import Database
+from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
+from app.db.queries import Graph, load_graph, load_tenant_graphs
+from app.domain.catalog import load_catalog
+from app.domain.graph import check_parent_graph, descendants
+from app.domain.resolution import ConfigKind, Resolver
+from app.domain.sections import SECTIONS, Options, Section, sections_to_json
+from app.domain.sorcery import MASK, SECRET_KEYS, endpoint_objects
+from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
+from app.errors import Conflict, InvalidInput, Issue, NotFound
+from app.services.access import SIP_WRITE, Caller
+from app.services.recording import ChangeSummary, lock_engine, sync_endpoints
+from app.services.records import ConfigRecord, ConfigView
+
+# Object ids an endpoint's auths take (DOMAIN.md §5); an endpoint named like
+# them would collide with another endpoint's objects.
+RESERVED_PREFIXES = ("outbound_auth_", "auth_reg_")
+SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+
+@dataclass(slots=True)
+class NewConfig:
+    tenant_uuid: UUID | None = None
+    name: str | None = None
+    label: str | None = None
+    parent_uuids: list[UUID] = field(default_factory=list)
+    transport_uuid: UUID | None = None
+    sections: dict[Section, Options] = field(default_factory=dict)
+    default_role: str | None = None
+
+
+@dataclass(slots=True)
+class ConfigPatch:
+    """Omitted fields stay ``UNSET``; ``None`` clears label and transport."""
+
+    name: str | _Unset = UNSET
+    label: str | _Unset | None = UNSET
+    parent_uuids: list[UUID] | _Unset = UNSET
+    transport_uuid: UUID | _Unset | None = UNSET
+    sections: dict[Section, Options] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ConfigResult:
+    view: ConfigView | None
+    changes: ChangeSummary
+
+
+def _what(kind: ConfigKind) -> str:
+    return "template" if kind is ConfigKind.TEMPLATE else "endpoint"
+
+
+async def get_config(session: AsyncSession, caller: Caller, uuid: UUID, kind: ConfigKind) -> SipConfig:
+    row = await session.get(SipConfig, uuid, populate_existing=True)
+    if row is None or row.kind != kind.value or not caller.can_see(row.tenant_uuid):
+        raise NotFound(f"{_what(kind)} not found")
+    return row
+
+
+async def create_config(
+    db: Database, caller: Caller, kind: ConfigKind, data: NewConfig, *, dry_run: bool
+) -> ConfigResult:
+    caller.require(SIP_WRITE)
+    tenant_uuid = data.tenant_uuid or caller.tenant_uuid
+    async with db.writing(commit=not dry_run) as session:
+        tenant = await session.get(Tenant, tenant_uuid)
+        if tenant is None or not caller.can_see(tenant.uuid):
+            raise NotFound("tenant not found")
+        engine = await lock_engine(session, tenant.engine_uuid)
+        row = await insert_config(session, kind=kind, tenant=tenant, data=data)
+        return await _finish(session, engine, row, kind, affected_templates=False, dry_run=dry_run)
+
+
+async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tenant, data: NewConfig) -> SipConfig:
+    """Validate and insert one configuration (the engine must already be locked)."""
+    if kind is ConfigKind.TEMPLATE and data.name is None:
+        raise InvalidInput.at("input.name", "a template needs a name")
+    name = data.name if data.name is not None else await _free_endpoint_name(session, tenant.engine_uuid)
+    sections = {s: data.sections.get(s, ()) for s in SECTIONS}
+    issues = _secret_issues_for_new(sections)
+    issues += await _identity_issues(session, kind, tenant, name, data.label, exclude=None)
+    parents, parent_issues = await _parent_issues(session, tenant.uuid, None, data.parent_uuids)
+    issues += parent_issues
+    issues += await _transport_issues(session, tenant.engine_uuid, data.transport_uuid)
+    issues += validate_sections(load_catalog(), data.sections)
+    if issues:
+        raise InvalidInput(issues)
+    now = utcnow()
+    row = SipConfig(
+        tenant_uuid=tenant.uuid,
+        engine_uuid=tenant.engine_uuid,
+        kind=kind.value,
+        scope_uuid=_scope(kind, tenant),
+        name=name,
+        label=data.label,
+        transport_uuid=data.transport_uuid,
+        options=sections_to_json(sections),
+        default_role=data.default_role,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    await _write_parents(session, row.uuid, [p.uuid for p in parents])
+    return row
+
+
+async def update_config(
+    db: Database,
+    caller: Caller,
+    kind: ConfigKind,
+    uuid: UUID,
+    patch: ConfigPatch,
+    *,
+    expected_revision: int | None,
+    dry_run: bool,
+) -> ConfigResult:
+    caller.require(SIP_WRITE)
+    async with db.writing(commit=not dry_run) as session:
+        row = await get_config(session, caller, uuid, kind)
+        engine = await lock_engine(session, row.engine_uuid)
+        row = await get_config(session, caller, uuid, kind)  # fresh, now that writers wait
+        if expected_revision is not None and expected_revision != row.revision:
+            raise Conflict(f"{_what(kind)} is at revision {row.revision}, not {expected_revision}")
+        tenant = await session.get(Tenant, row.tenant_uuid)
+        assert tenant is not None
+        current = ConfigRecord.of(row)
+        current_parents = await _parent_uuids(session, row.uuid)
+
+        name = current.name if isinstance(patch.name, _Unset) else patch.name
+        label = current.label if isinstance(patch.label, _Unset) else patch.label
+        transport = current.transport_uuid if isinstance(patch.transport_uuid, _Unset) else patch.transport_uuid
+        parent_uuids = current_parents if isinstance(patch.parent_uuids, _Unset) else patch.parent_uuids
+        sections = dict(current.sections)
+        issues: list[Issue] = []
+        for section, options in patch.sections.items():
+            kept, secret_issues = _keep_masked_secrets(section, options, current.sections.get(section, ()))
+            sections[section] = kept
+            issues += secret_issues
+
+        if name != current.name or label != current.label:
+            issues += await _identity_issues(session, kind, tenant, name, label, exclude=row.uuid)
+        _, parent_issues = await _parent_issues(session, tenant.uuid, row.uuid, parent_uuids)
+        issues += parent_issues
+        if transport != current.transport_uuid:
+            issues += await _transport_issues(session, tenant.engine_uuid, transport)
+        issues += validate_sections(load_catalog(), patch.sections)
+        if issues:
+            raise InvalidInput(issues)
+
+        changed = (
+            name != current.name
+            or label != current.label
+            or transport != current.transport_uuid
+            or parent_uuids != current_parents
+            or sections != current.sections
+        )
+        if changed:
+            row.name, row.label, row.transport_uuid = name, label, transport
+            row.options = sections_to_json(sections)
+            row.revision += 1
+            row.updated_at = utcnow()
+            if parent_uuids != current_parents:
+                await _write_parents(session, row.uuid, parent_uuids)
+            await session.flush()
+        return await _finish(
+            session, engine, row, kind, affected_templates=kind is ConfigKind.TEMPLATE and changed, dry_run=dry_run
+        )
+
+
+async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UUID, *, dry_run: bool) -> ChangeSummary:
+    caller.require(SIP_WRITE)
+    async with db.writing(commit=not dry_run) as session:
+        row = await get_config(session, caller, uuid, kind)
+        engine = await lock_engine(session, row.engine_uuid)
+        row = await get_config(session, caller, uuid, kind)
+        if kind is ConfigKind.ENDPOINT:
+            await session.delete(row)
+            await session.flush()
+            return await sync_endpoints(
+                session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], dry_run=dry_run
+            )
+        graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        affected = affected_endpoints(graph, [uuid])
+        children = graph.children_of().get(uuid, [])
+        await session.execute(sa.delete(ConfigParent).where(ConfigParent.parent_uuid == uuid))  # type: ignore[arg-type]
+        if children:
+            # Children lose the template from their lists: a change of theirs.
+            await session.execute(
+                sa.update(SipConfig)
+                .where(SipConfig.uuid.in_(children))  # type: ignore[attr-defined]
+                .values(revision=SipConfig.revision + 1, updated_at=utcnow())
+            )
+        await session.delete(row)
+        await session.flush()
+        graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        return await sync_endpoints(session, engine, graph, affected, dry_run=dry_run)
+
+
+async def _finish(
+    session: AsyncSession, engine: Engine, row: SipConfig, kind: ConfigKind, *, affected_templates: bool, dry_run: bool
+) -> ConfigResult:
+    """Recompute what the change can affect, record it, and build the view."""
+    if kind is ConfigKind.ENDPOINT:
+        graph = await load_graph(session, [row.uuid])
+        changes = await sync_endpoints(session, engine, graph, [row.uuid], dry_run=dry_run)
+    elif affected_templates:
+        graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        changes = await sync_endpoints(session, engine, graph, affected_endpoints(graph, [row.uuid]), dry_run=dry_run)
+    else:
+        graph = await load_graph(session, [row.uuid])
+        changes = ChangeSummary(dry_run=dry_run)
+    return ConfigResult(view=await _view(session, graph, row), changes=changes)
+
+
+async def _view(session: AsyncSession, graph: Graph, row: SipConfig) -> ConfigView:
+    record = ConfigRecord.of(row)
+    resolver = Resolver(graph.nodes, load_catalog())
+    resolved = resolver.resolve(row.uuid)
+    parent_uuids = graph.nodes[row.uuid].parents
+    parent_rows = {
+        r.uuid: r
+        for r in (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(parent_uuids)))).all()  # type: ignore[attr-defined]
+    }
+    objects = tuple(endpoint_objects(row.name, resolved)) if record.kind is ConfigKind.ENDPOINT else None
+    return ConfigView(record, tuple(ConfigRecord.of(parent_rows[p]) for p in parent_uuids), resolved, objects)
+
+
+def affected_endpoints(graph: Graph, changed: Sequence[UUID]) -> list[UUID]:
+    """Endpoints among ``changed`` and among everything that inherits from them."""
+    candidates = descendants(changed, graph.children_of()) | set(changed)
+    return [u for u in candidates if u in graph.nodes and graph.nodes[u].kind is ConfigKind.ENDPOINT]
+
+
+def _scope(kind: ConfigKind, tenant: Tenant) -> UUID:
+    return tenant.engine_uuid if kind is ConfigKind.ENDPOINT else tenant.uuid
+
+
+async def _free_endpoint_name(session: AsyncSession, engine_uuid: UUID) -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    while True:
+        name = "".join(secrets.choice(alphabet) for _ in range(8))
+        if not await _endpoint_name_taken(session, engine_uuid, name, exclude=None):
+            return name
+
+
+async def _endpoint_name_taken(session: AsyncSession, engine_uuid: UUID, name: str, exclude: UUID | None) -> str | None:
+    """Why an endpoint name is not free on this engine, or None."""
+    query = select(SipConfig.uuid).where(
+        SipConfig.kind == ConfigKind.ENDPOINT.value,  # type: ignore[arg-type]
+        SipConfig.scope_uuid == engine_uuid,  # type: ignore[arg-type]
+        SipConfig.name == name,  # type: ignore[arg-type]
+    )
+    if exclude is not None:
+        query = query.where(SipConfig.uuid != exclude)  # type: ignore[arg-type]
+    if (await session.execute(query)).first() is not None:
+        return f"an endpoint named '{name}' already exists on this engine"
+    transport = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, Transport.name == name)  # type: ignore[arg-type]
+    if (await session.execute(transport)).first() is not None:
+        return f"'{name}' is the name of a transport of this engine"
+    return None
+
+
+async def _identity_issues(
+    session: AsyncSession, kind: ConfigKind, tenant: Tenant, name: str, label: str | None, *, exclude: UUID | None
+) -> list[Issue]:
+    issues = validate_name(name, field="input.name", what=_what(kind)) + validate_label(label, field="input.label")
+    if issues:
+        return issues
+    if kind is ConfigKind.ENDPOINT:
+        if name.startswith(RESERVED_PREFIXES):
+            return [Issue("input.name", f"endpoint names cannot start with {' or '.join(RESERVED_PREFIXES)}")]
+        taken = await _endpoint_name_taken(session, tenant.engine_uuid, name, exclude)
+        return [Issue("input.name", taken)] if taken else []
+    query = select(SipConfig.uuid).where(
+        SipConfig.kind == kind.value,  # type: ignore[arg-type]
+        SipConfig.scope_uuid == tenant.uuid,  # type: ignore[arg-type]
+        SipConfig.name == name,  # type: ignore[arg-type]
+    )
+    if exclude is not None:
+        query = query.where(SipConfig.uuid != exclude)  # type: ignore[arg-type]
+    if (await session.execute(query)).first() is not None:
+        return [Issue("input.name", f"a template named '{name}' already exists in this tenant")]
+    return []
+
+
+async def _parent_uuids(session: AsyncSession, child: UUID) -> list[UUID]:
+    rows = await session.execute(
+        select(ConfigParent.parent_uuid).where(ConfigParent.child_uuid == child).order_by(ConfigParent.position)  # type: ignore[arg-type]
+    )
+    return list(rows.scalars().all())
+
+
+async def _parent_issues(
+    session: AsyncSession, tenant_uuid: UUID, child: UUID | None, parent_uuids: Sequence[UUID]
+) -> tuple[list[SipConfig], list[Issue]]:
+    """Parents must be distinct templates of the same tenant, without cycles or excess depth."""
+    field_name = "input.parentUuids"
+    issues = validate_parent_list(parent_uuids, field=field_name)
+    rows = {
+        r.uuid: r
+        for r in (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(list(parent_uuids))))).all()  # type: ignore[attr-defined]
+    }
+    parents: list[SipConfig] = []
+    for i, uuid in enumerate(parent_uuids):
+        row = rows.get(uuid)
+        if row is None or row.tenant_uuid != tenant_uuid:
+            # Same answer for "absent" and "another tenant's": existence must not leak.
+            issues.append(Issue(f"{field_name}[{i}]", "no template with this uuid in the configuration's tenant"))
+        elif row.kind != ConfigKind.TEMPLATE.value:
+            issues.append(Issue(f"{field_name}[{i}]", f"'{row.name}' is an endpoint; only templates can be parents"))
+        else:
+            parents.append(row)
+    if issues or not parents:
+        return parents, issues
+    links = (
+        await session.execute(
+            select(ConfigParent.child_uuid, ConfigParent.parent_uuid, ConfigParent.position)
+            .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
+            .where(SipConfig.tenant_uuid == tenant_uuid)  # type: ignore[arg-type]
+        )
+    ).all()
+    parents_of: dict[UUID, list[tuple[int, UUID]]] = {}
+    children_of: dict[UUID, list[UUID]] = {}
+    for c, p, pos in links:
+        parents_of.setdefault(c, []).append((pos, p))
+        children_of.setdefault(p, []).append(c)
+    ordered = {c: [p for _, p in sorted(ps)] for c, ps in parents_of.items()}
+    me = child if child is not None else UUID(int=0)
+    issues += check_parent_graph(me, list(parent_uuids), ordered, children_of, field=field_name)
+    return parents, issues
+
+
+async def _transport_issues(session: AsyncSession, engine_uuid: UUID, transport_uuid: UUID | None) -> list[Issue]:
+    if transport_uuid is None:
+        return []
+    row = await session.get(Transport, transport_uuid)
+    if row is None or row.engine_uuid != engine_uuid:
+        return [Issue("input.transportUuid", "no transport with this uuid on the tenant's engine")]
+    return []
+
+
+async def _write_parents(session: AsyncSession, child: UUID, parent_uuids: Sequence[UUID]) -> None:
+    await session.execute(sa.delete(ConfigParent).where(ConfigParent.child_uuid == child))  # type: ignore[arg-type]
+    if parent_uuids:
+        await session.execute(
+            sa.insert(ConfigParent),
+            [{"child_uuid": child, "parent_uuid": p, "position": i} for i, p in enumerate(parent_uuids)],
+        )
+
+
+def _secret_issues_for_new(sections: dict[Section, Options]) -> list[Issue]:
+    return [
+        Issue(f"input.options.{section.input_name}[{i}].value", "a masked value cannot be used for a new secret")
+        for section in SECRET_SECTIONS
+        for i, (k, v) in enumerate(sections.get(section, ()))
+        if k in SECRET_KEYS and v == MASK
+    ]
+
+
+def _keep_masked_secrets(section: Section, given: Options, stored: Options) -> tuple[Options, list[Issue]]:
+    """A masked secret sent back unchanged keeps the stored value (n-th occurrence for n-th)."""
+    if section not in SECRET_SECTIONS:
+        return given, []
+    stored_by_key: dict[str, list[str]] = {}
+    for k, v in stored:
+        stored_by_key.setdefault(k, []).append(v)
+    seen: dict[str, int] = {}
+    out: list[tuple[str, str]] = []
+    issues: list[Issue] = []
+    for i, (k, v) in enumerate(given):
+        if k in SECRET_KEYS and v == MASK:
+            index = seen.get(k, 0)
+            previous = stored_by_key.get(k, [])
+            if index < len(previous):
+                v = previous[index]
+            else:
+                issues.append(
+                    Issue(
+                        f"input.options.{section.input_name}[{i}].value",
+                        "a masked value cannot be used for a new secret",
+                    )
+                )
+        if k in SECRET_KEYS:
+            seen[k] = seen.get(k, 0) + 1
+        out.append((k, v))
+    return tuple(out), issues

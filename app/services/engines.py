@@ -1,0 +1,186 @@
+"""Engine objects: `global`, `system` and transports (operator only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.db.database import Database
+from app.db.models import Engine, SipConfig, Transport, utcnow
+from app.db.queries import load_tenant_graphs
+from app.domain.catalog import load_catalog
+from app.domain.sections import Options
+from app.domain.sorcery import global_object, system_object, transport_object
+from app.domain.validation import validate_name, validate_options
+from app.errors import Conflict, InvalidInput, Issue, NotFound
+from app.services.access import Caller
+from app.services.configs import affected_endpoints
+from app.services.recording import ChangeSummary, lock_engine, lock_engine_by_name, sync_endpoints, sync_engine_objects
+from app.services.records import EngineRecord, TransportRecord
+
+
+@dataclass(slots=True)
+class EngineResult:
+    engine: EngineRecord
+    changes: ChangeSummary
+
+
+@dataclass(slots=True)
+class TransportResult:
+    transport: TransportRecord | None
+    changes: ChangeSummary
+
+
+def _options_issues(object_type: str, options: Options, path: str) -> list[Issue]:
+    return validate_options(load_catalog(), object_type, options, path=path, managed=frozenset())
+
+
+async def set_engine_options(
+    db: Database, caller: Caller, engine_name: str, *, global_options: Options | None, system_options: Options | None
+) -> EngineResult:
+    caller.require_operator()
+    async with db.writing() as session:
+        engine = await lock_engine_by_name(session, engine_name)
+        issues: list[Issue] = []
+        if global_options is not None:
+            issues += _options_issues("global", global_options, "globalOptions")
+        if system_options is not None:
+            issues += _options_issues("system", system_options, "systemOptions")
+        if issues:
+            raise InvalidInput(issues)
+        desired = {}
+        if global_options is not None:
+            engine.global_options = [list(o) for o in global_options]
+            desired[global_object(global_options).key] = global_options
+        if system_options is not None:
+            engine.system_options = [list(o) for o in system_options]
+            desired[system_object(system_options).key] = system_options
+        await session.flush()
+        changes = await sync_engine_objects(session, engine, desired, dry_run=False)
+        return EngineResult(EngineRecord.of(engine), changes)
+
+
+async def _transport_name_issues(
+    session: AsyncSession, engine_uuid: UUID, name: str, *, exclude: UUID | None
+) -> list[Issue]:
+    issues = validate_name(name, field="name", what="transport")
+    if issues:
+        return issues
+    same = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, Transport.name == name)  # type: ignore[arg-type]
+    if exclude is not None:
+        same = same.where(Transport.uuid != exclude)  # type: ignore[arg-type]
+    if (await session.execute(same)).first():
+        return [Issue("name", f"a transport named '{name}' already exists on this engine")]
+    endpoint = select(SipConfig.uuid).where(
+        SipConfig.kind == "endpoint",
+        SipConfig.scope_uuid == engine_uuid,
+        SipConfig.name == name,  # type: ignore[arg-type]
+    )
+    if (await session.execute(endpoint)).first():
+        return [Issue("name", f"'{name}' is the name of an endpoint of this engine")]
+    return []
+
+
+async def create_transport(
+    db: Database, caller: Caller, engine_name: str, *, name: str, options: Options
+) -> TransportResult:
+    caller.require_operator()
+    async with db.writing() as session:
+        engine = await lock_engine_by_name(session, engine_name)
+        issues = await _transport_name_issues(session, engine.uuid, name, exclude=None)
+        issues += _options_issues("transport", options, "options")
+        if issues:
+            raise InvalidInput(issues)
+        row = Transport(engine_uuid=engine.uuid, name=name, options=[list(o) for o in options])
+        session.add(row)
+        await session.flush()
+        obj = transport_object(name, options)
+        changes = await sync_engine_objects(session, engine, {obj.key: obj.fields}, dry_run=False)
+        return TransportResult(TransportRecord.of(row), changes)
+
+
+async def _transport(session: AsyncSession, caller: Caller, uuid: UUID) -> tuple[Transport, Engine]:
+    caller.require_operator()
+    row = await session.get(Transport, uuid)
+    if row is None:
+        raise NotFound("transport not found")
+    engine = await lock_engine(session, row.engine_uuid)
+    await session.refresh(row)
+    return row, engine
+
+
+async def _recompute_users(session: AsyncSession, engine: Engine, users: Sequence[SipConfig]) -> ChangeSummary:
+    """Endpoints that use, or inherit from a template that uses, these configurations' transport."""
+    tenants = {u.tenant_uuid for u in users}
+    if not tenants:
+        return ChangeSummary(dry_run=False)
+    graph = await load_tenant_graphs(session, tenants)
+    affected = affected_endpoints(graph, [u.uuid for u in users])
+    return await sync_endpoints(session, engine, graph, affected, dry_run=False)
+
+
+async def _users(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
+    query = select(SipConfig).where(SipConfig.transport_uuid == transport_uuid)  # type: ignore[arg-type]
+    return list((await session.scalars(query)).all())
+
+
+async def update_transport(
+    db: Database, caller: Caller, uuid: UUID, *, name: str | None, options: Options | None
+) -> TransportResult:
+    async with db.writing() as session:
+        row, engine = await _transport(session, caller, uuid)
+        issues: list[Issue] = []
+        if name is not None and name != row.name:
+            issues += await _transport_name_issues(session, engine.uuid, name, exclude=row.uuid)
+        if options is not None:
+            issues += _options_issues("transport", options, "options")
+        if issues:
+            raise InvalidInput(issues)
+        old_name = row.name
+        if options is not None:
+            row.options = [list(o) for o in options]
+        renamed = name is not None and name != old_name
+        if renamed:
+            row.name = name  # type: ignore[assignment]
+        row.updated_at = utcnow()
+        await session.flush()
+        obj = transport_object(row.name, tuple((k, v) for k, v in row.options))
+        changes = ChangeSummary(dry_run=False)
+        changes.extend(await sync_engine_objects(session, engine, {obj.key: obj.fields}, dry_run=False))
+        if renamed:
+            # Users now point at the new name; the old object goes after them.
+            changes.extend(await _recompute_users(session, engine, await _users(session, row.uuid)))
+            changes.extend(
+                await sync_engine_objects(session, engine, {}, removed=[("transport", old_name)], dry_run=False)
+            )
+        return TransportResult(TransportRecord.of(row), changes)
+
+
+async def delete_transport(db: Database, caller: Caller, uuid: UUID, *, fallback_uuid: UUID | None) -> ChangeSummary:
+    async with db.writing() as session:
+        row, engine = await _transport(session, caller, uuid)
+        users = await _users(session, row.uuid)
+        changes = ChangeSummary(dry_run=False)
+        if users:
+            if fallback_uuid is None:
+                raise Conflict(f"transport '{row.name}' is used by {len(users)} configurations; give a fallbackUuid")
+            fallback = await session.get(Transport, fallback_uuid)
+            if fallback is None or fallback.engine_uuid != row.engine_uuid or fallback.uuid == row.uuid:
+                raise InvalidInput.at("fallbackUuid", "no other transport with this uuid on the same engine")
+            await session.execute(
+                sa.update(SipConfig)
+                .where(SipConfig.transport_uuid == row.uuid)  # type: ignore[arg-type]
+                .values(transport_uuid=fallback.uuid, revision=SipConfig.revision + 1, updated_at=utcnow())
+            )
+            await session.flush()
+            changes.extend(await _recompute_users(session, engine, users))
+        name = row.name
+        await session.delete(row)
+        await session.flush()
+        changes.extend(await sync_engine_objects(session, engine, {}, removed=[("transport", name)], dry_run=False))
+        return changes

@@ -1,0 +1,223 @@
+"""Paginated lists with keyset cursors, search, ordering and tenant scope."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.db.database import Database
+from app.db.models import ConfigParent, Engine, SipConfig, SorceryUpdateRow, Tenant
+from app.db.queries import tenant_subtree
+from app.domain.diff import Action
+from app.domain.resolution import ConfigKind
+from app.domain.sections import to_options
+from app.errors import InvalidInput, NotFound
+from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
+from app.services.recording import RecordedUpdate
+from app.services.records import ConfigRecord, TenantRecord, aware
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 500
+
+
+class ConfigOrder(StrEnum):
+    NAME = "name"
+    LABEL = "label"
+    CREATED_AT = "created_at"
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    edges: list[tuple[str, T]]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+def _encode_cursor(value: Any, uuid: UUID) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return base64.urlsafe_b64encode(orjson.dumps([value, str(uuid)])).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[Any, UUID]:
+    try:
+        value, uuid = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return value, UUID(uuid)
+    except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as exc:
+        raise InvalidInput.at("after", "not a cursor returned by this list") from exc
+
+
+def _check_first(first: int, max_size: int = MAX_PAGE_SIZE) -> None:
+    if first < 0 or first > max_size:
+        raise InvalidInput.at("first", f"page size must be between 0 and {max_size}")
+
+
+def _like(search: str) -> str:
+    escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def _paginate(
+    session: AsyncSession,
+    query: sa.Select[Any],
+    *,
+    sort: Any,
+    key: Any,
+    descending: bool,
+    first: int,
+    after: str | None,
+    sort_is_time: bool = False,
+) -> tuple[list[Any], bool, int]:
+    """Run one keyset page of ``query`` and its total count: two statements."""
+    total = (await session.execute(select(sa.func.count()).select_from(query.subquery()))).scalar_one()
+    if after is not None:
+        value, last_uuid = _decode_cursor(after)
+        if sort_is_time:
+            value = datetime.fromisoformat(value)
+        beyond = (
+            (sort < value) | ((sort == value) & (key < last_uuid))
+            if descending
+            else ((sort > value) | ((sort == value) & (key > last_uuid)))
+        )
+        query = query.where(beyond)
+    order = (sort.desc(), key.desc()) if descending else (sort.asc(), key.asc())
+    rows = list((await session.scalars(query.order_by(*order).limit(first + 1))).all())
+    return rows[:first], len(rows) > first, total
+
+
+async def list_configs(
+    db: Database,
+    caller: Caller,
+    *,
+    kind: ConfigKind,
+    tenant_uuid: UUID | None,
+    recurse: bool,
+    search: str | None,
+    inherits_from: UUID | None,
+    order: ConfigOrder,
+    descending: bool,
+    first: int,
+    after: str | None,
+) -> Page[ConfigRecord]:
+    caller.require(SIP_READ)
+    _check_first(first)
+    tenant_uuid = tenant_uuid or caller.tenant_uuid
+    caller.check_visible(tenant_uuid, "tenant")
+    async with db.reading() as session:
+        tenants = (
+            [t for t in await tenant_subtree(session, tenant_uuid) if caller.can_see(t)] if recurse else [tenant_uuid]
+        )
+        query = select(SipConfig).where(
+            SipConfig.kind == kind.value,  # type: ignore[arg-type]
+            SipConfig.tenant_uuid.in_(tenants),  # type: ignore[attr-defined]
+        )
+        if search:
+            pattern = _like(search)
+            query = query.where(
+                sa.func.lower(SipConfig.name).like(pattern, escape="\\")
+                | sa.func.lower(sa.func.coalesce(SipConfig.label, "")).like(pattern, escape="\\")
+            )
+        if inherits_from is not None:
+            query = query.where(SipConfig.uuid.in_(_descendants_of(inherits_from)))  # type: ignore[attr-defined]
+        sort = {
+            ConfigOrder.NAME: SipConfig.name,
+            ConfigOrder.LABEL: sa.func.coalesce(SipConfig.label, ""),
+            ConfigOrder.CREATED_AT: SipConfig.created_at,
+        }[order]
+        rows, has_next, total = await _paginate(
+            session,
+            query,
+            sort=sort,
+            key=SipConfig.uuid,
+            descending=descending,
+            first=first,
+            after=after,
+            sort_is_time=order is ConfigOrder.CREATED_AT,
+        )
+    records = [ConfigRecord.of(r) for r in rows]
+    value_of = {
+        ConfigOrder.NAME: lambda r: r.name,
+        ConfigOrder.LABEL: lambda r: r.label or "",
+        ConfigOrder.CREATED_AT: lambda r: r.created_at,
+    }[order]
+    return Page([(_encode_cursor(value_of(r), r.uuid), r) for r in records], has_next, after is not None, total)
+
+
+def _descendants_of(template: UUID) -> sa.Select[Any]:
+    seed = select(ConfigParent.child_uuid.label("uuid")).where(ConfigParent.parent_uuid == template)  # type: ignore[attr-defined, arg-type]
+    tree = seed.cte("inheritors", recursive=True)
+    tree = tree.union(select(ConfigParent.child_uuid).join(tree, ConfigParent.parent_uuid == tree.c.uuid))  # type: ignore[arg-type]
+    return select(tree.c.uuid)
+
+
+async def list_tenants(
+    db: Database, caller: Caller, *, first: int, after: str | None, search: str | None, recurse: bool
+) -> Page[TenantRecord]:
+    caller.require(TENANTS_READ)
+    _check_first(first)
+    async with db.reading() as session:
+        tenants = list(await tenant_subtree(session, caller.tenant_uuid)) if recurse else [caller.tenant_uuid]
+        query = select(Tenant).where(Tenant.uuid.in_(tenants))  # type: ignore[attr-defined]
+        if search:
+            pattern = _like(search)
+            query = query.where(
+                sa.func.lower(Tenant.name).like(pattern, escape="\\")
+                | sa.func.lower(Tenant.slug).like(pattern, escape="\\")
+            )
+        rows, has_next, total = await _paginate(
+            session, query, sort=Tenant.name, key=Tenant.uuid, descending=False, first=first, after=after
+        )
+    records = [TenantRecord.of(r) for r in rows]
+    return Page([(_encode_cursor(r.name, r.uuid), r) for r in records], has_next, after is not None, total)
+
+
+async def list_sorcery_updates(
+    db: Database, caller: Caller, *, engine: str, after: int, first: int
+) -> list[RecordedUpdate]:
+    """Recorded updates after ``after``, oldest first.
+
+    They carry secrets, so the secrets scope is required. An operator sees the
+    whole engine; any other caller only the updates of tenants it can see.
+    """
+    caller.require(SECRETS_READ)
+    _check_first(first)
+    async with db.reading() as session:
+        row = (await session.execute(select(Engine.uuid, Engine.name).where(Engine.name == engine))).first()  # type: ignore[arg-type]
+        if row is None or (row.uuid != caller.engine_uuid and not caller.is_operator):
+            raise NotFound(f"engine '{engine}' not found")
+        query = select(SorceryUpdateRow).where(
+            SorceryUpdateRow.engine_uuid == row.uuid,  # type: ignore[arg-type]
+            SorceryUpdateRow.seq > after,  # type: ignore[arg-type]
+        )
+        if not caller.is_operator:
+            query = query.where(SorceryUpdateRow.tenant_uuid.in_(list(caller.visible)))  # type: ignore[union-attr]
+        rows = (await session.scalars(query.order_by(SorceryUpdateRow.seq).limit(first))).all()  # type: ignore[arg-type]
+    return [update_record(r, row.name) for r in rows]
+
+
+def update_record(row: SorceryUpdateRow, engine_name: str) -> RecordedUpdate:
+    return RecordedUpdate(
+        seq=row.seq,
+        engine=engine_name,
+        action=Action(row.action),
+        object_type=row.object_type,
+        object_id=row.object_id,
+        fields=to_options(row.fields),
+        changed_keys=tuple(row.changed_keys),
+        requires_recreate=row.requires_recreate,
+        requires_reload=row.requires_reload,
+        tenant_uuid=row.tenant_uuid,
+        endpoint_uuid=row.endpoint_uuid,
+        created_at=aware(row.created_at),
+    )

@@ -1,0 +1,151 @@
+"""Batch reads behind the API's DataLoaders: one statement (or two) per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlmodel import col, select
+
+from app.db.database import Database
+from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport
+from app.db.queries import load_graph
+from app.domain.catalog import load_catalog
+from app.domain.graph import descendants
+from app.domain.resolution import ConfigKind, ResolvedSections, Resolver
+from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord
+
+
+async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
+    async with db.reading() as session:
+        rows = (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+    found = {r.uuid: ConfigRecord.of(r) for r in rows}
+    return [found.get(u) for u in uuids]
+
+
+async def parents_of(db: Database, uuids: Sequence[UUID]) -> list[list[ConfigRecord]]:
+    async with db.reading() as session:
+        rows = (
+            await session.execute(
+                select(ConfigParent.child_uuid, SipConfig)
+                .join(SipConfig, SipConfig.uuid == ConfigParent.parent_uuid)  # type: ignore[arg-type]
+                .where(ConfigParent.child_uuid.in_(uuids))  # type: ignore[attr-defined]
+                .order_by(col(ConfigParent.child_uuid), col(ConfigParent.position))
+            )
+        ).all()
+    out: dict[UUID, list[ConfigRecord]] = {}
+    for child, parent in rows:
+        out.setdefault(child, []).append(ConfigRecord.of(parent))
+    return [out.get(u, []) for u in uuids]
+
+
+async def children_of(db: Database, uuids: Sequence[UUID]) -> list[list[ConfigRecord]]:
+    async with db.reading() as session:
+        rows = (
+            await session.execute(
+                select(ConfigParent.parent_uuid, SipConfig)
+                .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
+                .where(ConfigParent.parent_uuid.in_(uuids))  # type: ignore[attr-defined]
+                .order_by(col(ConfigParent.parent_uuid), col(SipConfig.kind).desc(), col(SipConfig.name))
+            )
+        ).all()
+    out: dict[UUID, list[ConfigRecord]] = {}
+    for parent, child in rows:
+        out.setdefault(parent, []).append(ConfigRecord.of(child))
+    return [out.get(u, []) for u in uuids]
+
+
+async def endpoint_counts(db: Database, uuids: Sequence[UUID]) -> list[int]:
+    """Endpoints whose resolution includes each template (its endpoint descendants)."""
+    async with db.reading() as session:
+        tenants = select(SipConfig.tenant_uuid).where(SipConfig.uuid.in_(uuids))  # type: ignore[attr-defined]
+        rows = (
+            await session.execute(
+                select(ConfigParent.parent_uuid, ConfigParent.child_uuid, SipConfig.kind)
+                .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
+                .where(SipConfig.tenant_uuid.in_(tenants))  # type: ignore[attr-defined]
+            )
+        ).all()
+    children: dict[UUID, list[UUID]] = {}
+    endpoints: set[UUID] = set()
+    for parent, child, kind in rows:
+        children.setdefault(parent, []).append(child)
+        if kind == ConfigKind.ENDPOINT.value:
+            endpoints.add(child)
+    return [len(descendants([u], children) & endpoints) for u in uuids]
+
+
+async def resolved_of(db: Database, uuids: Sequence[UUID]) -> list[ResolvedSections | None]:
+    async with db.reading() as session:
+        graph = await load_graph(session, uuids)
+    resolver = Resolver(graph.nodes, load_catalog())
+    return [resolver.resolve(u) if u in graph.nodes else None for u in uuids]
+
+
+async def tenants_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TenantRecord | None]:
+    async with db.reading() as session:
+        rows = (await session.scalars(select(Tenant).where(Tenant.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+    found = {r.uuid: TenantRecord.of(r) for r in rows}
+    return [found.get(u) for u in uuids]
+
+
+async def tenant_children(db: Database, uuids: Sequence[UUID]) -> list[list[TenantRecord]]:
+    async with db.reading() as session:
+        rows = (
+            await session.scalars(
+                select(Tenant).where(Tenant.parent_uuid.in_(uuids)).order_by(Tenant.name, Tenant.uuid)  # type: ignore[union-attr, arg-type]
+            )
+        ).all()
+    out: dict[UUID, list[TenantRecord]] = {}
+    for r in rows:
+        out.setdefault(r.parent_uuid, []).append(TenantRecord.of(r))  # type: ignore[arg-type]
+    return [out.get(u, []) for u in uuids]
+
+
+async def default_templates(db: Database, tenant_uuids: Sequence[UUID]) -> list[dict[str, ConfigRecord]]:
+    async with db.reading() as session:
+        rows = (
+            await session.scalars(
+                select(SipConfig).where(
+                    SipConfig.tenant_uuid.in_(tenant_uuids),  # type: ignore[attr-defined]
+                    SipConfig.default_role.is_not(None),  # type: ignore[union-attr]
+                )
+            )
+        ).all()
+    out: dict[UUID, dict[str, ConfigRecord]] = {}
+    for r in rows:
+        out.setdefault(r.tenant_uuid, {})[r.default_role] = ConfigRecord.of(r)  # type: ignore[index]
+    return [out.get(u, {}) for u in tenant_uuids]
+
+
+async def transports_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TransportRecord | None]:
+    async with db.reading() as session:
+        rows = (await session.scalars(select(Transport).where(Transport.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+    found = {r.uuid: TransportRecord.of(r) for r in rows}
+    return [found.get(u) for u in uuids]
+
+
+async def transports_of_engines(db: Database, uuids: Sequence[UUID]) -> list[list[TransportRecord]]:
+    async with db.reading() as session:
+        rows = (
+            await session.scalars(
+                select(Transport).where(Transport.engine_uuid.in_(uuids)).order_by(Transport.name)  # type: ignore[attr-defined, arg-type]
+            )
+        ).all()
+    out: dict[UUID, list[TransportRecord]] = {}
+    for r in rows:
+        out.setdefault(r.engine_uuid, []).append(TransportRecord.of(r))
+    return [out.get(u, []) for u in uuids]
+
+
+async def engines_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[EngineRecord | None]:
+    async with db.reading() as session:
+        rows = (await session.scalars(select(Engine).where(Engine.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+    found = {r.uuid: EngineRecord.of(r) for r in rows}
+    return [found.get(u) for u in uuids]
+
+
+async def engine_by_name(db: Database, name: str) -> EngineRecord | None:
+    async with db.reading() as session:
+        row = (await session.scalars(select(Engine).where(Engine.name == name))).first()  # type: ignore[arg-type]
+    return EngineRecord.of(row) if row is not None else None

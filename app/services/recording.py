@@ -1,0 +1,247 @@
+"""Recomputing Sorcery objects and recording the updates of one transaction.
+
+Every mutation ends here: the desired objects of the endpoints it can affect
+are compared with the last recorded ones, and only the differences are
+written, numbered with the engine's next sequence numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.db.models import Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
+from app.db.queries import CHUNK, Graph, engine_objects, recorded_objects
+from app.domain.catalog import Catalog, load_catalog
+from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
+from app.domain.resolution import Resolver
+from app.domain.sections import Options
+from app.domain.sorcery import ObjectKey, SorceryObject, endpoint_objects
+from app.errors import NotFound
+
+object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
+update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedUpdate:
+    """A Sorcery update as recorded (``seq`` is None in a dry run)."""
+
+    seq: int | None
+    engine: str
+    action: Action
+    object_type: str
+    object_id: str
+    fields: Options
+    changed_keys: tuple[str, ...]
+    requires_recreate: bool
+    requires_reload: bool
+    tenant_uuid: UUID | None
+    endpoint_uuid: UUID | None
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ChangeSummary:
+    dry_run: bool
+    affected_endpoints: int = 0
+    updates: list[RecordedUpdate] = field(default_factory=list)
+
+    def extend(self, other: ChangeSummary) -> None:
+        self.affected_endpoints += other.affected_endpoints
+        self.updates.extend(other.updates)
+
+
+async def lock_engine(session: AsyncSession, engine_uuid: UUID) -> Engine:
+    """Lock the engine row for the rest of the transaction.
+
+    Every mutation that can record updates takes this lock first, so writers
+    of one engine run one after the other: sequence numbers are handed out
+    without gaps and become visible in order, and `expectedRevision` checks
+    cannot race.
+    """
+    engine = (
+        await session.scalars(
+            select(Engine).where(Engine.uuid == engine_uuid).with_for_update()  # type: ignore[arg-type]
+        )
+    ).first()
+    if engine is None:
+        raise NotFound("engine not found")
+    return engine
+
+
+async def lock_engine_by_name(session: AsyncSession, name: str) -> Engine:
+    engine_uuid = (await session.scalars(select(Engine.uuid).where(Engine.name == name))).first()  # type: ignore[arg-type]
+    if engine_uuid is None:
+        raise NotFound(f"engine '{name}' not found")
+    return await lock_engine(session, engine_uuid)
+
+
+def desired_endpoint_objects(
+    graph: Graph, endpoint_uuids: Iterable[UUID], catalog: Catalog, resolver: Resolver | None = None
+) -> tuple[dict[ObjectKey, Options], dict[ObjectKey, Owner], dict[UUID, list[SorceryObject]]]:
+    """Resolve each endpoint and flatten it into its Sorcery objects."""
+    resolver = resolver or Resolver(graph.nodes, catalog)
+    desired: dict[ObjectKey, Options] = {}
+    owners: dict[ObjectKey, Owner] = {}
+    per_endpoint: dict[UUID, list[SorceryObject]] = {}
+    for uuid in endpoint_uuids:
+        node = graph.nodes[uuid]
+        objects = endpoint_objects(node.name, resolver.resolve(uuid))
+        owner = Owner(graph.tenants[uuid], uuid)
+        for obj in objects:
+            desired[obj.key] = obj.fields
+            owners[obj.key] = owner
+        per_endpoint[uuid] = objects
+    return desired, owners, per_endpoint
+
+
+async def sync_endpoints(
+    session: AsyncSession,
+    engine: Engine,
+    graph: Graph,
+    endpoint_uuids: Collection[UUID],
+    *,
+    removed_endpoint_uuids: Collection[UUID] = (),
+    tenant_scope: Collection[UUID] | None = None,
+    dry_run: bool,
+) -> ChangeSummary:
+    """Recompute these endpoints, delete the objects of removed ones, record the difference."""
+    catalog = load_catalog()
+    desired, owners, _ = desired_endpoint_objects(graph, endpoint_uuids, catalog)
+    wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
+    if len(wanted) > CHUNK:
+        # Many endpoints (a template of a large tenant): read the tenants' objects at once.
+        tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
+        found = await recorded_objects(session, engine.uuid, tenant_uuids=sorted(tenants))
+        found = {k: v for k, v in found.items() if v[2] in wanted}
+    else:
+        found = await recorded_objects(session, engine.uuid, endpoint_uuids=sorted(wanted))
+    recorded = {key: fields for key, (fields, _, _) in found.items()}
+    for key, (_, tenant, endpoint) in found.items():
+        owners.setdefault(key, Owner(tenant, endpoint))
+    plans = diff_objects(recorded, desired, owners=owners, catalog=catalog)
+    updates = await record(session, engine, plans, existing=recorded.keys(), dry_run=dry_run)
+    return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
+
+
+async def sync_engine_objects(
+    session: AsyncSession,
+    engine: Engine,
+    desired: dict[ObjectKey, Options],
+    removed: Sequence[ObjectKey] = (),
+    *,
+    dry_run: bool,
+) -> ChangeSummary:
+    """Record the changes of engine objects (transports, global, system)."""
+    keys = list(desired) + list(removed)
+    recorded = await engine_objects(session, engine.uuid, keys)
+    plans = diff_objects(recorded, desired, owners={}, catalog=load_catalog())
+    updates = await record(session, engine, plans, existing=recorded.keys(), dry_run=dry_run)
+    return ChangeSummary(dry_run=dry_run, updates=updates)
+
+
+async def record(
+    session: AsyncSession,
+    engine: Engine,
+    plans: Sequence[PlannedUpdate],
+    *,
+    existing: Collection[ObjectKey],
+    dry_run: bool,
+) -> list[RecordedUpdate]:
+    """Number the updates, store them and the new object states (unless a dry run)."""
+    now = utcnow()
+    if not plans:
+        return []
+    first_seq = engine.last_seq + 1
+    recorded = [
+        RecordedUpdate(
+            seq=None if dry_run else first_seq + i,
+            engine=engine.name,
+            action=p.action,
+            object_type=p.object_type,
+            object_id=p.object_id,
+            fields=p.fields,
+            changed_keys=p.changed_keys,
+            requires_recreate=p.requires_recreate,
+            requires_reload=p.requires_reload,
+            tenant_uuid=p.owner.tenant_uuid,
+            endpoint_uuid=p.owner.endpoint_uuid,
+            created_at=now,
+        )
+        for i, p in enumerate(plans)
+    ]
+    if dry_run:
+        return recorded
+    engine.last_seq = first_seq + len(plans) - 1
+    await session.flush()
+    await session.execute(
+        sa.insert(update_t),
+        [
+            {
+                "engine_uuid": engine.uuid,
+                "seq": u.seq,
+                "action": u.action.value,
+                "object_type": u.object_type,
+                "object_id": u.object_id,
+                "fields": [list(f) for f in u.fields],
+                "changed_keys": list(u.changed_keys),
+                "requires_recreate": u.requires_recreate,
+                "requires_reload": u.requires_reload,
+                "tenant_uuid": u.tenant_uuid,
+                "endpoint_uuid": u.endpoint_uuid,
+                "created_at": now,
+            }
+            for u in recorded
+        ],
+    )
+    await _store_objects(session, engine.uuid, plans, existing)
+    return recorded
+
+
+async def _store_objects(
+    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], existing: Collection[ObjectKey]
+) -> None:
+    inserts, updates, deletes = [], [], []
+    for p in plans:
+        key = {"e": engine_uuid, "t": p.object_type, "i": p.object_id}
+        if p.action is Action.DELETE:
+            deletes.append(key)
+            continue
+        values = {
+            "fields": [list(f) for f in p.fields],
+            "tenant_uuid": p.owner.tenant_uuid,
+            "endpoint_uuid": p.owner.endpoint_uuid,
+        }
+        if p.key in existing:
+            updates.append({**key, **{f"new_{k}": v for k, v in values.items()}})
+        else:
+            inserts.append(
+                {"engine_uuid": engine_uuid, "object_type": p.object_type, "object_id": p.object_id, **values}
+            )
+    match_key = sa.and_(
+        object_t.c.engine_uuid == sa.bindparam("e"),
+        object_t.c.object_type == sa.bindparam("t"),
+        object_t.c.object_id == sa.bindparam("i"),
+    )
+    if deletes:
+        await session.execute(sa.delete(object_t).where(match_key), deletes)
+    if updates:
+        await session.execute(
+            sa.update(object_t)
+            .where(match_key)
+            .values(
+                fields=sa.bindparam("new_fields"),
+                tenant_uuid=sa.bindparam("new_tenant_uuid"),
+                endpoint_uuid=sa.bindparam("new_endpoint_uuid"),
+            ),
+            updates,
+        )
+    if inserts:
+        await session.execute(sa.insert(object_t), inserts)

@@ -1,0 +1,102 @@
+"""Plain, immutable copies of rows handed to the API layer.
+
+ORM objects expire on rollback (dry runs) and belong to one session; these
+records do neither, so a view built inside a transaction stays valid after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from app.db.models import Engine, SipConfig, Tenant, Transport
+from app.domain.resolution import ConfigKind, ResolvedSections
+from app.domain.sections import Options, Section, sections_from_json, to_options
+from app.domain.sorcery import SorceryObject
+
+
+def aware(ts: datetime) -> datetime:
+    """SQLite returns naive timestamps; every stored timestamp is UTC."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigRecord:
+    uuid: UUID
+    kind: ConfigKind
+    tenant_uuid: UUID
+    engine_uuid: UUID
+    name: str
+    label: str | None
+    transport_uuid: UUID | None
+    revision: int
+    sections: dict[Section, Options]
+    default_role: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: SipConfig) -> ConfigRecord:
+        return cls(
+            uuid=row.uuid,
+            kind=ConfigKind(row.kind),
+            tenant_uuid=row.tenant_uuid,
+            engine_uuid=row.engine_uuid,
+            name=row.name,
+            label=row.label,
+            transport_uuid=row.transport_uuid,
+            revision=row.revision,
+            sections=sections_from_json(row.options),
+            default_role=row.default_role,
+            created_at=aware(row.created_at),
+            updated_at=aware(row.updated_at),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRecord:
+    uuid: UUID
+    name: str
+    slug: str
+    parent_uuid: UUID | None
+    engine_uuid: UUID
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Tenant) -> TenantRecord:
+        return cls(row.uuid, row.name, row.slug, row.parent_uuid, row.engine_uuid, aware(row.created_at))
+
+
+@dataclass(frozen=True, slots=True)
+class TransportRecord:
+    uuid: UUID
+    engine_uuid: UUID
+    name: str
+    options: Options
+
+    @classmethod
+    def of(cls, row: Transport) -> TransportRecord:
+        return cls(row.uuid, row.engine_uuid, row.name, to_options(row.options))
+
+
+@dataclass(frozen=True, slots=True)
+class EngineRecord:
+    uuid: UUID
+    name: str
+    global_options: Options
+    system_options: Options
+
+    @classmethod
+    def of(cls, row: Engine) -> EngineRecord:
+        return cls(row.uuid, row.name, to_options(row.global_options), to_options(row.system_options))
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigView:
+    """A configuration as a mutation left it, with what was computed on the way."""
+
+    record: ConfigRecord
+    parents: tuple[ConfigRecord, ...]
+    resolved: ResolvedSections
+    objects: tuple[SorceryObject, ...] | None

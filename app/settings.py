@@ -1,0 +1,49 @@
+"""Settings from the environment, prefixed ``PJSIP_GRAPH_``."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PJSIP_GRAPH_", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    # Default: an embedded SQLite file under data_dir.
+    database_url: str | None = None
+    graphiql: bool = True
+    allowed_origins: Annotated[list[str], NoDecode] = []
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    # Limits of the GraphQL layer.
+    max_page_size: int = 500
+    max_query_depth: int = 12
+    max_aliases: int = 30
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'pjsip-graph.db').as_posix()}"
+
+    @property
+    def admin_token_path(self) -> Path:
+        return self.data_dir / "admin.token"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
