@@ -1,0 +1,73 @@
+"""A page of endpoints costs a fixed number of SQL statements, whatever its size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from tests.conftest import GraphQLClient, World
+from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+
+from app.db.database import Database
+from app.domain.sections import Section
+
+PAGE = """
+query($tenant: UUID!, $first: Int!) {
+  endpoints(tenantUuid: $tenant, first: $first) {
+    totalCount
+    edges { node {
+      name
+      parents { name }
+      own { endpoint { key value } auth { key value } }
+      resolved { endpoint { key value origin { name } overrides { value } } aor { key value } }
+      sorceryObjects { type id fields { key value } }
+      transport { name }
+      tenant { slug }
+    } }
+  }
+}
+"""
+
+
+@contextmanager
+def count_statements(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_page_of_200_issues_no_more_statements_than_page_of_10(world: World, gql: GraphQLClient) -> None:
+    # given 200 endpoints under two levels of templates
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Counted")
+    sip = await default_template(world.db, tenant, "sip")
+    webrtc = await default_template(world.db, tenant, "webrtc")
+    for i in range(200):
+        parents = [sip.uuid, webrtc.uuid] if i % 2 else [sip.uuid]
+        await new_endpoint(
+            world.db, caller, tenant, f"counted-{i:03d}", parents, {Section.AUTH: (("username", f"u{i}"),)}
+        )
+
+    # when a page of 10 and a page of 200 are read with every nested field
+    with count_statements(world.db) as small:
+        small_page = await gql.ok(PAGE, {"tenant": str(tenant), "first": 10})
+    with count_statements(world.db) as large:
+        large_page = await gql.ok(PAGE, {"tenant": str(tenant), "first": 200})
+
+    # then both pages are complete and cost the same number of statements
+    assert len(small_page["endpoints"]["edges"]) == 10
+    assert len(large_page["endpoints"]["edges"]) == 200
+    node = large_page["endpoints"]["edges"][1]["node"]
+    assert [p["name"] for p in node["parents"]] == ["sip", "webrtc"]
+    assert [o["type"] for o in node["sorceryObjects"]] == ["auth", "aor", "endpoint"]
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) <= 12

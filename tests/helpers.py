@@ -1,0 +1,59 @@
+"""Small builders shared by tests: tenants, endpoints and tokens through the services."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from app.db.database import Database
+from app.domain.resolution import ConfigKind
+from app.domain.sections import Options, Section
+from app.services import configs, tenants
+from app.services.access import Caller
+from app.services.records import ConfigRecord
+from app.services.tokens import authenticate, create_token
+
+
+async def caller_for(db: Database, token: str) -> Caller:
+    async with db.reading() as session:
+        caller = await authenticate(session, token)
+    assert caller is not None
+    return caller
+
+
+async def token_for(db: Database, tenant_uuid: UUID, scopes: str) -> str:
+    async with db.writing() as session:
+        return await create_token(session, tenant_uuid=tenant_uuid, scopes=scopes)
+
+
+async def new_tenant(db: Database, caller: Caller, name: str, parent: UUID | None = None) -> UUID:
+    result = await tenants.create_tenant(
+        db, caller, name=name, slug=None, parent_uuid=parent, with_default_templates=True
+    )
+    assert result.tenant is not None
+    return result.tenant.uuid
+
+
+async def default_template(db: Database, tenant_uuid: UUID, role: str) -> ConfigRecord:
+    from app.services.reads import default_templates
+
+    (by_role,) = await default_templates(db, [tenant_uuid])
+    return by_role[role]
+
+
+async def new_endpoint(
+    db: Database,
+    caller: Caller,
+    tenant_uuid: UUID,
+    name: str,
+    parents: list[UUID],
+    sections: dict[Section, Options] | None = None,
+) -> ConfigRecord:
+    result = await configs.create_config(
+        db,
+        caller,
+        ConfigKind.ENDPOINT,
+        configs.NewConfig(tenant_uuid=tenant_uuid, name=name, parent_uuids=parents, sections=sections or {}),
+        dry_run=False,
+    )
+    assert result.view is not None
+    return result.view.record
