@@ -4,6 +4,7 @@ import asyncio
 from typing import Any
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -13,6 +14,7 @@ from app.db.types import JSONDoc
 from app.settings import get_settings
 
 config = context.config
+MIGRATION_LOCK = 7_243_001  # arbitrary, fixed: the advisory lock taken while migrating
 target_metadata = SQLModel.metadata
 
 
@@ -32,6 +34,9 @@ def do_run_migrations(connection: Connection) -> None:
         render_item=render_item,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait, then find nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
