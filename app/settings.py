@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    # Resolution cache: in memory unless a Redis URL is given; "off" disables it.
+    cache_url: str | None = None
+    cache: str = "on"
+    cache_ttl: int = 3600
+    # Retention of recorded updates and change events, per engine.
+    retention_days: float = 7.0
+    retention_max_updates: int = 1_000_000
     # Limits of the GraphQL layer.
     max_page_size: int = 500
     max_query_depth: int = 12

@@ -4,28 +4,41 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.extensions import SchemaExtension
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from app.api import ops
 from app.api.context import Context
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
+from app.cache import ResolutionCache, build_cache
+from app.db.aftercommit import Committed
 from app.db.database import Database
 from app.db.migrate import upgrade_async
+from app.events.hub import EventHub
+from app.events.pg_listener import PgListener
+from app.events.retention import Pruner
+from app.logs import RequestIdMiddleware
 from app.services.access import Caller
 from app.services.bootstrap import bootstrap
 from app.services.tokens import authenticate
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("pjsip_graph")
+# Hubs of the applications running in this process, so that a graceful
+# shutdown can complete their subscriptions before sockets are closed.
+RUNNING_HUBS: set[EventHub] = set()
 
 
 def bearer_token(headers: Any) -> str | None:
@@ -37,15 +50,25 @@ def bearer_token(headers: Any) -> str | None:
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        hub: EventHub,
+        cache: ResolutionCache | None,
+        *,
+        extra_extensions: Sequence[type[SchemaExtension]] = (),
+    ) -> None:
         super().__init__(
-            build_schema(settings),
+            build_schema(settings, extra_extensions=extra_extensions),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allowed_origins=tuple(settings.allowed_origins),
         )
         self.db = db
         self.settings = settings
+        self.hub = hub
+        self.cache = cache
 
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
@@ -57,18 +80,43 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             db=self.db,
             settings=self.settings,
-            loaders=Loaders(self.db),
+            loaders=Loaders(self.db, self.cache),
             caller_or_none=await self._caller(bearer_token(request.headers)),
+            hub=self.hub,
             request=request,
             response=response,
         )
+
+    async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
+        """graphql-transport-ws `connection_init`: the token comes in its payload or the upgrade headers.
+
+        A missing or unknown token closes the socket (4403) before any operation runs.
+        """
+        params = context.connection_params or {}
+        token = bearer_token({k.lower(): v for k, v in params.items() if isinstance(v, str)})
+        caller = await self._caller(token) if token else context.caller_or_none
+        if caller is None:
+            raise ConnectionRejectionError({"reason": "send a valid 'Authorization: Bearer <token>'"})
+        context.caller_or_none = caller
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, migrate: bool = True) -> Starlette:
     """Build the application. With ``migrate``, start-up applies migrations and bootstraps."""
     settings = settings or get_settings()
     database = db or Database(settings.resolved_database_url)
-    graphql = GraphQLApp(database, settings)
+    hub = EventHub(database)
+    listener = PgListener(database.url, hub) if not database.is_sqlite else None
+    cache = build_cache(settings.cache_url, ttl=settings.cache_ttl) if settings.cache != "off" else None
+    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener)
+    pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
+    graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[runtime.timing_extension()])
+    RUNNING_HUBS.add(hub)
+
+    async def after_commit(facts: Committed) -> None:
+        for engine_uuid in facts.engines:
+            hub.wake(engine_uuid)
+        if cache is not None:
+            await cache.set_many(facts.resolved)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -77,22 +125,42 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             token = await bootstrap(database, settings.admin_token_path)
             if token is not None:
                 announce_admin_token(token, settings)
-        yield
-        if db is None:
-            await database.dispose()
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        database.commit_hooks.append(after_commit)
+        await hub.start()
+        if listener is not None:
+            await listener.start()
+        if migrate:
+            await pruner.start()
+        try:
+            yield
+        finally:
+            RUNNING_HUBS.discard(hub)
+            await pruner.stop()
+            database.commit_hooks.remove(after_commit)
+            if listener is not None:
+                await listener.stop()
+            await hub.stop()
+            if cache is not None:
+                await cache.close()
+            if db is None:
+                await database.dispose()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
+            Route("/healthz", ops.healthz),
+            Route("/readyz", ops.readyz),
+            Route("/metrics", ops.metrics),
         ],
+        middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
+    app.state.runtime = runtime
     app.state.db = database
+    app.state.hub = hub
+    app.state.listener = listener
+    app.state.cache = cache
     return app
 
 

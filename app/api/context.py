@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.api.loaders import Loaders
 from app.db.database import Database
 from app.errors import Unauthenticated
+from app.events.hub import EventHub
 from app.services.access import Caller
 from app.settings import Settings
 
@@ -20,6 +21,7 @@ class Context:
     settings: Settings
     loaders: Loaders
     caller_or_none: Caller | None
+    hub: EventHub
     request: Any = None
     response: Any = None
     # Set by Strawberry for WebSocket connections (connection_init payload).

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from app.cache import ResolutionCache
 from app.db.database import Database
 from app.services import reads
 
@@ -24,12 +25,14 @@ def _loader(db: Database, fn: Callable[[Database, Sequence[Any]], Awaitable[Sequ
 
 
 class Loaders:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: ResolutionCache | None = None) -> None:
         self.config: DataLoader[UUID, Any] = _loader(db, reads.configs_by_uuid)
         self.parents: DataLoader[UUID, Any] = _loader(db, reads.parents_of)
         self.children: DataLoader[UUID, Any] = _loader(db, reads.children_of)
         self.endpoint_count: DataLoader[UUID, Any] = _loader(db, reads.endpoint_counts)
-        self.resolved: DataLoader[UUID, Any] = _loader(db, reads.resolved_of)
+        self.resolved: DataLoader[tuple[UUID, int], Any] = DataLoader(
+            load_fn=lambda keys: reads.resolved_of(db, keys, cache)
+        )
         self.tenant: DataLoader[UUID, Any] = _loader(db, reads.tenants_by_uuid)
         self.tenant_children: DataLoader[UUID, Any] = _loader(db, reads.tenant_children)
         self.default_templates: DataLoader[UUID, Any] = _loader(db, reads.default_templates)

@@ -170,7 +170,7 @@ class Mutation:
             info.context.db, info.context.caller, engine or "default", name=name, options=options_of(options) or ()
         )
         assert result.transport is not None
-        return Transport.of(result.transport)
+        return Transport.of(result.transport, show_secrets=info.context.caller.sees_secrets)
 
     @strawberry.mutation
     async def update_transport(
@@ -180,7 +180,7 @@ class Mutation:
             info.context.db, info.context.caller, uuid, name=name, options=options_of(options)
         )
         assert result.transport is not None
-        return Transport.of(result.transport)
+        return Transport.of(result.transport, show_secrets=info.context.caller.sees_secrets)
 
     @strawberry.mutation(
         description="fallbackUuid: move users of the transport there first; without it a used transport is not deleted."

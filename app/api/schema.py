@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.types import ExecutionContext
 
 from app.api.errors import ErrorCodes
 from app.api.mutations import Mutation
 from app.api.queries import Query
-from app.api.types.common import ChangeAction
+from app.api.subscriptions import Subscription
 from app.api.types.configs import SipEndpoint, SipTemplate
 from app.settings import Settings, get_settings
 
@@ -23,7 +31,9 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(
+    settings: Settings | None = None, *, extra_extensions: Sequence[type[SchemaExtension]] = ()
+) -> strawberry.Schema:
     settings = settings or get_settings()
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
@@ -32,11 +42,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         ParserCache,
         ValidationCache,
         lambda: ErrorCodes(),
+        *extra_extensions,
     ]
     return Schema(
         query=Query,
         mutation=Mutation,
-        # ChangeAction is part of the contract ahead of the change-event stream.
-        types=[SipTemplate, SipEndpoint, ChangeAction],
+        subscription=Subscription,
+        types=[SipTemplate, SipEndpoint],
         extensions=extensions,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from uuid import UUID
@@ -28,16 +27,25 @@ def serve(
     """Apply migrations, bootstrap an empty database, and serve GraphQL at /graphql."""
     import uvicorn
 
+    from app.cli.server import GracefulServer
+    from app.logs import configure_logging
+
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(
+    configure_logging(settings.log_level)
+    config = uvicorn.Config(
         "app.api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
         log_level=settings.log_level,
+        log_config=None,
+        timeout_graceful_shutdown=10,
     )
+    if reload:
+        uvicorn.run(config.app, factory=True, host=config.host, port=config.port, reload=True, log_config=None)
+        return
+    GracefulServer(config).run()
 
 
 @cli.command()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.db.aftercommit import CommitHook, Committed, take
 from app.db.session import create_engine, is_sqlite, session_factory
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -27,6 +31,7 @@ class Database:
         self.sessions = session_factory(self.engine)
         self.is_sqlite = is_sqlite(url)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.commit_hooks: list[CommitHook] = []
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -44,10 +49,22 @@ class Database:
             except BaseException:
                 await transaction.rollback()
                 raise
-            if commit:
-                await transaction.commit()
-            else:
+            if not commit:
                 await transaction.rollback()
+                return
+            await transaction.commit()
+            facts = take(session)
+        if facts:
+            await self._after_commit(facts)
+
+    async def _after_commit(self, facts: Committed) -> None:
+        # The change is committed whatever happens here: a failing hook (a cache
+        # that is down) is logged, never turned into a failed request.
+        for hook in self.commit_hooks:
+            try:
+                await hook(facts)
+            except Exception:
+                log.exception("after-commit hook %s failed", getattr(hook, "__qualname__", hook))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -30,6 +30,13 @@ class Engine(SQLModel, table=True):
     # Last Sorcery update sequence handed out; bumping it locks the row, which
     # serialises writers per engine so sequences become visible in order.
     last_seq: int = Field(default=0)
+    # Same for configuration change events (tenants, templates, endpoints).
+    last_event_seq: int = Field(default=0)
+    # Retention: records with a sequence at or below these may have been pruned.
+    pruned_update_seq: int = Field(default=0)
+    pruned_event_seq: int = Field(default=0)
+    # Version given to resolved views recomputed by the latest mutation (see SipConfig.resolved_version).
+    resolution_epoch: int = Field(default=1)
     created_at: datetime = _ts()
 
 
@@ -79,6 +86,9 @@ class SipConfig(SQLModel, table=True):
     label: str | None = Field(default=None, max_length=128)
     transport_uuid: UUID | None = Field(default=None, foreign_key="transport.uuid", ondelete="RESTRICT", index=True)
     revision: int = Field(default=1)
+    # Bumped whenever anything that resolution reads changes (own options,
+    # parents, an ancestor, a transport name): the resolution cache key.
+    resolved_version: int = Field(default=1)
     options: dict[str, list[list[str]]] = Field(default_factory=dict, sa_type=JSONDoc())
     # general / sip / webrtc / trunk for a tenant's default templates.
     default_role: str | None = Field(default=None, max_length=16)
@@ -139,4 +149,23 @@ class SorceryUpdateRow(SQLModel, table=True):
     requires_reload: bool = Field(default=False)
     tenant_uuid: UUID | None = Field(default=None)
     endpoint_uuid: UUID | None = Field(default=None)
+    created_at: datetime = _ts()
+
+
+class ConfigEventRow(SQLModel, table=True):
+    """A change to a tenant, template or endpoint, numbered per engine like Sorcery updates."""
+
+    __tablename__ = "config_event"
+    __table_args__ = (sa.UniqueConstraint("engine_uuid", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engine_uuid: UUID = Field(foreign_key="engine.uuid", ondelete="CASCADE")
+    seq: int
+    action: str = Field(max_length=8)
+    kind: str = Field(max_length=16)
+    uuid: UUID
+    tenant_uuid: UUID | None = Field(default=None)
+    # The tenant and its ancestors, root last: who may see the event, even after a delete.
+    tenant_path: list[str] = Field(default_factory=list, sa_type=JSONDoc())
+    revision: int | None = Field(default=None)
     created_at: datetime = _ts()

@@ -179,3 +179,23 @@ async def tenant_subtree(session: AsyncSession, root: UUID) -> list[UUID]:
 async def configs_using_transport(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
     result = await session.scalars(select(SipConfig).where(col(SipConfig.transport_uuid) == transport_uuid))
     return list(result.all())
+
+
+async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:
+    """Each tenant followed by its ancestors up to the root (one recursive CTE)."""
+    start = list(set(tenant_uuids))
+    if not start:
+        return {}
+    seed = sa.select(tenant_t.c.uuid, tenant_t.c.parent_uuid).where(tenant_t.c.uuid.in_(start))
+    up = seed.cte("ancestry", recursive=True)
+    up = up.union(sa.select(tenant_t.c.uuid, tenant_t.c.parent_uuid).join(up, tenant_t.c.uuid == up.c.parent_uuid))
+    parent_of = {row.uuid: row.parent_uuid for row in (await session.execute(sa.select(up))).all()}
+    paths: dict[UUID, tuple[UUID, ...]] = {}
+    for tenant in start:
+        path: list[UUID] = []
+        node: UUID | None = tenant
+        while node is not None and node not in path:
+            path.append(node)
+            node = parent_of.get(node)
+        paths[tenant] = tuple(path)
+    return paths

@@ -60,6 +60,20 @@ def changed_keys(old: Options, new: Options) -> tuple[str, ...]:
     return tuple(sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k)))
 
 
+def same_meaning(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> bool:
+    """Do both field lists configure the same object?
+
+    Single-valued keys are compared by value whatever their position;
+    accumulating entries in order (``disallow=all`` then ``allow=ulaw`` is not
+    the same as the reverse).
+    """
+    single_old = {k: v for k, v in old if not is_multiple(k)}
+    single_new = {k: v for k, v in new if not is_multiple(k)}
+    if single_old != single_new:
+        return False
+    return [(k, v) for k, v in old if is_multiple(k)] == [(k, v) for k, v in new if is_multiple(k)]
+
+
 def needs_recreate(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> bool:
     """Can the change not be applied by merging fields into the existing object?
 
@@ -92,6 +106,8 @@ def diff_objects(
             continue
         object_type, object_id = key
         multiple = catalog.multiple_keys(object_type).__contains__
+        if old is not None and same_meaning(old, fields, multiple):
+            continue
         if old is None:
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False

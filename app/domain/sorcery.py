@@ -10,7 +10,8 @@ from app.domain.sections import Option, Options, Section
 
 # Keys whose values are secrets in auth objects (DOMAIN.md §6).
 SECRET_KEYS = frozenset({"password", "md5_cred"})
-SECRET_OBJECT_TYPES = frozenset({"auth"})
+# Secrets per object type: auth credentials, and a transport's TLS private key password.
+SECRETS_BY_TYPE: dict[str, frozenset[str]] = {"auth": SECRET_KEYS, "transport": frozenset({"password"})}
 MASK = "********"
 
 ObjectKey = tuple[str, str]  # (object type, object id)
@@ -85,7 +86,8 @@ def system_object(options: Options) -> SorceryObject:
 
 
 def mask_fields(object_type: str, fields: Options) -> Options:
-    """Hide secrets of auth objects from callers without the secrets scope."""
-    if object_type not in SECRET_OBJECT_TYPES:
+    """Hide secrets (auth credentials, TLS key passwords) from callers without the secrets scope."""
+    secret = SECRETS_BY_TYPE.get(object_type)
+    if secret is None:
         return fields
-    return tuple((k, MASK if k in SECRET_KEYS else v) for k, v in fields)
+    return tuple((k, MASK if k in secret else v) for k, v in fields)

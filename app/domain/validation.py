@@ -20,9 +20,11 @@ MAX_INHERITANCE_DEPTH = 16
 
 BOOLEAN_SPELLINGS = frozenset({"yes", "no", "true", "false", "on", "off", "1", "0", "y", "n", "t", "f"})
 
-NAME_PATTERN = re.compile(r"^[-_.a-zA-Z0-9]{1,79}$")
+NAME_PATTERN = re.compile(r"[-_.a-zA-Z0-9]{1,79}")
 RESERVED_NAMES = frozenset({"global", "system"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What Asterisk's strtol/strtoul with base 0 read entirely: decimal or 0x-hex, optional sign.
+_INTEGER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+)")
 _EXTENDED_KEY = re.compile(r"^@[^\s=;\[\]()]{1,78}$")
 
 # Keys the product writes itself from references (DOMAIN.md §3).
@@ -52,10 +54,10 @@ def check_value(spec: OptionSpec, value: str) -> str | None:
             return f"'{value}' is not a boolean (use yes/no, true/false, on/off, 1/0)"
         return None
     if spec.type in (INTEGER, UNSIGNED):
-        try:
-            number = int(value.strip())
-        except ValueError:
+        text = value.strip()
+        if not _INTEGER.fullmatch(text):
             return f"'{value}' is not an integer"
+        number = int(text, 0) if text.lstrip("+-").lower().startswith("0x") else int(text, 10)
         if spec.type == UNSIGNED and number < 0:
             return f"'{value}' must not be negative"
         if spec.range is not None:
@@ -149,7 +151,7 @@ def validate_sections(
 
 def validate_name(name: str, *, field: str, what: str) -> list[Issue]:
     """Names are PJSIP object ids: ``^[-_.a-zA-Z0-9]{1,79}$``, never ``global``/``system``."""
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         return [Issue(field, f"{what} name '{name}' must match ^[-_.a-zA-Z0-9]{{1,79}}$")]
     if name.lower() in RESERVED_NAMES:
         return [Issue(field, f"'{name}' is reserved by Asterisk for its single objects")]

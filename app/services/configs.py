@@ -10,7 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
@@ -23,7 +23,14 @@ from app.domain.sorcery import MASK, SECRET_KEYS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
 from app.errors import Conflict, InvalidInput, Issue, NotFound
 from app.services.access import SIP_WRITE, Caller
-from app.services.recording import ChangeSummary, lock_engine, sync_endpoints
+from app.services.recording import (
+    Change,
+    ChangeSummary,
+    bump_resolution,
+    lock_engine,
+    record_changes,
+    sync_endpoints,
+)
 from app.services.records import ConfigRecord, ConfigView
 
 # Object ids an endpoint's auths take (DOMAIN.md §5); an endpoint named like
@@ -90,7 +97,7 @@ async def create_config(
             raise NotFound("tenant not found")
         engine = await lock_engine(session, tenant.engine_uuid)
         row = await insert_config(session, kind=kind, tenant=tenant, data=data)
-        return await _finish(session, engine, row, kind, affected_templates=False, dry_run=dry_run)
+        return await _finish(session, engine, row, kind, action="CREATED", dry_run=dry_run)
 
 
 async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tenant, data: NewConfig) -> SipConfig:
@@ -185,9 +192,7 @@ async def update_config(
             if parent_uuids != current_parents:
                 await _write_parents(session, row.uuid, parent_uuids)
             await session.flush()
-        return await _finish(
-            session, engine, row, kind, affected_templates=kind is ConfigKind.TEMPLATE and changed, dry_run=dry_run
-        )
+        return await _finish(session, engine, row, kind, action="UPDATED" if changed else None, dry_run=dry_run)
 
 
 async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UUID, *, dry_run: bool) -> ChangeSummary:
@@ -196,15 +201,19 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
         row = await get_config(session, caller, uuid, kind)
         engine = await lock_engine(session, row.engine_uuid)
         row = await get_config(session, caller, uuid, kind)
+        gone = Change("DELETED", kind.value, row.uuid, row.tenant_uuid, row.revision)
         if kind is ConfigKind.ENDPOINT:
             await session.delete(row)
             await session.flush()
+            await record_changes(session, engine, [gone], dry_run=dry_run)
             return await sync_endpoints(
                 session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], dry_run=dry_run
             )
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        children_of = graph.children_of()
         affected = affected_endpoints(graph, [uuid])
-        children = graph.children_of().get(uuid, [])
+        inheritors = descendants([uuid], children_of)
+        children = children_of.get(uuid, [])
         await session.execute(sa.delete(ConfigParent).where(ConfigParent.parent_uuid == uuid))  # type: ignore[arg-type]
         if children:
             # Children lose the template from their lists: a change of theirs.
@@ -215,23 +224,59 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
             )
         await session.delete(row)
         await session.flush()
+        version = await bump_resolution(session, engine, inheritors)
+        revisions = await _revisions(session, children)
+        await record_changes(
+            session,
+            engine,
+            [gone] + [Change("UPDATED", graph.nodes[c].kind.value, c, row.tenant_uuid, revisions[c]) for c in children],
+            dry_run=dry_run,
+        )
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
-        return await sync_endpoints(session, engine, graph, affected, dry_run=dry_run)
+        return await sync_endpoints(session, engine, graph, affected, resolution_version=version, dry_run=dry_run)
+
+
+async def _revisions(session: AsyncSession, uuids: Sequence[UUID]) -> dict[UUID, int]:
+    if not uuids:
+        return {}
+    rows = await session.execute(select(SipConfig.uuid, SipConfig.revision).where(col(SipConfig.uuid).in_(uuids)))
+    return {uuid: revision for uuid, revision in rows.all()}  # noqa: C416
 
 
 async def _finish(
-    session: AsyncSession, engine: Engine, row: SipConfig, kind: ConfigKind, *, affected_templates: bool, dry_run: bool
+    session: AsyncSession, engine: Engine, row: SipConfig, kind: ConfigKind, *, action: str | None, dry_run: bool
 ) -> ConfigResult:
-    """Recompute what the change can affect, record it, and build the view."""
-    if kind is ConfigKind.ENDPOINT:
+    """Recompute what the change can affect, record it, and build the view.
+
+    ``action`` is CREATED, UPDATED, or None when the mutation changed nothing.
+    """
+    changes = ChangeSummary(dry_run=dry_run)
+    if action is None or (kind is ConfigKind.TEMPLATE and action == "CREATED"):
+        # Nothing inherits from it yet, or nothing changed: no object can change.
         graph = await load_graph(session, [row.uuid])
-        changes = await sync_endpoints(session, engine, graph, [row.uuid], dry_run=dry_run)
-    elif affected_templates:
+    elif kind is ConfigKind.TEMPLATE:
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
-        changes = await sync_endpoints(session, engine, graph, affected_endpoints(graph, [row.uuid]), dry_run=dry_run)
+        inheritors = descendants([row.uuid], graph.children_of())
+        row.resolved_version = await bump_resolution(session, engine, inheritors | {row.uuid})
+        changes = await sync_endpoints(
+            session,
+            engine,
+            graph,
+            affected_endpoints(graph, [row.uuid]),
+            resolution_version=row.resolved_version,
+            dry_run=dry_run,
+        )
     else:
+        if action == "UPDATED":
+            row.resolved_version = await bump_resolution(session, engine, [row.uuid])
         graph = await load_graph(session, [row.uuid])
-        changes = ChangeSummary(dry_run=dry_run)
+        changes = await sync_endpoints(
+            session, engine, graph, [row.uuid], resolution_version=row.resolved_version, dry_run=dry_run
+        )
+    if action is not None:
+        await record_changes(
+            session, engine, [Change(action, kind.value, row.uuid, row.tenant_uuid, row.revision)], dry_run=dry_run
+        )
     return ConfigResult(view=await _view(session, graph, row), changes=changes)
 
 

@@ -14,13 +14,23 @@ from app.db.database import Database
 from app.db.models import Engine, SipConfig, Transport, utcnow
 from app.db.queries import load_tenant_graphs
 from app.domain.catalog import load_catalog
+from app.domain.graph import descendants
 from app.domain.sections import Options
 from app.domain.sorcery import global_object, system_object, transport_object
 from app.domain.validation import validate_name, validate_options
 from app.errors import Conflict, InvalidInput, Issue, NotFound
 from app.services.access import Caller
 from app.services.configs import affected_endpoints
-from app.services.recording import ChangeSummary, lock_engine, lock_engine_by_name, sync_endpoints, sync_engine_objects
+from app.services.recording import (
+    Change,
+    ChangeSummary,
+    bump_resolution,
+    lock_engine,
+    lock_engine_by_name,
+    record_changes,
+    sync_endpoints,
+    sync_engine_objects,
+)
 from app.services.records import EngineRecord, TransportRecord
 
 
@@ -120,8 +130,10 @@ async def _recompute_users(session: AsyncSession, engine: Engine, users: Sequenc
     if not tenants:
         return ChangeSummary(dry_run=False)
     graph = await load_tenant_graphs(session, tenants)
-    affected = affected_endpoints(graph, [u.uuid for u in users])
-    return await sync_endpoints(session, engine, graph, affected, dry_run=False)
+    users_uuids = [u.uuid for u in users]
+    affected = affected_endpoints(graph, users_uuids)
+    version = await bump_resolution(session, engine, descendants(users_uuids, graph.children_of()) | set(users_uuids))
+    return await sync_endpoints(session, engine, graph, affected, resolution_version=version, dry_run=False)
 
 
 async def _users(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
@@ -178,6 +190,14 @@ async def delete_transport(db: Database, caller: Caller, uuid: UUID, *, fallback
                 .values(transport_uuid=fallback.uuid, revision=SipConfig.revision + 1, updated_at=utcnow())
             )
             await session.flush()
+            for user in users:
+                await session.refresh(user)
+            await record_changes(
+                session,
+                engine,
+                [Change("UPDATED", u.kind, u.uuid, u.tenant_uuid, u.revision) for u in users],
+                dry_run=False,
+            )
             changes.extend(await _recompute_users(session, engine, users))
         name = row.name
         await session.delete(row)

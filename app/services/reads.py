@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlmodel import col, select
 
+from app.cache import ResolutionCache
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport
 from app.db.queries import load_graph
@@ -75,11 +76,26 @@ async def endpoint_counts(db: Database, uuids: Sequence[UUID]) -> list[int]:
     return [len(descendants([u], children) & endpoints) for u in uuids]
 
 
-async def resolved_of(db: Database, uuids: Sequence[UUID]) -> list[ResolvedSections | None]:
+async def resolved_of(
+    db: Database, keys: Sequence[tuple[UUID, int]], cache: ResolutionCache | None = None
+) -> list[ResolvedSections | None]:
+    """Resolved views by (uuid, resolved_version): from the cache, else resolved and cached.
+
+    A view computed here reflects a state at least as new as the version asked
+    for (the row carrying that version was already committed), so caching it
+    under that version never serves anything older.
+    """
+    found: list[ResolvedSections | None] = await cache.get_many(keys) if cache else [None] * len(keys)
+    missing = [k for k, v in zip(keys, found, strict=True) if v is None]
+    if not missing:
+        return found
     async with db.reading() as session:
-        graph = await load_graph(session, uuids)
+        graph = await load_graph(session, [u for u, _ in missing])
     resolver = Resolver(graph.nodes, load_catalog())
-    return [resolver.resolve(u) if u in graph.nodes else None for u in uuids]
+    fresh = {k: resolver.resolve(k[0]) for k in missing if k[0] in graph.nodes}
+    if cache is not None:
+        await cache.set_many(fresh)
+    return [v if v is not None else fresh.get(k) for k, v in zip(keys, found, strict=True)]
 
 
 async def tenants_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TenantRecord | None]:

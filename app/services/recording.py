@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.db.models import Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
-from app.db.queries import CHUNK, Graph, engine_objects, recorded_objects
+from app.db.aftercommit import committed
+from app.db.models import ConfigEventRow, Engine, SipConfig, SorceryObjectRow, SorceryUpdateRow, utcnow
+from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_objects, tenant_paths
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import Resolver
@@ -27,6 +28,11 @@ from app.errors import NotFound
 
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
+event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
+config_t = SipConfig.__table__  # type: ignore[attr-defined]
+
+# PostgreSQL channel that wakes the listener of every replica; the payload is an engine uuid.
+NOTIFY_CHANNEL = "pjsip_graph"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +116,21 @@ async def sync_endpoints(
     *,
     removed_endpoint_uuids: Collection[UUID] = (),
     tenant_scope: Collection[UUID] | None = None,
+    resolution_version: int | None = None,
     dry_run: bool,
 ) -> ChangeSummary:
-    """Recompute these endpoints, delete the objects of removed ones, record the difference."""
+    """Recompute these endpoints, delete the objects of removed ones, record the difference.
+
+    With ``resolution_version`` (the version just given to these endpoints'
+    resolved views), the views computed here are kept for the write-through cache.
+    """
     catalog = load_catalog()
-    desired, owners, _ = desired_endpoint_objects(graph, endpoint_uuids, catalog)
+    resolver = Resolver(graph.nodes, catalog)
+    desired, owners, _ = desired_endpoint_objects(graph, endpoint_uuids, catalog, resolver)
+    if resolution_version is not None and not dry_run:
+        resolved = committed(session).resolved
+        for uuid in endpoint_uuids:
+            resolved[(uuid, resolution_version)] = resolver.resolve(uuid)
     wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
     if len(wanted) > CHUNK:
         # Many endpoints (a template of a large tenant): read the tenants' objects at once.
@@ -181,6 +197,7 @@ async def record(
         return recorded
     engine.last_seq = first_seq + len(plans) - 1
     await session.flush()
+    await announce(session, engine)
     await session.execute(
         sa.insert(update_t),
         [
@@ -245,3 +262,69 @@ async def _store_objects(
         )
     if inserts:
         await session.execute(sa.insert(object_t), inserts)
+
+
+async def announce(session: AsyncSession, engine: Engine) -> None:
+    """Wake subscribers once this transaction commits: in process, and on
+    PostgreSQL every replica's listener (NOTIFY is delivered at commit only)."""
+    facts = committed(session)
+    if engine.uuid in facts.engines:
+        return
+    facts.engines.add(engine.uuid)
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(engine.uuid))))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change to a tenant, template or endpoint, for the change-event stream."""
+
+    action: str  # CREATED, UPDATED, DELETED
+    kind: str  # tenant, template, endpoint
+    uuid: UUID
+    tenant_uuid: UUID
+    revision: int | None = None
+
+
+async def record_changes(session: AsyncSession, engine: Engine, changes: Sequence[Change], *, dry_run: bool) -> None:
+    """Number and store change events in this transaction (nothing in a dry run)."""
+    if dry_run or not changes:
+        return
+    paths = await tenant_paths(session, {c.tenant_uuid for c in changes})
+    first = engine.last_event_seq + 1
+    engine.last_event_seq = first + len(changes) - 1
+    await session.flush()
+    now = utcnow()
+    await session.execute(
+        sa.insert(event_t),
+        [
+            {
+                "engine_uuid": engine.uuid,
+                "seq": first + i,
+                "action": c.action,
+                "kind": c.kind,
+                "uuid": c.uuid,
+                "tenant_uuid": c.tenant_uuid,
+                "tenant_path": [str(t) for t in paths.get(c.tenant_uuid, (c.tenant_uuid,))],
+                "revision": c.revision,
+                "created_at": now,
+            }
+            for i, c in enumerate(changes)
+        ],
+    )
+    await announce(session, engine)
+
+
+async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collection[UUID]) -> int:
+    """Give these configurations' resolved views a new version; return it.
+
+    The version is the engine's next resolution epoch: monotonic per engine,
+    so a cache keyed by (uuid, version) can never serve an older view.
+    """
+    engine.resolution_epoch += 1
+    await session.flush()
+    for part in chunks(sorted(uuids)):
+        await session.execute(
+            sa.update(config_t).where(config_t.c.uuid.in_(part)).values(resolved_version=engine.resolution_epoch)
+        )
+    return engine.resolution_epoch

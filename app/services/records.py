@@ -31,6 +31,7 @@ class ConfigRecord:
     label: str | None
     transport_uuid: UUID | None
     revision: int
+    resolved_version: int
     sections: dict[Section, Options]
     default_role: str | None
     created_at: datetime
@@ -47,6 +48,7 @@ class ConfigRecord:
             label=row.label,
             transport_uuid=row.transport_uuid,
             revision=row.revision,
+            resolved_version=row.resolved_version,
             sections=sections_from_json(row.options),
             default_role=row.default_role,
             created_at=aware(row.created_at),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.database import Database
 from app.db.models import SipConfig, Tenant, Transport
@@ -17,7 +17,7 @@ from app.domain.resolution import ConfigKind
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
 from app.services.access import TENANTS_WRITE, Caller
 from app.services.configs import NewConfig, insert_config
-from app.services.recording import ChangeSummary, lock_engine, sync_endpoints
+from app.services.recording import Change, ChangeSummary, lock_engine, record_changes, sync_endpoints
 from app.services.records import TenantRecord
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -56,7 +56,7 @@ async def create_tenant(
         parent = await session.get(Tenant, parent_uuid)
         if parent is None or not caller.can_see(parent.uuid):
             raise NotFound("parent tenant not found")
-        await lock_engine(session, parent.engine_uuid)
+        engine = await lock_engine(session, parent.engine_uuid)
         slug = slug if slug is not None else slugify(name)
         issues = _name_issues(name)
         if not SLUG_PATTERN.match(slug):
@@ -68,19 +68,26 @@ async def create_tenant(
         tenant = Tenant(name=name, slug=slug, parent_uuid=parent.uuid, engine_uuid=parent.engine_uuid)
         session.add(tenant)
         await session.flush()
-        if with_default_templates:
-            await create_default_templates(session, tenant)
+        templates = await create_default_templates(session, tenant) if with_default_templates else []
+        await record_changes(
+            session,
+            engine,
+            [Change("CREATED", "tenant", tenant.uuid, tenant.uuid)]
+            + [Change("CREATED", "template", t.uuid, tenant.uuid, t.revision) for t in templates],
+            dry_run=False,
+        )
         caller.visible.add(tenant.uuid)
         return TenantResult(TenantRecord.of(tenant), ChangeSummary(dry_run=False))
 
 
-async def create_default_templates(session: AsyncSession, tenant: Tenant) -> None:
+async def create_default_templates(session: AsyncSession, tenant: Tenant) -> list[SipConfig]:
     """`general`, `sip`, `webrtc` and `trunk`; transports are looked up on the engine by name."""
     transports = {
         t.name: t.uuid
         for t in (await session.scalars(select(Transport).where(Transport.engine_uuid == tenant.engine_uuid))).all()  # type: ignore[arg-type]
     }
     created: dict[str, UUID] = {}
+    rows: list[SipConfig] = []
     for template in DEFAULT_TEMPLATES:
         row = await insert_config(
             session,
@@ -96,6 +103,8 @@ async def create_default_templates(session: AsyncSession, tenant: Tenant) -> Non
             ),
         )
         created[template.role] = row.uuid
+        rows.append(row)
+    return rows
 
 
 async def update_tenant(db: Database, caller: Caller, uuid: UUID, *, name: str | None) -> TenantResult:
@@ -104,12 +113,16 @@ async def update_tenant(db: Database, caller: Caller, uuid: UUID, *, name: str |
         tenant = await session.get(Tenant, uuid)
         if tenant is None or not caller.can_see(tenant.uuid):
             raise NotFound("tenant not found")
-        if name is not None:
+        if name is not None and name != tenant.name:
             issues = _name_issues(name)
             if issues:
                 raise InvalidInput(issues)
+            engine = await lock_engine(session, tenant.engine_uuid)
             tenant.name = name
             await session.flush()
+            await record_changes(
+                session, engine, [Change("UPDATED", "tenant", tenant.uuid, tenant.uuid)], dry_run=False
+            )
         return TenantResult(TenantRecord.of(tenant), ChangeSummary(dry_run=False))
 
 
@@ -126,17 +139,20 @@ async def delete_tenant(db: Database, caller: Caller, uuid: UUID, *, dry_run: bo
             raise Forbidden("a token cannot delete its own tenant")
         engine = await lock_engine(session, tenant.engine_uuid)
         subtree = await tenant_subtree(session, tenant.uuid)
-        endpoints = list(
-            (
-                await session.execute(
-                    select(SipConfig.uuid).where(
-                        SipConfig.tenant_uuid.in_(subtree),  # type: ignore[attr-defined]
-                        SipConfig.kind == ConfigKind.ENDPOINT.value,  # type: ignore[arg-type]
-                    )
+        configs = (
+            await session.execute(
+                select(SipConfig.uuid, SipConfig.kind, SipConfig.tenant_uuid, SipConfig.revision).where(
+                    col(SipConfig.tenant_uuid).in_(subtree)
                 )
             )
-            .scalars()
-            .all()
+        ).all()
+        endpoints = [c.uuid for c in configs if c.kind == ConfigKind.ENDPOINT.value]
+        await record_changes(
+            session,
+            engine,
+            [Change("DELETED", c.kind, c.uuid, c.tenant_uuid, c.revision) for c in configs]
+            + [Change("DELETED", "tenant", t, t) for t in reversed(subtree)],
+            dry_run=dry_run,
         )
         await session.delete(tenant)
         await session.flush()

@@ -398,51 +398,48 @@ KEY_POOL: dict[Section, tuple[str, ...]] = {
     Section.REGISTRATION_OUTBOUND_AUTH: ("username",),
 }
 VALUES = ("x", "y", "z")
+# Strategies built once: drawing a few large choices is much faster than many small ones.
+OPTIONS = st.lists(
+    st.sampled_from([(s, k, v) for s, keys in KEY_POOL.items() for k in keys for v in VALUES]), max_size=12
+)
+PARENT_PICKS = st.lists(st.integers(0, 63), max_size=4)
+TRANSPORTS = st.none() | st.sampled_from(("udp", "wss", "tcp"))
 
 
-@st.composite
-def section_options(draw: st.DrawFn) -> dict[Section, Options]:
-    sections: dict[Section, Options] = {}
-    for section, keys in KEY_POOL.items():
-        pairs = draw(st.lists(st.tuples(st.sampled_from(keys), st.sampled_from(VALUES)), max_size=5))
-        if pairs:
-            sections[section] = tuple(pairs)
-    return sections
+def draw_node(draw: st.DrawFn, index: int, kind: ConfigKind, earlier: list[UUID]) -> ConfigNode:
+    """One configuration whose ordered parents are distinct earlier templates (so there is no cycle)."""
+    picks = draw(PARENT_PICKS) if earlier else []
+    sections: dict[Section, list[tuple[str, str]]] = {}
+    for section, key, value in draw(OPTIONS):
+        sections.setdefault(section, []).append((key, value))
+    return ConfigNode(
+        uuid=UUID(int=index + 1),
+        kind=kind,
+        name=f"{kind.value}{index}",
+        label=None,
+        parents=tuple(dict.fromkeys(earlier[p % len(earlier)] for p in picks)),
+        transport_name=draw(TRANSPORTS),
+        sections={s: tuple(pairs) for s, pairs in sections.items()},
+    )
 
 
 @st.composite
 def graphs(draw: st.DrawFn) -> tuple[dict[UUID, ConfigNode], UUID]:
-    """Up to 8 templates, each with ordered parents among earlier ones (no cycle), plus one endpoint."""
+    """Up to 8 templates, each with ordered parents among earlier ones, plus one endpoint with parents."""
+    templates: list[UUID] = []
     nodes: dict[UUID, ConfigNode] = {}
-    created: list[UUID] = []
     for i in range(draw(st.integers(0, 8))):
-        parents = draw(st.lists(st.sampled_from(created), unique=True, max_size=3)) if created else []
-        node = ConfigNode(
-            uuid=UUID(int=i + 1),
-            kind=ConfigKind.TEMPLATE,
-            name=f"t{i}",
-            label=None,
-            parents=tuple(parents),
-            transport_name=draw(st.none() | st.sampled_from(("udp", "wss", "tcp"))),
-            sections=draw(section_options()),
-        )
+        node = draw_node(draw, i, ConfigKind.TEMPLATE, templates)
         nodes[node.uuid] = node
-        created.append(node.uuid)
-    parents = draw(st.lists(st.sampled_from(created), unique=True, max_size=4)) if created else []
-    e = ConfigNode(
-        uuid=UUID(int=1000),
-        kind=ConfigKind.ENDPOINT,
-        name="e",
-        label=None,
-        parents=tuple(parents),
-        transport_name=draw(st.none() | st.sampled_from(("udp", "wss", "tcp"))),
-        sections=draw(section_options()),
-    )
+        templates.append(node.uuid)
+    e = draw_node(draw, 100, ConfigKind.ENDPOINT, templates)
     nodes[e.uuid] = e
     return nodes, e.uuid
 
 
-def literal_application_list(nodes: Mapping[UUID, ConfigNode], at: UUID, section: Section) -> list[tuple[str, str, UUID]]:
+def literal_application_list(
+    nodes: Mapping[UUID, ConfigNode], at: UUID, section: Section
+) -> list[tuple[str, str, UUID]]:
     """DOMAIN.md §4.1-2, by direct recursion: parents in order, then own options, then the transport."""
     node = nodes[at]
     applied: list[tuple[str, str, UUID]] = []
@@ -458,15 +455,16 @@ def literal_resolution(
     applied: list[tuple[str, str, UUID]], object_type: str
 ) -> list[tuple[str, str, UUID, tuple[tuple[str, UUID], ...]]]:
     """DOMAIN.md §4.3-4: all accumulating occurrences, the last of any other key, with what it overrides."""
+    last_index = {key: index for index, (key, _, _) in enumerate(applied)}
+    earlier: dict[str, list[tuple[str, UUID]]] = {}
     result = []
     for index, (key, value, origin) in enumerate(applied):
         if CATALOG.is_multiple(object_type, key):
             result.append((key, value, origin, ()))
-            continue
-        if any(k == key for k, _, _ in applied[index + 1 :]):
-            continue
-        earlier = [(v, o) for k, v, o in reversed(applied[:index]) if k == key]
-        result.append((key, value, origin, tuple(dict.fromkeys(earlier))))
+        elif last_index[key] == index:
+            nearest_first = reversed(earlier.get(key, []))
+            result.append((key, value, origin, tuple(dict.fromkeys(nearest_first))))
+        earlier.setdefault(key, []).append((value, origin))
     return result
 
 

@@ -62,7 +62,7 @@ class SipConfig:
         if self.record.transport_uuid is None:
             return None
         record = await info.context.loaders.transport.load(self.record.transport_uuid)
-        return Transport.of(record) if record is not None else None
+        return Transport.of(record, show_secrets=info.context.caller.sees_secrets) if record is not None else None
 
     @strawberry.field
     def own(self, info: Info) -> SipSections:
@@ -76,7 +76,8 @@ class SipConfig:
     async def _resolved(self, info: Info) -> ResolvedSections:
         if self.view is not None:
             return self.view.resolved
-        resolved: ResolvedSections = await info.context.loaders.resolved.load(self.uuid)
+        key = (self.uuid, self.record.resolved_version)
+        resolved: ResolvedSections = await info.context.loaders.resolved.load(key)
         return resolved
 
 

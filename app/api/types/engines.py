@@ -8,6 +8,7 @@ import strawberry
 
 from app.api.context import Info
 from app.api.types.common import SipOption, option_list
+from app.domain.sorcery import mask_fields
 from app.services.records import EngineRecord, TransportRecord
 
 
@@ -18,8 +19,9 @@ class Transport:
     options: list[SipOption]
 
     @classmethod
-    def of(cls, record: TransportRecord) -> Transport:
-        return cls(uuid=record.uuid, name=record.name, options=option_list(record.options))
+    def of(cls, record: TransportRecord, *, show_secrets: bool) -> Transport:
+        options = record.options if show_secrets else mask_fields("transport", record.options)
+        return cls(uuid=record.uuid, name=record.name, options=option_list(options))
 
 
 @strawberry.type
@@ -32,7 +34,8 @@ class Engine:
     @strawberry.field
     async def transports(self, info: Info) -> list[Transport]:
         records = await info.context.loaders.engine_transports.load(self.uuid)
-        return [Transport.of(r) for r in records]
+        show = info.context.caller.sees_secrets
+        return [Transport.of(r, show_secrets=show) for r in records]
 
     @classmethod
     def of(cls, record: EngineRecord) -> Engine:

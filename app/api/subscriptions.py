@@ -1,0 +1,102 @@
+"""Subscription root: change events and Sorcery updates, replayed then live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from app.api.context import Info
+from app.api.types.common import ChangeAction, SorceryUpdate, update_type
+from app.errors import NotFound
+from app.events.follow import follow
+from app.events.records import CHANGES, UPDATES, ChangeEvent
+from app.services import reads
+from app.services.access import SECRETS_READ, SIP_READ, Caller
+
+
+@strawberry.type
+class ConfigChangeEvent:
+    seq: int
+    action: ChangeAction
+    kind: str = strawberry.field(description="tenant, template or endpoint")
+    uuid: UUID
+    tenant_uuid: UUID | None
+    revision: int | None
+    at: datetime
+
+    @classmethod
+    def of(cls, event: ChangeEvent) -> ConfigChangeEvent:
+        return cls(
+            seq=event.seq,
+            action=ChangeAction(event.action),
+            kind=event.kind,
+            uuid=event.uuid,
+            tenant_uuid=event.tenant_uuid,
+            revision=event.revision,
+            at=event.at,
+        )
+
+
+def _sees_event(event: ChangeEvent, tenant: UUID, recurse: bool) -> bool:
+    # tenant_path is the event's tenant and its ancestors, recorded with the event,
+    # so even a deleted tenant's events reach exactly the callers that could see it.
+    return tenant in event.tenant_path if recurse else event.tenant_uuid == tenant
+
+
+async def _engine_of(info: Info, caller: Caller, engine: str) -> UUID:
+    record = await reads.engine_by_name(info.context.db, engine)
+    if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
+        raise NotFound(f"engine '{engine}' not found")
+    return record.uuid
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Changes to tenants, templates and endpoints the caller can see; "
+            "replays events after `after`, then goes live."
+        )
+    )
+    async def config_changed(
+        self, info: Info, tenant_uuid: UUID | None = None, recurse: bool | None = True, after: int | None = None
+    ) -> AsyncGenerator[ConfigChangeEvent, None]:
+        caller = info.context.caller
+        caller.require(SIP_READ)
+        tenant = tenant_uuid or caller.tenant_uuid
+        caller.check_visible(tenant, "tenant")
+        record = await info.context.loaders.tenant.load(tenant)
+        if record is None:
+            raise NotFound("tenant not found")
+        async for event in follow(info.context.hub, record.engine_uuid, CHANGES, after):
+            if _sees_event(event, tenant, recurse is not False):
+                yield ConfigChangeEvent.of(event)
+
+    @strawberry.subscription(
+        description="An engine's Sorcery updates; replays those after `after`, then goes live. Needs the secrets scope."
+    )
+    async def sorcery_updates(
+        self, info: Info, engine: str | None = "default", after: int | None = None
+    ) -> AsyncGenerator[SorceryUpdate, None]:
+        caller = info.context.caller
+        caller.require(SECRETS_READ)
+        engine_uuid = await _engine_of(info, caller, engine or "default")
+        async for update in follow(info.context.hub, engine_uuid, UPDATES, after):
+            if caller.is_operator or await _sees_tenant(info, caller, update.tenant_uuid):
+                yield update_type(update, show_secrets=True)
+
+
+async def _sees_tenant(info: Info, caller: Caller, tenant_uuid: UUID | None) -> bool:
+    if tenant_uuid is None:
+        return False
+    if tenant_uuid in caller.visible:
+        return True
+    # A sub-tenant created since the subscription started: refresh once.
+    from app.db.queries import tenant_subtree
+
+    async with info.context.db.reading() as session:
+        caller.visible.update(await tenant_subtree(session, caller.tenant_uuid))
+    return tenant_uuid in caller.visible

@@ -1,0 +1,134 @@
+"""The resolution cache: resolved views keyed by (configuration uuid, resolved_version).
+
+A configuration's ``resolved_version`` changes in the same transaction as
+anything its resolution reads, and readers take the version from the row they
+just read, so a cached view is never older than the committed state: there is
+nothing to invalidate, only fresh entries to write (the change path writes the
+views it recomputed through, after commit). Entries expire after a TTL.
+
+In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL.
+A failing cache is reported and bypassed: reads fall back to the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlparse
+from uuid import UUID
+
+from aiocache import RedisCache, SimpleMemoryCache
+from aiocache.base import BaseCache
+from aiocache.serializers import BaseSerializer
+
+from app.cache.codec import decode, encode
+from app.domain.resolution import ResolvedSections
+
+log = logging.getLogger(__name__)
+Key = tuple[UUID, int]
+NAMESPACE = "pjsip-graph:resolved"
+RETRY_AFTER = 5.0  # seconds a failed cache is left alone before it is tried again
+
+
+class _ResolvedSerializer(BaseSerializer):
+    DEFAULT_ENCODING = None  # bytes in and out
+
+    def dumps(self, value: Any) -> bytes:  # type: ignore[override]
+        return encode(value)
+
+    def loads(self, value: Any) -> Any:
+        return None if value is None else decode(value)
+
+
+def _key(key: Key) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+class ResolutionCache:
+    def __init__(self, backend: BaseCache, *, kind: str, ttl: int = 3600, timeout: float = 0.5) -> None:
+        self.backend = backend
+        self.kind = kind
+        self.ttl = ttl
+        self.timeout = timeout
+        self.hits = 0
+        self.misses = 0
+        self.errors = 0
+        self._down_since: float | None = None
+
+    @property
+    def healthy(self) -> bool:
+        return self._down_since is None
+
+    def _skip(self) -> bool:
+        return self._down_since is not None and time.monotonic() - self._down_since < RETRY_AFTER
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        self.errors += 1
+        if self._down_since is None:
+            log.warning("resolution cache (%s) %s failed: %s; answering from the database", self.kind, what, exc)
+        self._down_since = time.monotonic()
+
+    async def get_many(self, keys: Sequence[Key]) -> list[ResolvedSections | None]:
+        if not keys or self._skip():
+            self.misses += len(keys)
+            return [None] * len(keys)
+        try:
+            values = await asyncio.wait_for(self.backend.multi_get([_key(k) for k in keys]), self.timeout)
+        except Exception as exc:
+            self._failed("read", exc)
+            self.misses += len(keys)
+            return [None] * len(keys)
+        self._down_since = None
+        found = sum(v is not None for v in values)
+        self.hits += found
+        self.misses += len(keys) - found
+        return list(values)
+
+    async def set_many(self, items: Mapping[Key, ResolvedSections]) -> None:
+        if not items or self._skip():
+            return
+        try:
+            pairs = [(_key(k), v) for k, v in items.items()]
+            await asyncio.wait_for(self.backend.multi_set(pairs, ttl=self.ttl), self.timeout * 4)
+        except Exception as exc:
+            self._failed("write", exc)
+            return
+        self._down_since = None
+
+    async def ping(self) -> bool:
+        """Readiness: can the cache be reached now?"""
+        try:
+            await asyncio.wait_for(self.backend.exists("ping"), self.timeout)
+        except Exception as exc:
+            self._failed("ping", exc)
+            return False
+        self._down_since = None
+        return True
+
+    async def close(self) -> None:
+        try:
+            await self.backend.close()
+        except Exception:  # closing a cache that is already gone
+            log.debug("closing the cache failed", exc_info=True)
+
+
+def build_cache(url: str | None, *, ttl: int = 3600) -> ResolutionCache:
+    """Memory cache when ``url`` is empty; ``redis://host:port/db`` for Redis."""
+    if not url:
+        return ResolutionCache(SimpleMemoryCache(namespace=NAMESPACE), kind="memory", ttl=ttl)
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise ValueError(f"unsupported cache URL scheme '{parsed.scheme}' (use redis://host:port/db)")
+    backend = RedisCache(
+        serializer=_ResolvedSerializer(),
+        namespace=NAMESPACE,
+        endpoint=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 6379,
+        db=int(parsed.path.strip("/") or 0),
+        password=parsed.password,
+        create_connection_timeout=1,
+    )
+    return ResolutionCache(backend, kind="redis", ttl=ttl)

@@ -1,0 +1,1 @@
+"""Change delivery: the record is the log; notifications only wake its readers."""
