@@ -20,6 +20,8 @@ from app.events.hub import EventHub
 from app.services.recording import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
+# Shown in pg_stat_activity, so operators (and tests) can find the listener connections.
+LISTENER_APPLICATION_NAME = "pjsip-graph-listener"
 
 
 def asyncpg_dsn(sqlalchemy_url: str) -> str:
@@ -70,7 +72,9 @@ class PgListener:
         backoff = 0.1
         while True:
             try:
-                conn = await asyncpg.connect(self.dsn, timeout=5)
+                conn = await asyncpg.connect(
+                    self.dsn, timeout=5, server_settings={"application_name": LISTENER_APPLICATION_NAME}
+                )
                 conn.add_termination_listener(self._on_terminate)
                 await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
                 self._conn, self.connected, self._lost = conn, True, asyncio.Event()
