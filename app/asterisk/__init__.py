@@ -1,0 +1,1 @@
+"""Adapters to real Asterisk: pjsip.conf files, ARI push configuration, realtime tables."""
