@@ -9,7 +9,9 @@ from app.domain.resolution import ResolvedOption
 from app.domain.sections import Option, Options, Section
 
 # Keys whose values are secrets in auth objects (DOMAIN.md §6).
-SECRET_KEYS = frozenset({"password", "md5_cred"})
+# Auth options that are credentials: the two the product rules name, plus the
+# other secrets Asterisk's auth object holds (digest hashes, OAuth secrets).
+SECRET_KEYS = frozenset({"password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"})
 # Secrets per object type: auth credentials, and a transport's TLS private key password.
 SECRETS_BY_TYPE: dict[str, frozenset[str]] = {"auth": SECRET_KEYS, "transport": frozenset({"password"})}
 MASK = "********"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ import websockets
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, token_for
 from tests.integration.conftest import Server
-from tests.integration.servers import post, subscriber
+from tests.integration.servers import post, server_env, start_server, stop, subscriber
 
 from app.events.retention import prune
 
@@ -154,3 +156,23 @@ async def test_sorcery_updates_need_the_secrets_scope(world: World, server: Serv
         message = await sub.next()
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_shutdown_completes_open_subscriptions(world: World) -> None:
+    # given a server with a live subscriber
+    env = server_env(world.db.url, world.settings.data_dir)
+    process, port = start_server(env)
+    try:
+        async with subscriber(port, world.admin_token) as sub:
+            await sub.next()
+            await sub.subscribe(UPDATES, {"after": None}, op_id="live")
+            await asyncio.sleep(0.3)
+            # when the server is asked to stop
+            os.killpg(process.pid, signal.SIGTERM)
+            # then the subscription is completed before the socket goes
+            message = await sub.next(timeout=15)
+            assert message == {"id": "live", "type": "complete"}
+        # uvicorn re-raises the signal it handled once it has shut down cleanly
+        assert process.wait(timeout=30) in (0, -signal.SIGTERM)
+    finally:
+        stop(process)
