@@ -93,9 +93,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def database_url(
-    backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path
-) -> AsyncIterator[str]:
+async def database_url(backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path) -> AsyncIterator[str]:
     if backend == "sqlite":
         path = tmp_path / "test.db"
         shutil.copy(sqlite_template, path)
@@ -152,7 +150,9 @@ class GraphQLClient:
 
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

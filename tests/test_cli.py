@@ -16,7 +16,13 @@ QUERY = {"query": "{ tenants { totalCount edges { node { slug } } } }"}
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -100,7 +106,9 @@ def test_first_serve_bootstraps_once_and_a_second_start_creates_nothing(tmp_path
         _wait_ready(port, server)
         token = token_file.read_text().strip()
         # then the admin token works, is stored owner-only, and GraphiQL is served
-        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"})
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.json()["data"]["tenants"]["edges"] == [{"node": {"slug": "root"}}]
         assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
         page = httpx.get(f"http://127.0.0.1:{port}/graphql", headers={"accept": "text/html"})
@@ -114,7 +122,9 @@ def test_first_serve_bootstraps_once_and_a_second_start_creates_nothing(tmp_path
     server = _serve(env, port)
     try:
         _wait_ready(port, server)
-        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"})
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"}
+        )
         # then nothing new was created and the same token still works
         assert response.json()["data"]["tenants"]["totalCount"] == 1
     finally:

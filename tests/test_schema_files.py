@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import World
 
 from app.api.schema import build_schema
 from app.db.migrate import check
+from tests.conftest import World
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_TOOL = ROOT.parent / "shared" / "tools" / "check_contract.py"

@@ -28,7 +28,7 @@ async def bootstrap(db: Database, token_path: Path) -> str | None:
     """
     try:
         async with db.writing() as session:
-            if (await session.execute(select(Engine.uuid).where(Engine.name == DEFAULT_ENGINE))).first():  # type: ignore[arg-type]
+            if (await session.execute(select(Engine.uuid).where(Engine.name == DEFAULT_ENGINE))).first():
                 return None
             engine = Engine(name=DEFAULT_ENGINE)
             session.add(engine)

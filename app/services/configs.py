@@ -214,12 +214,12 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
         affected = affected_endpoints(graph, [uuid])
         inheritors = descendants([uuid], children_of)
         children = children_of.get(uuid, [])
-        await session.execute(sa.delete(ConfigParent).where(ConfigParent.parent_uuid == uuid))  # type: ignore[arg-type]
+        await session.execute(sa.delete(ConfigParent).where(col(ConfigParent.parent_uuid) == uuid))
         if children:
             # Children lose the template from their lists: a change of theirs.
             await session.execute(
                 sa.update(SipConfig)
-                .where(SipConfig.uuid.in_(children))  # type: ignore[attr-defined]
+                .where(col(SipConfig.uuid).in_(children))
                 .values(revision=SipConfig.revision + 1, updated_at=utcnow())
             )
         await session.delete(row)
@@ -286,8 +286,7 @@ async def _view(session: AsyncSession, graph: Graph, row: SipConfig) -> ConfigVi
     resolved = resolver.resolve(row.uuid)
     parent_uuids = graph.nodes[row.uuid].parents
     parent_rows = {
-        r.uuid: r
-        for r in (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(parent_uuids)))).all()  # type: ignore[attr-defined]
+        r.uuid: r for r in (await session.scalars(select(SipConfig).where(col(SipConfig.uuid).in_(parent_uuids)))).all()
     }
     objects = tuple(endpoint_objects(row.name, resolved)) if record.kind is ConfigKind.ENDPOINT else None
     return ConfigView(record, tuple(ConfigRecord.of(parent_rows[p]) for p in parent_uuids), resolved, objects)
@@ -314,15 +313,15 @@ async def _free_endpoint_name(session: AsyncSession, engine_uuid: UUID) -> str:
 async def _endpoint_name_taken(session: AsyncSession, engine_uuid: UUID, name: str, exclude: UUID | None) -> str | None:
     """Why an endpoint name is not free on this engine, or None."""
     query = select(SipConfig.uuid).where(
-        SipConfig.kind == ConfigKind.ENDPOINT.value,  # type: ignore[arg-type]
-        SipConfig.scope_uuid == engine_uuid,  # type: ignore[arg-type]
-        SipConfig.name == name,  # type: ignore[arg-type]
+        col(SipConfig.kind) == ConfigKind.ENDPOINT.value,
+        col(SipConfig.scope_uuid) == engine_uuid,
+        col(SipConfig.name) == name,
     )
     if exclude is not None:
-        query = query.where(SipConfig.uuid != exclude)  # type: ignore[arg-type]
+        query = query.where(SipConfig.uuid != exclude)
     if (await session.execute(query)).first() is not None:
         return f"an endpoint named '{name}' already exists on this engine"
-    transport = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, Transport.name == name)  # type: ignore[arg-type]
+    transport = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, col(Transport.name) == name)
     if (await session.execute(transport)).first() is not None:
         return f"'{name}' is the name of a transport of this engine"
     return None
@@ -340,12 +339,12 @@ async def _identity_issues(
         taken = await _endpoint_name_taken(session, tenant.engine_uuid, name, exclude)
         return [Issue("input.name", taken)] if taken else []
     query = select(SipConfig.uuid).where(
-        SipConfig.kind == kind.value,  # type: ignore[arg-type]
-        SipConfig.scope_uuid == tenant.uuid,  # type: ignore[arg-type]
-        SipConfig.name == name,  # type: ignore[arg-type]
+        col(SipConfig.kind) == kind.value,
+        col(SipConfig.scope_uuid) == tenant.uuid,
+        col(SipConfig.name) == name,
     )
     if exclude is not None:
-        query = query.where(SipConfig.uuid != exclude)  # type: ignore[arg-type]
+        query = query.where(SipConfig.uuid != exclude)
     if (await session.execute(query)).first() is not None:
         return [Issue("input.name", f"a template named '{name}' already exists in this tenant")]
     return []
@@ -353,7 +352,9 @@ async def _identity_issues(
 
 async def _parent_uuids(session: AsyncSession, child: UUID) -> list[UUID]:
     rows = await session.execute(
-        select(ConfigParent.parent_uuid).where(ConfigParent.child_uuid == child).order_by(ConfigParent.position)  # type: ignore[arg-type]
+        select(col(ConfigParent.parent_uuid))
+        .where(col(ConfigParent.child_uuid) == child)
+        .order_by(col(ConfigParent.position))
     )
     return list(rows.scalars().all())
 
@@ -366,7 +367,7 @@ async def _parent_issues(
     issues = validate_parent_list(parent_uuids, field=field_name)
     rows = {
         r.uuid: r
-        for r in (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(list(parent_uuids))))).all()  # type: ignore[attr-defined]
+        for r in (await session.scalars(select(SipConfig).where(col(SipConfig.uuid).in_(list(parent_uuids))))).all()
     }
     parents: list[SipConfig] = []
     for i, uuid in enumerate(parent_uuids):
@@ -383,8 +384,8 @@ async def _parent_issues(
     links = (
         await session.execute(
             select(ConfigParent.child_uuid, ConfigParent.parent_uuid, ConfigParent.position)
-            .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
-            .where(SipConfig.tenant_uuid == tenant_uuid)  # type: ignore[arg-type]
+            .join(SipConfig, col(SipConfig.uuid) == col(ConfigParent.child_uuid))
+            .where(SipConfig.tenant_uuid == tenant_uuid)
         )
     ).all()
     parents_of: dict[UUID, list[tuple[int, UUID]]] = {}
@@ -408,7 +409,7 @@ async def _transport_issues(session: AsyncSession, engine_uuid: UUID, transport_
 
 
 async def _write_parents(session: AsyncSession, child: UUID, parent_uuids: Sequence[UUID]) -> None:
-    await session.execute(sa.delete(ConfigParent).where(ConfigParent.child_uuid == child))  # type: ignore[arg-type]
+    await session.execute(sa.delete(ConfigParent).where(col(ConfigParent.child_uuid) == child))
     if parent_uuids:
         await session.execute(
             sa.insert(ConfigParent),

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.database import Database
 from app.db.models import Engine, SipConfig, Transport, utcnow
@@ -81,15 +81,15 @@ async def _transport_name_issues(
     issues = validate_name(name, field="name", what="transport")
     if issues:
         return issues
-    same = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, Transport.name == name)  # type: ignore[arg-type]
+    same = select(Transport.uuid).where(Transport.engine_uuid == engine_uuid, col(Transport.name) == name)
     if exclude is not None:
-        same = same.where(Transport.uuid != exclude)  # type: ignore[arg-type]
+        same = same.where(Transport.uuid != exclude)
     if (await session.execute(same)).first():
         return [Issue("name", f"a transport named '{name}' already exists on this engine")]
     endpoint = select(SipConfig.uuid).where(
         SipConfig.kind == "endpoint",
         SipConfig.scope_uuid == engine_uuid,
-        SipConfig.name == name,  # type: ignore[arg-type]
+        col(SipConfig.name) == name,
     )
     if (await session.execute(endpoint)).first():
         return [Issue("name", f"'{name}' is the name of an endpoint of this engine")]
@@ -137,7 +137,7 @@ async def _recompute_users(session: AsyncSession, engine: Engine, users: Sequenc
 
 
 async def _users(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
-    query = select(SipConfig).where(SipConfig.transport_uuid == transport_uuid)  # type: ignore[arg-type]
+    query = select(SipConfig).where(SipConfig.transport_uuid == transport_uuid)
     return list((await session.scalars(query)).all())
 
 
@@ -157,8 +157,8 @@ async def update_transport(
         if options is not None:
             row.options = [list(o) for o in options]
         renamed = name is not None and name != old_name
-        if renamed:
-            row.name = name  # type: ignore[assignment]
+        if name is not None:
+            row.name = name
         row.updated_at = utcnow()
         await session.flush()
         obj = transport_object(row.name, tuple((k, v) for k, v in row.options))
@@ -186,7 +186,7 @@ async def delete_transport(db: Database, caller: Caller, uuid: UUID, *, fallback
                 raise InvalidInput.at("fallbackUuid", "no other transport with this uuid on the same engine")
             await session.execute(
                 sa.update(SipConfig)
-                .where(SipConfig.transport_uuid == row.uuid)  # type: ignore[arg-type]
+                .where(col(SipConfig.transport_uuid) == row.uuid)
                 .values(transport_uuid=fallback.uuid, revision=SipConfig.revision + 1, updated_at=utcnow())
             )
             await session.flush()

@@ -13,7 +13,7 @@ from uuid import UUID
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, SorceryUpdateRow, Tenant
@@ -50,12 +50,16 @@ def _encode_cursor(value: Any, uuid: UUID) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([value, str(uuid)])).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[Any, UUID]:
+def _decode_cursor(cursor: str, *, time_value: bool) -> tuple[str | datetime, UUID]:
+    """The (sort value, uuid) of a cursor this list handed out; anything else is the caller's error."""
     try:
-        value, uuid = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return value, UUID(uuid)
+        decoded = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        value, uuid = decoded
+        if not isinstance(value, str) or not isinstance(uuid, str):
+            raise ValueError("cursor parts must be strings")
+        return (datetime.fromisoformat(value) if time_value else value), UUID(uuid)
     except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as exc:
-        raise InvalidInput.at("after", "not a cursor returned by this list") from exc
+        raise InvalidInput.at("after", "not a cursor returned by this list with this order") from exc
 
 
 def _check_first(first: int, max_size: int = MAX_PAGE_SIZE) -> None:
@@ -82,9 +86,7 @@ async def _paginate(
     """Run one keyset page of ``query`` and its total count: two statements."""
     total = (await session.execute(select(sa.func.count()).select_from(query.subquery()))).scalar_one()
     if after is not None:
-        value, last_uuid = _decode_cursor(after)
-        if sort_is_time:
-            value = datetime.fromisoformat(value)
+        value, last_uuid = _decode_cursor(after, time_value=sort_is_time)
         beyond = (
             (sort < value) | ((sort == value) & (key < last_uuid))
             if descending
@@ -119,8 +121,8 @@ async def list_configs(
             [t for t in await tenant_subtree(session, tenant_uuid) if caller.can_see(t)] if recurse else [tenant_uuid]
         )
         query = select(SipConfig).where(
-            SipConfig.kind == kind.value,  # type: ignore[arg-type]
-            SipConfig.tenant_uuid.in_(tenants),  # type: ignore[attr-defined]
+            col(SipConfig.kind) == kind.value,
+            col(SipConfig.tenant_uuid).in_(tenants),
         )
         if search:
             pattern = _like(search)
@@ -129,7 +131,7 @@ async def list_configs(
                 | sa.func.lower(sa.func.coalesce(SipConfig.label, "")).like(pattern, escape="\\")
             )
         if inherits_from is not None:
-            query = query.where(SipConfig.uuid.in_(_descendants_of(inherits_from)))  # type: ignore[attr-defined]
+            query = query.where(col(SipConfig.uuid).in_(_descendants_of(inherits_from)))
         sort = {
             ConfigOrder.NAME: SipConfig.name,
             ConfigOrder.LABEL: sa.func.coalesce(SipConfig.label, ""),
@@ -155,9 +157,9 @@ async def list_configs(
 
 
 def _descendants_of(template: UUID) -> sa.Select[Any]:
-    seed = select(ConfigParent.child_uuid.label("uuid")).where(ConfigParent.parent_uuid == template)  # type: ignore[attr-defined, arg-type]
+    seed: Any = select(col(ConfigParent.child_uuid).label("uuid")).where(col(ConfigParent.parent_uuid) == template)
     tree = seed.cte("inheritors", recursive=True)
-    tree = tree.union(select(ConfigParent.child_uuid).join(tree, ConfigParent.parent_uuid == tree.c.uuid))  # type: ignore[arg-type]
+    tree = tree.union(select(ConfigParent.child_uuid).join(tree, col(ConfigParent.parent_uuid) == tree.c.uuid))
     return select(tree.c.uuid)
 
 
@@ -168,7 +170,7 @@ async def list_tenants(
     _check_first(first)
     async with db.reading() as session:
         tenants = list(await tenant_subtree(session, caller.tenant_uuid)) if recurse else [caller.tenant_uuid]
-        query = select(Tenant).where(Tenant.uuid.in_(tenants))  # type: ignore[attr-defined]
+        query = select(Tenant).where(col(Tenant.uuid).in_(tenants))
         if search:
             pattern = _like(search)
             query = query.where(
@@ -193,16 +195,16 @@ async def list_sorcery_updates(
     caller.require(SECRETS_READ)
     _check_first(first)
     async with db.reading() as session:
-        row = (await session.execute(select(Engine.uuid, Engine.name).where(Engine.name == engine))).first()  # type: ignore[arg-type]
+        row = (await session.execute(select(Engine.uuid, col(Engine.name)).where(Engine.name == engine))).first()
         if row is None or (row.uuid != caller.engine_uuid and not caller.is_operator):
             raise NotFound(f"engine '{engine}' not found")
         query = select(SorceryUpdateRow).where(
-            SorceryUpdateRow.engine_uuid == row.uuid,  # type: ignore[arg-type]
-            SorceryUpdateRow.seq > after,  # type: ignore[arg-type]
+            col(SorceryUpdateRow.engine_uuid) == row.uuid,
+            col(SorceryUpdateRow.seq) > after,
         )
         if not caller.is_operator:
-            query = query.where(SorceryUpdateRow.tenant_uuid.in_(list(caller.visible)))  # type: ignore[union-attr]
-        rows = (await session.scalars(query.order_by(SorceryUpdateRow.seq).limit(first))).all()  # type: ignore[arg-type]
+            query = query.where(col(SorceryUpdateRow.tenant_uuid).in_(list(caller.visible)))
+        rows = (await session.scalars(query.order_by(col(SorceryUpdateRow.seq)).limit(first))).all()
     return [update_record(r, row.name) for r in rows]
 
 

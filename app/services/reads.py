@@ -19,7 +19,7 @@ from app.services.records import ConfigRecord, EngineRecord, TenantRecord, Trans
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
     async with db.reading() as session:
-        rows = (await session.scalars(select(SipConfig).where(SipConfig.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+        rows = (await session.scalars(select(SipConfig).where(col(SipConfig.uuid).in_(uuids)))).all()
     found = {r.uuid: ConfigRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 
@@ -29,8 +29,8 @@ async def parents_of(db: Database, uuids: Sequence[UUID]) -> list[list[ConfigRec
         rows = (
             await session.execute(
                 select(ConfigParent.child_uuid, SipConfig)
-                .join(SipConfig, SipConfig.uuid == ConfigParent.parent_uuid)  # type: ignore[arg-type]
-                .where(ConfigParent.child_uuid.in_(uuids))  # type: ignore[attr-defined]
+                .join(SipConfig, col(SipConfig.uuid) == col(ConfigParent.parent_uuid))
+                .where(col(ConfigParent.child_uuid).in_(uuids))
                 .order_by(col(ConfigParent.child_uuid), col(ConfigParent.position))
             )
         ).all()
@@ -45,8 +45,8 @@ async def children_of(db: Database, uuids: Sequence[UUID]) -> list[list[ConfigRe
         rows = (
             await session.execute(
                 select(ConfigParent.parent_uuid, SipConfig)
-                .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
-                .where(ConfigParent.parent_uuid.in_(uuids))  # type: ignore[attr-defined]
+                .join(SipConfig, col(SipConfig.uuid) == col(ConfigParent.child_uuid))
+                .where(col(ConfigParent.parent_uuid).in_(uuids))
                 .order_by(col(ConfigParent.parent_uuid), col(SipConfig.kind).desc(), col(SipConfig.name))
             )
         ).all()
@@ -59,12 +59,12 @@ async def children_of(db: Database, uuids: Sequence[UUID]) -> list[list[ConfigRe
 async def endpoint_counts(db: Database, uuids: Sequence[UUID]) -> list[int]:
     """Endpoints whose resolution includes each template (its endpoint descendants)."""
     async with db.reading() as session:
-        tenants = select(SipConfig.tenant_uuid).where(SipConfig.uuid.in_(uuids))  # type: ignore[attr-defined]
+        tenants = select(col(SipConfig.tenant_uuid)).where(col(SipConfig.uuid).in_(uuids))
         rows = (
             await session.execute(
                 select(ConfigParent.parent_uuid, ConfigParent.child_uuid, SipConfig.kind)
-                .join(SipConfig, SipConfig.uuid == ConfigParent.child_uuid)  # type: ignore[arg-type]
-                .where(SipConfig.tenant_uuid.in_(tenants))  # type: ignore[attr-defined]
+                .join(SipConfig, col(SipConfig.uuid) == col(ConfigParent.child_uuid))
+                .where(col(SipConfig.tenant_uuid).in_(tenants))
             )
         ).all()
     children: dict[UUID, list[UUID]] = {}
@@ -100,7 +100,7 @@ async def resolved_of(
 
 async def tenants_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TenantRecord | None]:
     async with db.reading() as session:
-        rows = (await session.scalars(select(Tenant).where(Tenant.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+        rows = (await session.scalars(select(Tenant).where(col(Tenant.uuid).in_(uuids)))).all()
     found = {r.uuid: TenantRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 
@@ -109,12 +109,13 @@ async def tenant_children(db: Database, uuids: Sequence[UUID]) -> list[list[Tena
     async with db.reading() as session:
         rows = (
             await session.scalars(
-                select(Tenant).where(Tenant.parent_uuid.in_(uuids)).order_by(Tenant.name, Tenant.uuid)  # type: ignore[union-attr, arg-type]
+                select(Tenant).where(col(Tenant.parent_uuid).in_(uuids)).order_by(col(Tenant.name), col(Tenant.uuid))
             )
         ).all()
     out: dict[UUID, list[TenantRecord]] = {}
     for r in rows:
-        out.setdefault(r.parent_uuid, []).append(TenantRecord.of(r))  # type: ignore[arg-type]
+        if r.parent_uuid is not None:
+            out.setdefault(r.parent_uuid, []).append(TenantRecord.of(r))
     return [out.get(u, []) for u in uuids]
 
 
@@ -123,20 +124,21 @@ async def default_templates(db: Database, tenant_uuids: Sequence[UUID]) -> list[
         rows = (
             await session.scalars(
                 select(SipConfig).where(
-                    SipConfig.tenant_uuid.in_(tenant_uuids),  # type: ignore[attr-defined]
-                    SipConfig.default_role.is_not(None),  # type: ignore[union-attr]
+                    col(SipConfig.tenant_uuid).in_(tenant_uuids),
+                    col(SipConfig.default_role).is_not(None),
                 )
             )
         ).all()
     out: dict[UUID, dict[str, ConfigRecord]] = {}
     for r in rows:
-        out.setdefault(r.tenant_uuid, {})[r.default_role] = ConfigRecord.of(r)  # type: ignore[index]
+        if r.default_role is not None:
+            out.setdefault(r.tenant_uuid, {})[r.default_role] = ConfigRecord.of(r)
     return [out.get(u, {}) for u in tenant_uuids]
 
 
 async def transports_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TransportRecord | None]:
     async with db.reading() as session:
-        rows = (await session.scalars(select(Transport).where(Transport.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+        rows = (await session.scalars(select(Transport).where(col(Transport.uuid).in_(uuids)))).all()
     found = {r.uuid: TransportRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 
@@ -145,7 +147,7 @@ async def transports_of_engines(db: Database, uuids: Sequence[UUID]) -> list[lis
     async with db.reading() as session:
         rows = (
             await session.scalars(
-                select(Transport).where(Transport.engine_uuid.in_(uuids)).order_by(Transport.name)  # type: ignore[attr-defined, arg-type]
+                select(Transport).where(col(Transport.engine_uuid).in_(uuids)).order_by(col(Transport.name))
             )
         ).all()
     out: dict[UUID, list[TransportRecord]] = {}
@@ -156,12 +158,12 @@ async def transports_of_engines(db: Database, uuids: Sequence[UUID]) -> list[lis
 
 async def engines_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[EngineRecord | None]:
     async with db.reading() as session:
-        rows = (await session.scalars(select(Engine).where(Engine.uuid.in_(uuids)))).all()  # type: ignore[attr-defined]
+        rows = (await session.scalars(select(Engine).where(col(Engine.uuid).in_(uuids)))).all()
     found = {r.uuid: EngineRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 
 
 async def engine_by_name(db: Database, name: str) -> EngineRecord | None:
     async with db.reading() as session:
-        row = (await session.scalars(select(Engine).where(Engine.name == name))).first()  # type: ignore[arg-type]
+        row = (await session.scalars(select(Engine).where(Engine.name == name))).first()
     return EngineRecord.of(row) if row is not None else None

@@ -72,18 +72,14 @@ async def lock_engine(session: AsyncSession, engine_uuid: UUID) -> Engine:
     without gaps and become visible in order, and `expectedRevision` checks
     cannot race.
     """
-    engine = (
-        await session.scalars(
-            select(Engine).where(Engine.uuid == engine_uuid).with_for_update()  # type: ignore[arg-type]
-        )
-    ).first()
+    engine = (await session.scalars(select(Engine).where(Engine.uuid == engine_uuid).with_for_update())).first()
     if engine is None:
         raise NotFound("engine not found")
     return engine
 
 
 async def lock_engine_by_name(session: AsyncSession, name: str) -> Engine:
-    engine_uuid = (await session.scalars(select(Engine.uuid).where(Engine.name == name))).first()  # type: ignore[arg-type]
+    engine_uuid = (await session.scalars(select(Engine.uuid).where(Engine.name == name))).first()
     if engine_uuid is None:
         raise NotFound(f"engine '{name}' not found")
     return await lock_engine(session, engine_uuid)

@@ -61,7 +61,7 @@ async def create_tenant(
         issues = _name_issues(name)
         if not SLUG_PATTERN.match(slug):
             issues.append(Issue("input.slug", "a slug is 1 to 63 of a-z, 0-9 and '-', starting with a letter or digit"))
-        elif (await session.execute(select(Tenant.uuid).where(Tenant.slug == slug))).first():  # type: ignore[arg-type]
+        elif (await session.execute(select(Tenant.uuid).where(Tenant.slug == slug))).first():
             issues.append(Issue("input.slug", f"the slug '{slug}' is taken"))
         if issues:
             raise InvalidInput(issues)
@@ -84,7 +84,7 @@ async def create_default_templates(session: AsyncSession, tenant: Tenant) -> lis
     """`general`, `sip`, `webrtc` and `trunk`; transports are looked up on the engine by name."""
     transports = {
         t.name: t.uuid
-        for t in (await session.scalars(select(Transport).where(Transport.engine_uuid == tenant.engine_uuid))).all()  # type: ignore[arg-type]
+        for t in (await session.scalars(select(Transport).where(Transport.engine_uuid == tenant.engine_uuid))).all()
     }
     created: dict[str, UUID] = {}
     rows: list[SipConfig] = []

@@ -7,7 +7,7 @@ import secrets
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.models import ApiToken, Tenant
 from app.db.queries import tenant_subtree
@@ -41,8 +41,8 @@ async def authenticate(session: AsyncSession, token: str) -> Caller | None:
     row = (
         await session.execute(
             select(ApiToken.scopes, Tenant.uuid, Tenant.parent_uuid, Tenant.engine_uuid)
-            .join(Tenant, Tenant.uuid == ApiToken.tenant_uuid)  # type: ignore[arg-type]
-            .where(ApiToken.token_hash == hash_token(token))  # type: ignore[arg-type]
+            .join(Tenant, col(Tenant.uuid) == col(ApiToken.tenant_uuid))
+            .where(ApiToken.token_hash == hash_token(token))
         )
     ).first()
     if row is None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from app.domain.sections import Section
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
-
-from app.domain.sections import Section
 
 UPDATE_TEMPLATE = """
 mutation($uuid: UUID!, $input: UpdateSipConfigInput!, $dryRun: Boolean) {
@@ -168,7 +167,9 @@ async def test_renaming_an_endpoint_deletes_the_old_ids_and_creates_the_new(worl
     data = await gql.ok(UPDATE_ENDPOINT, {"uuid": str(endpoint.uuid), "input": {"name": "new-name"}})
 
     # then new objects are created before the old ones are deleted, references first
-    updates = [(u["action"], u["objectType"], u["objectId"]) for u in data["updateEndpoint"]["changes"]["sorceryUpdates"]]
+    updates = [
+        (u["action"], u["objectType"], u["objectId"]) for u in data["updateEndpoint"]["changes"]["sorceryUpdates"]
+    ]
     assert updates == [
         ("UPSERT", "aor", "new-name"),
         ("UPSERT", "auth", "new-name"),
@@ -233,9 +234,7 @@ async def test_deleting_a_tenant_deletes_sub_tenants_and_records_deletes(world: 
     # then both tenants are gone and every object of both endpoints got a DELETE, endpoints first
     updates = [(u["action"], u["objectType"], u["objectId"]) for u in data["changes"]["sorceryUpdates"]]
     assert [(u["action"], u["objectType"], u["objectId"]) for u in dry["changes"]["sorceryUpdates"]] == updates
-    assert sorted(updates) == sorted(
-        ("DELETE", t, n) for n in ("p-phone", "c-phone") for t in ("endpoint", "aor")
-    )
+    assert sorted(updates) == sorted(("DELETE", t, n) for n in ("p-phone", "c-phone") for t in ("endpoint", "aor"))
     assert [t for _, t, _ in updates][:2] == ["endpoint", "endpoint"]
     error = await gql.error(TENANT, {"uuid": str(child)})
     assert error["extensions"]["code"] == "NOT_FOUND"
@@ -272,7 +271,8 @@ async def test_transport_changes_reach_endpoints_and_flag_reloads(world: World, 
     transport = (await gql.ok(CREATE_TRANSPORT, {"name": "transport-tcp", "options": options}))["createTransport"]
     template = (
         await gql.ok(
-            CREATE_TEMPLATE, {"input": {"tenantUuid": str(tenant), "name": "tcp-lines", "transportUuid": transport["uuid"]}}
+            CREATE_TEMPLATE,
+            {"input": {"tenantUuid": str(tenant), "name": "tcp-lines", "transportUuid": transport["uuid"]}},
         )
     )["createTemplate"]["template"]
     await new_endpoint(world.db, caller, tenant, "tcp-phone", [UUID(template["uuid"])])

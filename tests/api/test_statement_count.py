@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from tests.conftest import GraphQLClient, World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 from app.db.database import Database
 from app.domain.sections import Section
+from tests.conftest import GraphQLClient, World
+from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 PAGE = """
 query($tenant: UUID!, $first: Int!) {

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+
 from tests.conftest import World
 from tests.integration.servers import server_env, start_server, stop
 

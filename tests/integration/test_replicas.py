@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+
+from app.events.pg_listener import LISTENER_APPLICATION_NAME
 from tests.conftest import World, skip_or_fail
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 from tests.integration.servers import (
@@ -24,8 +26,6 @@ from tests.integration.servers import (
     stop,
     subscriber,
 )
-
-from app.events.pg_listener import LISTENER_APPLICATION_NAME
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["postgresql"])]
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 import websockets
+
+from app.events.retention import prune
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, token_for
 from tests.integration.conftest import Server
 from tests.integration.servers import post, server_env, start_server, stop, subscriber
-
-from app.events.retention import prune
 
 CHANGES = "subscription($after: Int, $recurse: Boolean) { configChanged(after: $after, recurse: $recurse) { seq action kind uuid tenantUuid } }"
 UPDATES = "subscription($after: Int) { sorceryUpdates(after: $after) { seq action objectType objectId } }"

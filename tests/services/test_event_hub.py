@@ -6,12 +6,12 @@ import asyncio
 from typing import Any
 
 import pytest
-from tests.conftest import World
-from tests.helpers import caller_for, new_endpoint, new_tenant
 
 from app.events.follow import TooSlow, follow
 from app.events.hub import EventHub
 from app.events.records import UPDATES, engine_heads
+from tests.conftest import World
+from tests.helpers import caller_for, new_endpoint, new_tenant
 
 
 async def _engine(world: World) -> Any:

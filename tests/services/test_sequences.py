@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import sqlalchemy as sa
-from tests.conftest import World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 from app.db.models import SorceryUpdateRow
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
 from app.services import configs
+from tests.conftest import World
+from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 WRITERS = 4
 MUTATIONS_PER_WRITER = 10
@@ -37,7 +37,13 @@ async def test_concurrent_mutations_get_gapless_sequences_seen_in_order(world: W
         for n in range(MUTATIONS_PER_WRITER):
             patch = configs.ConfigPatch(sections={Section.ENDPOINT: (("callerid", f"w{index}-{n}"),)})
             await configs.update_config(
-                world.db, caller, ConfigKind.ENDPOINT, endpoints[index].uuid, patch, expected_revision=None, dry_run=False
+                world.db,
+                caller,
+                ConfigKind.ENDPOINT,
+                endpoints[index].uuid,
+                patch,
+                expected_revision=None,
+                dry_run=False,
             )
 
     async def reader() -> None:
