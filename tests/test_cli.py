@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.integration.servers import free_port, wait_ready
+
 ROOT = Path(__file__).resolve().parents[1]
 QUERY = {"query": "{ tenants { totalCount edges { node { slug } } } }"}
 
@@ -52,14 +54,6 @@ def test_export_schema_writes_the_sdl(tmp_path: Path) -> None:
     assert out.read_text() == (ROOT / "schema.graphql").read_text()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port)],
@@ -69,20 +63,6 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-
-
-def _wait_ready(port: int, process: subprocess.Popen[str]) -> None:
-    import time
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError("server did not become ready")
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -100,10 +80,10 @@ def test_first_serve_bootstraps_once_and_a_second_start_creates_nothing(tmp_path
     token_file = tmp_path / "data" / "admin.token"
 
     # given an empty data directory, when the server starts
-    port = _free_port()
+    port = free_port()
     server = _serve(env, port)
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         token = token_file.read_text().strip()
         # then the admin token works, is stored owner-only, and GraphiQL is served
         response = httpx.post(
@@ -118,10 +98,10 @@ def test_first_serve_bootstraps_once_and_a_second_start_creates_nothing(tmp_path
     assert token in first_output
 
     # when it starts again on the same database
-    port = _free_port()
+    port = free_port()
     server = _serve(env, port)
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         response = httpx.post(
             f"http://127.0.0.1:{port}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"}
         )

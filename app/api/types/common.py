@@ -95,17 +95,8 @@ def _masked(section: Section, options: Options, show_secrets: bool) -> Options:
 
 
 def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) -> SipSections:
-    def get(section: Section) -> list[SipOption]:
-        return option_list(_masked(section, sections.get(section, ()), show_secrets))
-
     return SipSections(
-        endpoint=get(Section.ENDPOINT),
-        aor=get(Section.AOR),
-        auth=get(Section.AUTH),
-        identify=get(Section.IDENTIFY),
-        registration=get(Section.REGISTRATION),
-        registration_outbound_auth=get(Section.REGISTRATION_OUTBOUND_AUTH),
-        outbound_auth=get(Section.OUTBOUND_AUTH),
+        **{s.value: option_list(_masked(s, sections.get(s, ()), show_secrets)) for s in Section}  # type: ignore[arg-type]
     )
 
 
@@ -162,17 +153,8 @@ def _mask_resolved(section: Section, options: Sequence[ResolvedOption], show_sec
 
 
 def resolved_type(resolved: Mapping[Section, Sequence[ResolvedOption]], *, show_secrets: bool) -> ResolvedSipSections:
-    def get(section: Section) -> list[ResolvedSipOption]:
-        return _mask_resolved(section, resolved.get(section, ()), show_secrets)
-
     return ResolvedSipSections(
-        endpoint=get(Section.ENDPOINT),
-        aor=get(Section.AOR),
-        auth=get(Section.AUTH),
-        identify=get(Section.IDENTIFY),
-        registration=get(Section.REGISTRATION),
-        registration_outbound_auth=get(Section.REGISTRATION_OUTBOUND_AUTH),
-        outbound_auth=get(Section.OUTBOUND_AUTH),
+        **{s.value: _mask_resolved(s, resolved.get(s, ()), show_secrets) for s in Section}  # type: ignore[arg-type]
     )
 
 
