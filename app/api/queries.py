@@ -8,7 +8,15 @@ import strawberry
 
 from app.api.context import Info
 from app.api.types.catalog import CatalogOption, catalog_options
-from app.api.types.common import OrderDirection, PageInfo, SipConfigOrder, SipSection, SorceryUpdate, update_type
+from app.api.types.common import (
+    OrderDirection,
+    PageInfo,
+    PjsipTemplates,
+    SipConfigOrder,
+    SipSection,
+    SorceryUpdate,
+    update_type,
+)
 from app.api.types.configs import (
     SipEndpoint,
     SipEndpointConnection,
@@ -21,8 +29,9 @@ from app.api.types.engines import Engine
 from app.api.types.tenants import Tenant, TenantConnection, TenantEdge
 from app.domain.resolution import ConfigKind
 from app.errors import NotFound
-from app.services import listing, reads
+from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
+from app.services.exports import TemplateMode
 from app.services.listing import ConfigOrder, Page
 from app.services.records import ConfigRecord
 
@@ -161,6 +170,24 @@ class Query:
         if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
             raise NotFound(f"engine '{name}' not found")
         return Engine.of(record)
+
+    @strawberry.field(
+        description=(
+            "The engine's configuration as a pjsip.conf file Asterisk loads: FLAT writes every Sorcery object, "
+            "NATIVE keeps tenant templates as [tpl](!) sections. Operators get the engine objects too."
+        )
+    )
+    async def pjsip_conf(
+        self,
+        info: Info,
+        engine: str | None = "default",
+        tenant_uuid: UUID | None = None,
+        templates: PjsipTemplates | None = PjsipTemplates.FLAT,
+    ) -> str:
+        mode = TemplateMode((templates or PjsipTemplates.FLAT).value)
+        return await exports.pjsip_conf(
+            info.context.db, info.context.caller, engine=engine or "default", tenant_uuid=tenant_uuid, mode=mode
+        )
 
     @strawberry.field(description="The documented options of a section (or of transport/global/system).")
     def option_catalog(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from uuid import UUID
 
 import typer
 
@@ -69,41 +68,23 @@ def token_create(
 
 
 async def _create_token(tenant: str, scopes: str, description: str | None) -> str:
-    from sqlmodel import col, select
-
     from app.db.database import Database
     from app.db.migrate import upgrade_async
-    from app.db.models import Tenant
+    from app.services.operator import tenant_by_ref
     from app.services.tokens import create_token
 
     settings = get_settings()
     await upgrade_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     try:
+        tenant_uuid = await tenant_by_ref(db, tenant)
         async with db.writing() as session:
-            condition = col(Tenant.slug) == tenant
-            if _is_uuid(tenant):
-                condition = condition | (col(Tenant.uuid) == UUID(tenant))
-            query = select(Tenant.uuid).where(condition)
-            tenant_uuid = (await session.execute(query)).scalar_one_or_none()
-            if tenant_uuid is None:
-                typer.echo(f"no tenant '{tenant}'", err=True)
-                raise typer.Exit(2)
-            try:
-                return await create_token(session, tenant_uuid=tenant_uuid, scopes=scopes, description=description)
-            except ValueError as exc:
-                typer.echo(str(exc), err=True)
-                raise typer.Exit(2) from exc
+            return await create_token(session, tenant_uuid=tenant_uuid, scopes=scopes, description=description)
+    except (LookupError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
     finally:
         await db.dispose()
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 @cli.command("export-schema")
@@ -132,6 +113,41 @@ def bench_data(
     settings = get_settings()
     summary = asyncio.run(generate(settings.resolved_database_url, endpoints=endpoints, slug=tenant))
     typer.echo(summary)
+
+
+export_cli = typer.Typer(no_args_is_help=True, help="Write configuration files.")
+cli.add_typer(export_cli, name="export")
+
+
+@export_cli.command("pjsip-conf")
+def export_pjsip_conf(
+    engine: str = typer.Option("default", help="Engine name."),
+    tenant: str | None = typer.Option(None, help="Only this tenant (slug or uuid) and its sub-tenants."),
+    templates: str = typer.Option("flat", help="flat: every Sorcery object; native: tenant templates as [tpl](!)."),
+) -> None:
+    """Print the engine's pjsip.conf on standard output (as the operator)."""
+    if templates not in ("flat", "native"):
+        typer.echo("--templates is flat or native", err=True)
+        raise typer.Exit(2)
+    sys.stdout.write(asyncio.run(_export(engine, tenant, templates)))
+
+
+async def _export(engine: str, tenant: str | None, templates: str) -> str:
+    from app.db.database import Database
+    from app.services.exports import TemplateMode, pjsip_conf
+    from app.services.operator import operator_caller, tenant_by_ref
+
+    settings = get_settings()
+    db = Database(settings.resolved_database_url)
+    try:
+        caller = await operator_caller(db)
+        tenant_uuid = await tenant_by_ref(db, tenant) if tenant else None
+        return await pjsip_conf(db, caller, engine=engine, tenant_uuid=tenant_uuid, mode=TemplateMode(templates))
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        await db.dispose()
 
 
 def main() -> None:

@@ -59,6 +59,12 @@ class OrderDirection(Enum):
     DESC = "desc"
 
 
+@strawberry.enum(description="How a pjsip.conf export writes inheritance.")
+class PjsipTemplates(Enum):
+    FLAT = "flat"
+    NATIVE = "native"
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool
