@@ -65,9 +65,15 @@ def render_flat(
     system_options: Options,
     transports: Sequence[tuple[str, Options]],
     objects: Sequence[SorceryObject],
+    engine_objects: bool = True,
 ) -> str:
-    """The engine objects, then each Sorcery object with ``type=`` and its fields, in the order given."""
-    sections = _engine_sections(global_options, system_options, transports)
+    """The engine objects, then each Sorcery object with ``type=`` and its fields, in the order given.
+
+    Without ``engine_objects`` (a tenant's part of the engine, to be included
+    in the operator's file) no ``[global]``, ``[system]`` or transport is written:
+    a second ``[global]`` would make Asterisk reject the whole type.
+    """
+    sections = _engine_sections(global_options, system_options, transports) if engine_objects else []
     sections.extend(write_section(o.id, (("type", o.type), *o.fields)) for o in objects)
     return "\n".join(sections)
 
@@ -78,14 +84,15 @@ def render_native(
     system_options: Options,
     transports: Sequence[tuple[str, Options]],
     tenants: Sequence[TenantConfigs],
+    engine_objects: bool = True,
 ) -> str:
     """The engine objects, then per tenant (by slug) its templates and its endpoints' objects.
 
     Templates come parents first and otherwise by name, because Asterisk
     resolves a base when it reads the inheriting header; endpoints come by
-    name, each with its objects in DOMAIN.md §5 order.
+    name, each with its objects in DOMAIN.md §5 order. ``engine_objects`` as for `render_flat`.
     """
-    sections = _engine_sections(global_options, system_options, transports)
+    sections = _engine_sections(global_options, system_options, transports) if engine_objects else []
     names = _TemplateNames()
     for tenant in sorted(tenants, key=lambda t: t.slug):
         sections.extend(_TenantWriter(tenant, names).sections())

@@ -61,7 +61,11 @@ async def pjsip_conf(db: Database, caller: Caller, *, engine: str, tenant_uuid: 
         if mode is TemplateMode.FLAT:
             objects = await _recorded_objects(session, engine_row.uuid, tenants)
             return render_flat(
-                global_options=global_options, system_options=system_options, transports=transports, objects=objects
+                global_options=global_options,
+                system_options=system_options,
+                transports=transports,
+                objects=objects,
+                engine_objects=with_engine,
             )
         graph = await load_tenant_graphs(session, tenants)
         slugs = dict(
@@ -75,6 +79,7 @@ async def pjsip_conf(db: Database, caller: Caller, *, engine: str, tenant_uuid: 
         system_options=system_options,
         transports=transports,
         tenants=[TenantConfigs(slug=slugs[t], nodes=nodes) for t, nodes in per_tenant.items()],
+        engine_objects=with_engine,
     )
 
 
