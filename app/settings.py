@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     # Retention of recorded updates and change events, per engine.
     retention_days: float = 7.0
     retention_max_updates: int = 1_000_000
+    # Asterisk realtime tables (ps_*): the product's own database (written in the
+    # same transaction as each change) or another one (followed from the record).
+    realtime_database_url: str | None = None
+
+    @property
+    def realtime_in_same_database(self) -> bool:
+        return self.realtime_database_url is not None and self.realtime_database_url == self.resolved_database_url
+
     # Limits of the GraphQL layer.
     max_page_size: int = 500
     max_query_depth: int = 12

@@ -1,6 +1,6 @@
-"""Generate the benchmark data set (same as `pjsip-graph bench-data`, with an explicit database URL).
+"""Generate the benchmark data set (like `pjsip-graph bench-data`, with an explicit database URL).
 
-    .venv/bin/python bench/generate.py --database-url sqlite+aiosqlite:///data/bench.db --endpoints 10000
+Example: .venv/bin/python bench/generate.py --database-url sqlite+aiosqlite:///data/bench.db --endpoints 10000
 """
 
 from __future__ import annotations

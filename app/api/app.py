@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     """Build the application. With ``migrate``, start-up applies migrations and bootstraps."""
     settings = settings or get_settings()
     database = db or Database(settings.resolved_database_url)
+    database.realtime_tables = settings.realtime_in_same_database
     hub = EventHub(database)
     listener = PgListener(database.url, hub) if not database.is_sqlite else None
     cache = build_cache(settings.cache_url, ttl=settings.cache_ttl) if settings.cache != "off" else None

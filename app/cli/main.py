@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli.realtime import realtime_cli
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -114,6 +115,8 @@ def bench_data(
     summary = asyncio.run(generate(settings.resolved_database_url, endpoints=endpoints, slug=tenant))
     typer.echo(summary)
 
+
+cli.add_typer(realtime_cli, name="realtime")
 
 export_cli = typer.Typer(no_args_is_help=True, help="Write configuration files.")
 cli.add_typer(export_cli, name="export")

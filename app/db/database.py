@@ -14,6 +14,7 @@ from app.db.aftercommit import CommitHook, Committed, take
 from app.db.session import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
+REALTIME_KEY = "pjsip_graph.realtime_tables"
 
 
 class Database:
@@ -32,6 +33,8 @@ class Database:
         self.is_sqlite = is_sqlite(url)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.commit_hooks: list[CommitHook] = []
+        # Asterisk's realtime tables live in this database: write them in every change's transaction.
+        self.realtime_tables = False
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -43,6 +46,7 @@ class Database:
         """One transaction; committed at the end unless ``commit`` is false (dry runs)."""
         lock = self._write_lock if self._write_lock is not None else contextlib.nullcontext()
         async with lock, self.sessions() as session:
+            session.info[REALTIME_KEY] = self.realtime_tables
             transaction = await session.begin()
             try:
                 yield session

@@ -7,6 +7,7 @@ written, numbered with the engine's next sequence numbers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from app.db.aftercommit import committed
+from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SipConfig, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_objects, tenant_paths
 from app.domain.catalog import Catalog, load_catalog
@@ -25,6 +27,8 @@ from app.domain.resolution import Resolver
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey, SorceryObject, endpoint_objects
 from app.errors import NotFound
+
+log = logging.getLogger(__name__)
 
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
@@ -215,7 +219,18 @@ async def record(
         ],
     )
     await _store_objects(session, engine.uuid, plans, existing)
+    if session.info.get(REALTIME_KEY):
+        await _write_realtime(session, recorded)
     return recorded
+
+
+async def _write_realtime(session: AsyncSession, updates: Sequence[RecordedUpdate]) -> None:
+    """Asterisk's realtime tables in the same transaction as the change (same database)."""
+    from app.asterisk.realtime.apply import apply_updates
+
+    report = await apply_updates(await session.connection(), updates)
+    if report.unmapped or report.rejected:
+        log.warning("realtime tables: %s", report.summary())
 
 
 async def _store_objects(
