@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli.agent import agent
 from app.cli.realtime import realtime_cli
 from app.settings import get_settings
 
@@ -117,6 +118,7 @@ def bench_data(
 
 
 cli.add_typer(realtime_cli, name="realtime")
+cli.command("agent")(agent)
 
 export_cli = typer.Typer(no_args_is_help=True, help="Write configuration files.")
 cli.add_typer(export_cli, name="export")

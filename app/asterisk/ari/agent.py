@@ -1,0 +1,379 @@
+"""The ARI push-configuration agent: keeps one Asterisk in step with one engine's recorded updates.
+
+The database records every Sorcery update of an engine with a gapless sequence number
+(DOMAIN.md §5). The agent reads them in order after a saved checkpoint and applies each
+one through ARI (asterisk-notes §2):
+
+* ``DELETE``: DELETE the object. A 404 means Asterisk already lacks it, which is the
+  desired state, so it counts as applied.
+* ``UPSERT`` whose changed keys are all single-valued: PUT those keys only. Asterisk copies
+  the stored object and applies the given fields on top, so they replace the old values
+  and nothing else is touched. A brand-new object has every key changed and so gets its
+  whole field list.
+* ``UPSERT`` flagged ``requiresRecreate``, or changing an accumulating key (``allow``,
+  ``set_var``, ``match``, ``contact``...): DELETE (404 tolerated) then PUT the full field
+  list, because a merge would append the values to the old ones and can never remove one.
+* ``requiresReload`` (transports, ``system``): not pushable through ARI; counted and
+  logged as needing a reload, never sent.
+
+Every step is idempotent, so applying an update again after a crash converges to the same
+state: the checkpoint may lag behind Asterisk, never run ahead of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from uuid import UUID
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient, Field
+from app.db.database import Database
+from app.domain.catalog import Catalog, load_catalog
+from app.domain.diff import Action
+from app.events.records import EngineHead, engine_heads, read_updates
+from app.services.recording import RecordedUpdate
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL = 0.5
+BATCH_SIZE = 200
+BACKOFF_INITIAL = 0.2
+BACKOFF_MAX = 10.0
+
+
+class AgentError(RuntimeError):
+    """The agent cannot go on without an operator: wrong engine, stale checkpoint, pruned
+    history, or an ARI connection that refuses every request."""
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    NEEDS_RELOAD = "needs_reload"
+
+
+@dataclass(slots=True)
+class Counters:
+    """What the agent did since it started (a restarted agent starts from zero)."""
+
+    applied: int = 0
+    rejected: int = 0
+    needs_reload: int = 0
+    retries: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointState:
+    """The last sequence number handled, and which engine's history it belongs to."""
+
+    engine: str
+    engine_uuid: UUID
+    seq: int
+
+
+class Checkpoint:
+    """A small JSON file holding a `CheckpointState`, replaced atomically.
+
+    The new content goes to a temporary file in the same directory, is flushed to disk,
+    then renamed over the old file (``os.replace``), so a crash leaves either the old or
+    the new checkpoint, never a torn one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> CheckpointState | None:
+        try:
+            raw = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise AgentError(f"checkpoint {self.path} is unreadable: {exc}") from exc
+        try:
+            return CheckpointState(engine=str(raw["engine"]), engine_uuid=UUID(raw["engine_uuid"]), seq=int(raw["seq"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AgentError(f"checkpoint {self.path} is not a checkpoint written by this agent") from exc
+
+    def save(self, state: CheckpointState) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        content = json.dumps({"engine": state.engine, "engine_uuid": str(state.engine_uuid), "seq": state.seq})
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(content + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
+def default_checkpoint_path(data_dir: Path, engine: str) -> Path:
+    return data_dir / f"agent-{engine}.checkpoint"
+
+
+class Agent:
+    """Follows the recorded Sorcery updates of one engine and applies them through ARI, in seq order.
+
+    The checkpoint advances only after Asterisk accepted an update, or after a definitive
+    rejection (4xx) that is logged and counted in ``counters.rejected``. Skipping a rejected
+    update is deliberate: retrying it cannot succeed, and one bad object must not block every
+    later update forever. The cost is that Asterisk keeps its previous version of that object
+    (or lacks it) until a later update of the same object replaces it, so rejections need an
+    operator's attention. Transient failures (5xx, connection errors) are retried with
+    exponential backoff capped at ``backoff_max`` seconds, for as long as it takes, without
+    advancing the checkpoint.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        client: AriClient,
+        *,
+        checkpoint_path: Path,
+        engine: str = "default",
+        poll_interval: float = POLL_INTERVAL,
+        batch_size: int = BATCH_SIZE,
+        backoff_initial: float = BACKOFF_INITIAL,
+        backoff_max: float = BACKOFF_MAX,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.engine = engine
+        self.checkpoint = Checkpoint(checkpoint_path)
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.catalog = catalog or load_catalog()
+        self.counters = Counters()
+        self._engine_uuid: UUID | None = None
+        self._position = 0
+        self._stop = asyncio.Event()
+
+    @property
+    def position(self) -> int:
+        """The last sequence number handled (what the checkpoint file says)."""
+        return self._position
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Apply updates as they are recorded until ``stop`` is set.
+
+        Raises `AgentError` for what needs an operator; everything transient is retried.
+        """
+        self._stop = stop
+        if not await self._probe():
+            return
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except (SQLAlchemyError, OSError) as exc:
+                # The database restarting, or the checkpoint's disk: both may come back.
+                log.warning("engine '%s': %s: %s; trying again", self.engine, type(exc).__name__, exc)
+                handled = 0
+            if handled == 0:
+                await self._wait_for_stop(self.poll_interval)
+
+    async def run_once(self) -> int:
+        """Apply the updates recorded after the checkpoint, one batch at most; return how many were handled.
+
+        Stops early, without advancing past the update in progress, when the stop event is set.
+        """
+        engine_uuid = await self._bind()
+        updates = await read_updates(self.db, engine_uuid, self._position, self.batch_size)
+        if updates and seq_of(updates[0]) != self._position + 1:
+            raise AgentError(
+                f"updates {self._position + 1}..{seq_of(updates[0]) - 1} of engine '{self.engine}' were pruned"
+                " by retention before the agent applied them; Asterisk must be resynchronised by hand"
+            )
+        handled = 0
+        for update in updates:
+            outcome = await self._apply_with_retries(update)
+            if outcome is None:
+                break
+            self.counters.count(outcome)
+            await self._advance(update)
+            handled += 1
+        return handled
+
+    # -- startup -----------------------------------------------------------------------------
+
+    async def _probe(self) -> bool:
+        """Check URL and credentials once before reading anything (False if stopped meanwhile).
+
+        Without it a wrong URL answering 404 to everything would look like a stream of
+        rejected objects and be skipped past.
+        """
+        delay = self.backoff_initial
+        while not self._stop.is_set():
+            try:
+                await self.client.info()
+                return True
+            except AriTransient as exc:
+                self.counters.retries += 1
+                log.warning("Asterisk ARI is not reachable yet (%s); retrying in %.1fs", exc, delay)
+            except AriError as exc:
+                raise AgentError(f"ARI refuses the agent: {exc}") from exc
+            await self._wait_for_stop(delay)
+            delay = min(delay * 2, self.backoff_max)
+        return False
+
+    async def _bind(self) -> UUID:
+        """Find the engine and load the checkpoint, once, refusing one that cannot be continued."""
+        if self._engine_uuid is not None:
+            return self._engine_uuid
+        head = await self._engine_head()
+        saved = self.checkpoint.load()
+        position = self._validated_position(head, saved)
+        self._engine_uuid, self._position = head.uuid, position
+        log.info("agent for engine '%s' starts after seq %d (engine head: %d)", self.engine, position, head.last_seq)
+        return head.uuid
+
+    async def _engine_head(self) -> EngineHead:
+        for head in (await engine_heads(self.db)).values():
+            if head.name == self.engine:
+                return head
+        raise AgentError(f"no engine named '{self.engine}' in the database")
+
+    def _validated_position(self, head: EngineHead, saved: CheckpointState | None) -> int:
+        where = self.checkpoint.path
+        if saved is None:
+            if head.pruned_update_seq > 0:
+                raise AgentError(
+                    f"engine '{self.engine}' has pruned updates up to {head.pruned_update_seq} and there is no"
+                    f" checkpoint at {where}: the history no longer rebuilds Asterisk's state from scratch"
+                )
+            return 0
+        if saved.engine_uuid != head.uuid:
+            raise AgentError(
+                f"checkpoint {where} belongs to engine {saved.engine_uuid}, but engine '{self.engine}' is"
+                f" {head.uuid} (a different database); remove the checkpoint to replay this engine's history"
+            )
+        if saved.seq > head.last_seq:
+            raise AgentError(f"checkpoint {where} is at seq {saved.seq}, beyond the engine's last seq {head.last_seq}")
+        if saved.seq < head.pruned_update_seq:
+            raise AgentError(
+                f"checkpoint {where} is at seq {saved.seq} but updates up to {head.pruned_update_seq} were pruned;"
+                " Asterisk must be resynchronised by hand"
+            )
+        return saved.seq
+
+    async def _advance(self, update: RecordedUpdate) -> None:
+        """Save the checkpoint (in a thread: the fsync takes milliseconds), then move on."""
+        assert self._engine_uuid is not None
+        state = CheckpointState(self.engine, self._engine_uuid, seq_of(update))
+        await asyncio.to_thread(self.checkpoint.save, state)
+        self._position = state.seq
+
+    # -- applying one update -----------------------------------------------------------------
+
+    async def _apply_with_retries(self, update: RecordedUpdate) -> Outcome | None:
+        """Apply until Asterisk gives a definitive answer; None if stopped first."""
+        delay = self.backoff_initial
+        while not self._stop.is_set():
+            try:
+                return await self._apply(update)
+            except AriTransient as exc:
+                self.counters.retries += 1
+                log.warning("seq %s: %s, retrying in %.2fs", update.seq, exc, delay)
+            await self._wait_for_stop(delay)
+            delay = min(delay * 2, self.backoff_max)
+        return None
+
+    async def _apply(self, update: RecordedUpdate) -> Outcome:
+        """One attempt; `AriTransient` propagates for the retry loop, `AriFatal` ends the agent."""
+        if update.requires_reload:
+            log.warning(
+                "seq %s: %s %s/%s needs a reload (Asterisk cannot apply it through ARI); not pushed",
+                update.seq,
+                update.action,
+                update.object_type,
+                update.object_id,
+            )
+            return Outcome.NEEDS_RELOAD
+        try:
+            await self._send(update)
+        except AriFatal as exc:
+            raise AgentError(f"ARI refuses the agent at seq {update.seq}: {exc}") from exc
+        except AriRejected as exc:
+            self._log_rejection(update, exc)
+            return Outcome.REJECTED
+        return Outcome.APPLIED
+
+    async def _send(self, update: RecordedUpdate) -> None:
+        if update.action is Action.DELETE:
+            await self._delete_if_present(update.object_type, update.object_id)
+        elif self._must_replace(update):
+            await self._delete_if_present(update.object_type, update.object_id)
+            await self.client.put(update.object_type, update.object_id, update.fields)
+        else:
+            await self.client.put(update.object_type, update.object_id, changed_fields(update))
+
+    async def _delete_if_present(self, object_type: str, object_id: str) -> None:
+        """DELETE, where "already absent" is success: it is the state wanted, and a retry
+        after a lost response finds the object gone."""
+        with contextlib.suppress(AriNotFound):
+            await self.client.delete(object_type, object_id)
+
+    def _must_replace(self, update: RecordedUpdate) -> bool:
+        """Can a merging PUT of the changed keys not produce the desired object?
+
+        True when the record says so, when an accumulating key changed (a merge appends),
+        when a changed key is absent from the desired fields (a merge cannot unset it), or
+        when nothing is listed as changed (only a full write is then certain).
+        """
+        if update.requires_recreate or not update.changed_keys:
+            return True
+        present = {key for key, _ in update.fields}
+        return any(self._is_multiple(update.object_type, k) or k not in present for k in update.changed_keys)
+
+    def _is_multiple(self, object_type: str, key: str) -> bool:
+        try:
+            return self.catalog.is_multiple(object_type, key)
+        except KeyError:  # a type the catalog does not know: Asterisk will say what it thinks of it
+            return False
+
+    def _log_rejection(self, update: RecordedUpdate, exc: AriRejected) -> None:
+        log.error(
+            "seq %s: Asterisk rejected %s %s/%s: HTTP %s: %s (%s %s); skipped, checkpoint advanced",
+            update.seq,
+            update.action,
+            update.object_type,
+            update.object_id,
+            exc.status,
+            exc.message,
+            exc.method,
+            exc.path,
+        )
+
+    async def _wait_for_stop(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
+
+
+def seq_of(update: RecordedUpdate) -> int:
+    """The sequence number of a stored update (only dry runs have none)."""
+    if update.seq is None:
+        raise ValueError("a dry-run update has no sequence number")
+    return update.seq
+
+
+def changed_fields(update: RecordedUpdate) -> list[Field]:
+    """The desired fields of the changed keys, in the object's field order."""
+    changed = set(update.changed_keys)
+    return [(k, v) for k, v in update.fields if k in changed]

@@ -1,0 +1,186 @@
+"""A small client for ARI push configuration of PJSIP Sorcery objects (asterisk-notes §2.1).
+
+``PUT``, ``DELETE`` and ``GET`` on ``/ari/asterisk/config/dynamic/res_pjsip/{type}/{id}``.
+Every failure becomes an `AriError` subclass that says what the caller should do about it:
+
+* `AriTransient` (5xx, connection refused or dropped, timeout): nothing is known to be wrong
+  with the request; try it again later.
+* `AriRejected` (4xx about this object: 400 bad attribute or value, 403 from a read-only
+  wizard, 404): sending the same request again gives the same answer; never retry it.
+* `AriFatal` (401, 403 "Write access denied", unknown ``res_pjsip`` class, unexpected status):
+  the connection itself is misconfigured, so every request would fail the same way; stop
+  rather than skip objects.
+
+Each error carries the HTTP status (None when no response came) and Asterisk's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+CONFIG_CLASS = "res_pjsip"
+DEFAULT_TIMEOUT = 10.0
+
+Field = tuple[str, str]
+
+
+class AriError(Exception):
+    """An ARI request that did not succeed."""
+
+    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        status = f"HTTP {self.status}" if self.status is not None else "no response"
+        return f"{self.method} {self.path}: {status}: {self.message}"
+
+
+class AriTransient(AriError):
+    """Asterisk could not answer now (5xx or transport failure); the same request may succeed later."""
+
+
+class AriRejected(AriError):
+    """Asterisk refused this request (4xx); repeating it unchanged cannot succeed."""
+
+
+class AriNotFound(AriRejected):
+    """404: the object (or, for PUT, the object type) does not exist."""
+
+
+class AriFatal(AriError):
+    """The ARI connection is unusable as configured (credentials, read-only user, wrong URL)."""
+
+
+class AriClient:
+    """ARI push-configuration calls over one pooled `httpx.AsyncClient` with basic auth.
+
+    ``transport`` lets tests talk to an in-process ASGI app. Proxy variables of the
+    environment are ignored: ARI is an internal endpoint, and an egress proxy set for
+    other traffic would only misroute it.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=_normalise_base(base_url),
+            auth=httpx.BasicAuth(username, password),
+            timeout=timeout,
+            transport=transport,
+            trust_env=False,
+        )
+
+    async def __aenter__(self) -> AriClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def info(self) -> dict[str, Any]:
+        """``GET /ari/asterisk/info``: a cheap call that proves URL and credentials work."""
+        path = "/ari/asterisk/info"
+        response = await self._request("GET", path)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise AriFatal("GET", path, response.status_code, "the answer is not ARI's JSON; check the URL")
+        return body
+
+    async def get(self, object_type: str, object_id: str) -> list[Field]:
+        """The object's fields as Asterisk serialises them (defaults included)."""
+        response = await self._request("GET", object_path(object_type, object_id))
+        return _tuples(response)
+
+    async def put(self, object_type: str, object_id: str, fields: Iterable[Field]) -> list[Field]:
+        """Create the object from ``fields``, or merge ``fields`` into the existing one.
+
+        ``fields`` is always sent, even empty: without it Asterisk refuses to update an
+        existing object. Values are sent as JSON strings, the only type Asterisk reads.
+        """
+        body = {"fields": [{"attribute": str(k), "value": str(v)} for k, v in fields]}
+        response = await self._request("PUT", object_path(object_type, object_id), body)
+        return _tuples(response)
+
+    async def delete(self, object_type: str, object_id: str) -> None:
+        """Delete the object; `AriNotFound` if Asterisk does not have it."""
+        await self._request("DELETE", object_path(object_type, object_id))
+
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        try:
+            response = await self._http.request(method, path, json=body)
+        except httpx.TransportError as exc:
+            raise AriTransient(method, path, None, f"{type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return response
+        raise classify(method, path, response.status_code, asterisk_message(response))
+
+
+def object_path(object_type: str, object_id: str) -> str:
+    """The dynamic-configuration path of one object; ids are percent-encoded whole."""
+    return f"/ari/asterisk/config/dynamic/{CONFIG_CLASS}/{quote(object_type, safe='')}/{quote(object_id, safe='')}"
+
+
+def classify(method: str, path: str, status: int, message: str) -> AriError:
+    """Turn an unsuccessful status into the error that tells the caller what to do next."""
+    if status >= 500:
+        return AriTransient(method, path, status, message)
+    if status == 401 or (status == 403 and "write access denied" in message.lower()):
+        return AriFatal(method, path, status, message)
+    if status == 404 and "configclass" in message.lower():
+        return AriFatal(method, path, status, message)
+    if status == 404:
+        return AriNotFound(method, path, status, message)
+    if 400 <= status < 500:
+        return AriRejected(method, path, status, message)
+    return AriFatal(method, path, status, f"unexpected answer: {message}")
+
+
+def asterisk_message(response: httpx.Response) -> str:
+    """ARI errors are ``{"message": "..."}``; anything else is shown as text, shortened."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    text = response.text.strip()
+    return text[:300] if text else response.reason_phrase
+
+
+def _tuples(response: httpx.Response) -> list[Field]:
+    """The ``[{"attribute", "value"}, ...]`` answer of GET and PUT; empty if it is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    if not isinstance(body, list):
+        return []
+    return [(str(t.get("attribute")), str(t.get("value"))) for t in body if isinstance(t, dict)]
+
+
+def _normalise_base(url: str) -> str:
+    """Accept ``http://host:8088`` as well as ``http://host:8088/ari``."""
+    url = url.rstrip("/")
+    return url[: -len("/ari")] if url.endswith("/ari") else url

@@ -1,0 +1,75 @@
+"""`pjsip-graph agent`: push one engine's recorded Sorcery updates to Asterisk through ARI."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+
+import typer
+
+from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def agent(
+    engine: str = typer.Option("default", help="Name of the engine whose updates are pushed."),
+    ari_url: str = typer.Option(..., help="Asterisk's HTTP server, e.g. http://asterisk:8088."),
+    ari_user: str = typer.Option(..., help="ARI user (ari.conf, read_only=no)."),
+    ari_password: str = typer.Option(
+        ..., envvar="PJSIP_GRAPH_ARI_PASSWORD", help="ARI password (or PJSIP_GRAPH_ARI_PASSWORD)."
+    ),
+    checkpoint: Path | None = typer.Option(
+        None, help="Checkpoint file (default: <PJSIP_GRAPH_DATA_DIR>/agent-<engine>.checkpoint)."
+    ),
+) -> None:
+    """Apply the engine's Sorcery updates to Asterisk via ARI push configuration, in order, until stopped."""
+    from app.asterisk.ari.agent import default_checkpoint_path
+    from app.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    path = checkpoint or default_checkpoint_path(settings.data_dir, engine)
+    code = asyncio.run(_run(engine, ari_url, ari_user, ari_password, path))
+    if code:
+        raise typer.Exit(code)
+
+
+async def _run(engine: str, ari_url: str, ari_user: str, ari_password: str, checkpoint: Path) -> int:
+    """Run until SIGINT/SIGTERM (exit code 0) or an error that needs an operator (exit code 1)."""
+    from app.asterisk.ari.agent import Agent, AgentError
+    from app.asterisk.ari.client import AriClient
+    from app.db.database import Database
+
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    db = Database(get_settings().resolved_database_url)
+    client = AriClient(ari_url, ari_user, ari_password)
+    runner = Agent(db, client, engine=engine, checkpoint_path=checkpoint)
+    try:
+        await runner.run(stop)
+    except AgentError as exc:
+        log.error("agent stopped: %s", exc)
+        return 1
+    finally:
+        await client.aclose()
+        await db.dispose()
+    counters = runner.counters
+    log.info(
+        "agent stopped at seq %d: %d applied, %d rejected, %d need a reload, %d retries",
+        runner.position,
+        counters.applied,
+        counters.rejected,
+        counters.needs_reload,
+        counters.retries,
+    )
+    return 0
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """Finish the update in progress and exit cleanly on SIGINT or SIGTERM."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
