@@ -1,10 +1,12 @@
-"""The resolution cache: resolved views keyed by (configuration uuid, resolved_version).
+"""The resolution cache: resolved views of configurations, stamped with their version.
 
 A configuration's ``resolved_version`` changes in the same transaction as
-anything its resolution reads, and readers take the version from the row they
-just read, so a cached view is never older than the committed state: there is
-nothing to invalidate, only fresh entries to write (the change path writes the
-views it recomputed through, after commit). Entries expire after a TTL.
+anything its resolution reads, and readers ask for the version of the row they
+just read; an entry with another version is a miss. So a cached view is never
+older than the committed state, and there is nothing to invalidate: the change
+path writes the views it recomputed through, after commit, replacing the
+previous version (one entry per configuration, so the cache stays as large as
+the configuration). Entries also expire after a TTL.
 
 In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL.
 A failing cache is reported and bypassed: reads fall back to the database.
@@ -34,17 +36,19 @@ RETRY_AFTER = 5.0  # seconds a failed cache is left alone before it is tried aga
 
 
 class _ResolvedSerializer(BaseSerializer):
+    """(version, resolved view) as ``b"<version>:" + encoded view``."""
+
     DEFAULT_ENCODING = None  # bytes in and out
 
     def dumps(self, value: Any) -> bytes:  # type: ignore[override]
-        return encode(value)
+        version, resolved = value
+        return f"{version}:".encode() + encode(resolved)
 
     def loads(self, value: Any) -> Any:
-        return None if value is None else decode(value)
-
-
-def _key(key: Key) -> str:
-    return f"{key[0]}:{key[1]}"
+        if value is None:
+            return None
+        version, _, data = bytes(value).partition(b":")
+        return int(version), decode(data)
 
 
 class ResolutionCache:
@@ -76,22 +80,25 @@ class ResolutionCache:
             self.misses += len(keys)
             return [None] * len(keys)
         try:
-            values = await asyncio.wait_for(self.backend.multi_get([_key(k) for k in keys]), self.timeout)
+            stored = await asyncio.wait_for(self.backend.multi_get([str(u) for u, _ in keys]), self.timeout)
         except Exception as exc:
             self._failed("read", exc)
             self.misses += len(keys)
             return [None] * len(keys)
         self._down_since = None
+        values = [
+            v[1] if v is not None and v[0] == version else None for v, (_, version) in zip(stored, keys, strict=True)
+        ]
         found = sum(v is not None for v in values)
         self.hits += found
         self.misses += len(keys) - found
-        return list(values)
+        return values
 
     async def set_many(self, items: Mapping[Key, ResolvedSections]) -> None:
         if not items or self._skip():
             return
         try:
-            pairs = [(_key(k), v) for k, v in items.items()]
+            pairs = [(str(uuid), (version, resolved)) for (uuid, version), resolved in items.items()]
             await asyncio.wait_for(self.backend.multi_set(pairs, ttl=self.ttl), self.timeout * 4)
         except Exception as exc:
             self._failed("write", exc)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.collector import collector_paused
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
 from app.domain.resolution import ConfigKind, ConfigNode
 from app.domain.sections import Options, sections_from_json, to_options
@@ -91,7 +92,11 @@ async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequen
 
 async def load_tenant_graphs(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> Graph:
     """Every template and endpoint of these tenants (parents never leave a tenant)."""
-    tenant_list = list(set(tenant_uuids))
+    with collector_paused():
+        return await _load_tenant_graphs(session, list(set(tenant_uuids)))
+
+
+async def _load_tenant_graphs(session: AsyncSession, tenant_list: list[UUID]) -> Graph:
     rows = (await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all()
     links = (
         await session.execute(

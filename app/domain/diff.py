@@ -47,17 +47,26 @@ class PlannedUpdate:
         return (self.object_type, self.object_id)
 
 
-def _values_by_key(fields: Options) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for k, v in fields:
-        out.setdefault(k, []).append(v)
-    return out
+def _candidates(old: Options, new: Options) -> set[str]:
+    """Keys that may have changed.
+
+    With as many fields before as after, a key whose every pair sits at the
+    same position with the same value on both sides cannot have changed, so
+    only the keys of positions that differ need a closer look (a template
+    change usually alters one pair among dozens, on thousands of objects).
+    """
+    if len(old) == len(new):
+        return {pair[0] for a, b in zip(old, new, strict=True) if a != b for pair in (a, b)}
+    return {k for k, _ in old} | {k for k, _ in new}
+
+
+def _values(fields: Options, key: str) -> list[str]:
+    return [v for k, v in fields if k == key]
 
 
 def changed_keys(old: Options, new: Options) -> tuple[str, ...]:
     """Keys whose ordered values differ, sorted."""
-    before, after = _values_by_key(old), _values_by_key(new)
-    return tuple(sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k)))
+    return tuple(sorted(k for k in _candidates(old, new) if _values(old, k) != _values(new, k)))
 
 
 def same_meaning(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> bool:
@@ -83,9 +92,11 @@ def needs_recreate(old: Options, new: Options, is_multiple: Callable[[str], bool
     the accumulating entries of the old object are not the first entries of
     the new one (a value removed or reordered).
     """
-    new_keys = {k for k, _ in new}
-    if any(k not in new_keys for k, _ in old):
+    candidates = _candidates(old, new)
+    if (candidates - {k for k, _ in new}) & {k for k, _ in old}:  # a key disappeared
         return True
+    if not any(is_multiple(k) for k in candidates):
+        return False  # accumulating entries untouched
     old_acc = [(k, v) for k, v in old if is_multiple(k)]
     new_acc = [(k, v) for k, v in new if is_multiple(k)]
     return new_acc[: len(old_acc)] != old_acc
@@ -106,13 +117,16 @@ def diff_objects(
             continue
         object_type, object_id = key
         multiple = catalog.multiple_keys(object_type).__contains__
-        if old is not None and same_meaning(old, fields, multiple):
-            continue
         if old is None:
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
         else:
             keys = changed_keys(old, fields)
+            if not keys:
+                if same_meaning(old, fields, multiple):
+                    continue  # only single-valued keys moved: Asterisk sees the same object
+                # The interleaving of accumulating keys changed (allow/disallow order).
+                keys = tuple(sorted({k for k, _ in fields if multiple(k)}))
             recreate = needs_recreate(old, fields, multiple)
         updates.append(
             PlannedUpdate(

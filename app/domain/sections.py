@@ -46,8 +46,12 @@ Sections = Mapping[Section, Options]
 
 
 def to_options(pairs: Sequence[Sequence[str]]) -> Options:
-    """Normalise stored ``[[key, value], ...]`` into an immutable options tuple."""
-    return tuple((str(k), str(v)) for k, v in pairs)
+    """Normalise stored ``[[key, value], ...]`` into an immutable options tuple.
+
+    (JSON gives strings already; ``map(tuple, ...)`` keeps this cheap for the
+    tens of thousands of lists a template change reads.)
+    """
+    return tuple(map(tuple, pairs))  # type: ignore[arg-type]
 
 
 def sections_from_json(doc: Mapping[str, Sequence[Sequence[str]]] | None) -> dict[Section, Options]:

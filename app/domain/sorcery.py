@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from app.domain.resolution import ResolvedOption
 from app.domain.sections import Option, Options, Section
@@ -30,8 +31,11 @@ class SorceryObject:
         return (self.type, self.id)
 
 
+_KEY_VALUE = attrgetter("key", "value")
+
+
 def _pairs(options: Sequence[ResolvedOption]) -> Options:
-    return tuple((o.key, o.value) for o in options)
+    return tuple(map(_KEY_VALUE, options))
 
 
 def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOption]]) -> list[SorceryObject]:

@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from app.collector import collector_paused
 from app.db.aftercommit import committed
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SipConfig, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_objects, tenant_paths
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
-from app.domain.resolution import Resolver
+from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey, SorceryObject, endpoint_objects
 from app.errors import NotFound
@@ -89,23 +90,38 @@ async def lock_engine_by_name(session: AsyncSession, name: str) -> Engine:
     return await lock_engine(session, engine_uuid)
 
 
+@dataclass(slots=True)
+class Desired:
+    """The objects the given endpoints should have, with the resolution they came from."""
+
+    objects: dict[ObjectKey, Options] = field(default_factory=dict)
+    owners: dict[ObjectKey, Owner] = field(default_factory=dict)
+    per_endpoint: dict[UUID, list[SorceryObject]] = field(default_factory=dict)
+    resolved: dict[UUID, ResolvedSections] = field(default_factory=dict)
+
+
 def desired_endpoint_objects(
     graph: Graph, endpoint_uuids: Iterable[UUID], catalog: Catalog, resolver: Resolver | None = None
-) -> tuple[dict[ObjectKey, Options], dict[ObjectKey, Owner], dict[UUID, list[SorceryObject]]]:
+) -> Desired:
     """Resolve each endpoint and flatten it into its Sorcery objects."""
     resolver = resolver or Resolver(graph.nodes, catalog)
-    desired: dict[ObjectKey, Options] = {}
-    owners: dict[ObjectKey, Owner] = {}
-    per_endpoint: dict[UUID, list[SorceryObject]] = {}
+    desired = Desired()
+    with collector_paused():
+        _desire(desired, graph, endpoint_uuids, resolver)
+    return desired
+
+
+def _desire(desired: Desired, graph: Graph, endpoint_uuids: Iterable[UUID], resolver: Resolver) -> None:
     for uuid in endpoint_uuids:
         node = graph.nodes[uuid]
-        objects = endpoint_objects(node.name, resolver.resolve(uuid))
+        resolved = resolver.resolve(uuid)
+        objects = endpoint_objects(node.name, resolved)
         owner = Owner(graph.tenants[uuid], uuid)
         for obj in objects:
-            desired[obj.key] = obj.fields
-            owners[obj.key] = owner
-        per_endpoint[uuid] = objects
-    return desired, owners, per_endpoint
+            desired.objects[obj.key] = obj.fields
+            desired.owners[obj.key] = owner
+        desired.per_endpoint[uuid] = objects
+        desired.resolved[uuid] = resolved
 
 
 async def sync_endpoints(
@@ -124,13 +140,37 @@ async def sync_endpoints(
     With ``resolution_version`` (the version just given to these endpoints'
     resolved views), the views computed here are kept for the write-through cache.
     """
+    with collector_paused():
+        return await _sync_endpoints(
+            session,
+            engine,
+            graph,
+            endpoint_uuids,
+            removed_endpoint_uuids=removed_endpoint_uuids,
+            tenant_scope=tenant_scope,
+            resolution_version=resolution_version,
+            dry_run=dry_run,
+        )
+
+
+async def _sync_endpoints(
+    session: AsyncSession,
+    engine: Engine,
+    graph: Graph,
+    endpoint_uuids: Collection[UUID],
+    *,
+    removed_endpoint_uuids: Collection[UUID],
+    tenant_scope: Collection[UUID] | None,
+    resolution_version: int | None,
+    dry_run: bool,
+) -> ChangeSummary:
     catalog = load_catalog()
-    resolver = Resolver(graph.nodes, catalog)
-    desired, owners, _ = desired_endpoint_objects(graph, endpoint_uuids, catalog, resolver)
+    computed = desired_endpoint_objects(graph, endpoint_uuids, catalog)
+    desired, owners = computed.objects, computed.owners
     if resolution_version is not None and not dry_run:
-        resolved = committed(session).resolved
-        for uuid in endpoint_uuids:
-            resolved[(uuid, resolution_version)] = resolver.resolve(uuid)
+        for_cache = committed(session).resolved
+        for uuid, resolved in computed.resolved.items():
+            for_cache[(uuid, resolution_version)] = resolved
     wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
     if len(wanted) > CHUNK:
         # Many endpoints (a template of a large tenant): read the tenants' objects at once.
@@ -207,7 +247,7 @@ async def record(
                 "action": u.action.value,
                 "object_type": u.object_type,
                 "object_id": u.object_id,
-                "fields": [list(f) for f in u.fields],
+                "fields": u.fields,  # orjson writes tuples as arrays
                 "changed_keys": list(u.changed_keys),
                 "requires_recreate": u.requires_recreate,
                 "requires_reload": u.requires_reload,
@@ -243,7 +283,7 @@ async def _store_objects(
             deletes.append(key)
             continue
         values = {
-            "fields": [list(f) for f in p.fields],
+            "fields": p.fields,
             "tenant_uuid": p.owner.tenant_uuid,
             "endpoint_uuid": p.owner.endpoint_uuid,
         }

@@ -183,28 +183,35 @@ class SorceryUpdate:
     action: SorceryAction
     object_type: str
     object_id: str
-    fields: list[SipOption] = strawberry.field(description="Full desired state for UPSERT; empty for DELETE.")
     changed_keys: list[str]
     requires_recreate: bool
     requires_reload: bool
     tenant_uuid: UUID | None
     endpoint_uuid: UUID | None
     created_at: datetime
+    raw_fields: strawberry.Private[Options]
+    show_secrets: strawberry.Private[bool]
+
+    @strawberry.field(description="Full desired state for UPSERT; empty for DELETE.")
+    def fields(self) -> list[SipOption]:
+        # Built only when asked for: a template change can carry thousands of updates.
+        shown = self.raw_fields if self.show_secrets else mask_fields(self.object_type, self.raw_fields)
+        return option_list(shown)
 
 
 def update_type(u: RecordedUpdate, *, show_secrets: bool) -> SorceryUpdate:
-    fields = u.fields if show_secrets else mask_fields(u.object_type, u.fields)
     return SorceryUpdate(
         seq=u.seq,
         engine=u.engine,
         action=SorceryAction(u.action.value),
         object_type=u.object_type,
         object_id=u.object_id,
-        fields=option_list(fields),
         changed_keys=list(u.changed_keys),
         requires_recreate=u.requires_recreate,
         requires_reload=u.requires_reload,
         tenant_uuid=u.tenant_uuid,
         endpoint_uuid=u.endpoint_uuid,
         created_at=u.created_at,
+        raw_fields=u.fields,
+        show_secrets=show_secrets,
     )
