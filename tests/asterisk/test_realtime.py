@@ -893,3 +893,39 @@ async def test_run_follows_until_stopped(world: World, rt: str) -> None:
             await task
         await follower.close()
     assert set(await _rows(rt)) == set(await _recorded(world.db))
+
+
+async def test_the_product_writes_its_own_realtime_tables_with_every_change(world: World) -> None:
+    # given the ps_* tables in the product's own database, switched on as the server does
+    # when PJSIP_GRAPH_REALTIME_DATABASE_URL equals its database URL
+    db = world.db
+    async with db.engine.begin() as conn:
+        await conn.run_sync(METADATA.create_all, checkfirst=True)
+    start = len(await _all_updates(db))  # the bootstrap's transports predate the switch
+    db.realtime_tables = True
+    try:
+        # when mutations run through the services
+        caller = await caller_for(db, world.admin_token)
+        await Scenario(random.Random(11), db, caller).run(10)
+        db.realtime_tables = False
+        # then the tables already hold what applying the whole record from scratch gives
+        live = await _rows(db.url)
+        async with db.writing(commit=False) as session:
+            connection = await session.connection()
+            for table in TABLE_BY_TYPE.values():
+                await connection.execute(sa.delete(table))
+            report = await apply_updates(connection, await _all_updates(db))
+            expected = {
+                (object_type, row["id"]): row_to_fields(table, row)
+                for object_type, table in TABLE_BY_TYPE.items()
+                for row in (await connection.execute(sa.select(table))).mappings().all()
+            }
+        touched = {(u.object_type, u.object_id) for u in await _all_updates(db) if u.seq > start}
+        expected = {k: v for k, v in expected.items() if k in touched}
+        assert live.keys() == expected.keys()
+        assert {k: v for k, v in live.items() if v != expected[k]} == {}
+        assert report.updates > 0 and live
+    finally:
+        db.realtime_tables = False
+        async with db.engine.begin() as conn:
+            await conn.run_sync(METADATA.drop_all, checkfirst=True)
