@@ -6,15 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import ASTValidationRule
 from graphql.error import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.types import ExecutionContext
 
 from app.api.errors import ErrorCodes
@@ -35,9 +31,14 @@ def build_schema(
     settings: Settings | None = None, *, extra_extensions: Sequence[type[SchemaExtension]] = ()
 ) -> strawberry.Schema:
     settings = settings or get_settings()
+    # The rule classes are made once: ValidationCache keys on them, and a new
+    # class per request (what the limiters' constructors make) never hits.
+    rules: list[type[ASTValidationRule]] = [
+        depth_validator(settings.max_query_depth, None, None),
+        alias_validator(settings.max_aliases),
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=5000),
         ParserCache,
         ValidationCache,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -29,7 +28,10 @@ class Window:
 
     def __init__(self, head: int, size: int) -> None:
         self.head = head
-        self._records: deque[Any] = deque(maxlen=size)
+        self.size = size
+        # A list indexed by seq - oldest: a subscriber's tail is one slice, not a
+        # walk over the whole window (trimmed in batches to keep appends cheap).
+        self._records: list[Any] = []
         self._changed = asyncio.Condition()
         self.closed = False
 
@@ -42,8 +44,7 @@ class Window:
         """Records after ``last``, or None when ``last`` is older than the window."""
         if last < self.oldest - 1:
             return None
-        start = last + 1 - self.oldest
-        return list(self._records)[start:] if start < len(self._records) else []
+        return self._records[last + 1 - self.oldest :]
 
     async def extend(self, records: Sequence[Any]) -> None:
         for record in records:
@@ -51,6 +52,8 @@ class Window:
                 raise RuntimeError(f"gap in the record: expected {self.head + 1}, read {record.seq}")
             self._records.append(record)
             self.head = record.seq
+        if len(self._records) > self.size + self.size // 4:
+            del self._records[: len(self._records) - self.size]
         async with self._changed:
             self._changed.notify_all()
 

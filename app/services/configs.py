@@ -39,6 +39,10 @@ RESERVED_PREFIXES = ("outbound_auth_", "auth_reg_")
 SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
 
 
+# Stands for "some endpoint" one level below a template, in depth checks.
+_ENDPOINT_BELOW = UUID(int=1)
+
+
 class _Unset:
     def __repr__(self) -> str:
         return "UNSET"
@@ -169,8 +173,9 @@ async def update_config(
 
         if name != current.name or label != current.label:
             issues += await _identity_issues(session, kind, tenant, name, label, exclude=row.uuid)
-        _, parent_issues = await _parent_issues(session, tenant.uuid, row.uuid, parent_uuids)
-        issues += parent_issues
+        if parent_uuids != current_parents:
+            _, parent_issues = await _parent_issues(session, tenant.uuid, row.uuid, parent_uuids)
+            issues += parent_issues
         if transport != current.transport_uuid:
             issues += await _transport_issues(session, tenant.engine_uuid, transport)
         issues += validate_sections(load_catalog(), patch.sections)
@@ -381,15 +386,27 @@ async def _parent_issues(
             parents.append(row)
     if issues or not parents:
         return parents, issues
+    # Only templates have children, so the template links are the graph; endpoints
+    # matter only as one more level below the templates they inherit from (a
+    # tenant has few templates and may have thousands of endpoints).
+    joined = col(ConfigParent.child_uuid) == col(SipConfig.uuid)
     links = (
         await session.execute(
             select(ConfigParent.child_uuid, ConfigParent.parent_uuid, ConfigParent.position)
-            .join(SipConfig, col(SipConfig.uuid) == col(ConfigParent.child_uuid))
-            .where(SipConfig.tenant_uuid == tenant_uuid)
+            .join(SipConfig, joined)
+            .where(SipConfig.tenant_uuid == tenant_uuid, SipConfig.kind == ConfigKind.TEMPLATE.value)
         )
     ).all()
+    with_endpoints = (
+        await session.execute(
+            select(ConfigParent.parent_uuid)
+            .distinct()
+            .join(SipConfig, joined)
+            .where(SipConfig.tenant_uuid == tenant_uuid, SipConfig.kind == ConfigKind.ENDPOINT.value)
+        )
+    ).scalars()
     parents_of: dict[UUID, list[tuple[int, UUID]]] = {}
-    children_of: dict[UUID, list[UUID]] = {}
+    children_of: dict[UUID, list[UUID]] = {t: [_ENDPOINT_BELOW] for t in with_endpoints}
     for c, p, pos in links:
         parents_of.setdefault(c, []).append((pos, p))
         children_of.setdefault(p, []).append(c)
