@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.asterisk.pjsip_export import TenantConfigs, render_flat, render_native
+from app.collector import collector_paused
 from app.db.database import Database
 from app.db.models import Engine, SipConfig, SorceryObjectRow, Tenant, Transport
 from app.db.queries import load_tenant_graphs, tenant_subtree
@@ -44,6 +45,13 @@ async def pjsip_conf(db: Database, caller: Caller, *, engine: str, tenant_uuid: 
     """
     caller.require(SIP_READ)
     caller.require(SECRETS_READ)
+    with collector_paused():
+        return await _pjsip_conf(db, caller, engine=engine, tenant_uuid=tenant_uuid, mode=mode)
+
+
+async def _pjsip_conf(
+    db: Database, caller: Caller, *, engine: str, tenant_uuid: UUID | None, mode: TemplateMode
+) -> str:
     async with db.reading() as session:
         engine_row = (await session.scalars(select(Engine).where(Engine.name == engine))).first()
         if engine_row is None or (engine_row.uuid != caller.engine_uuid and not caller.is_operator):

@@ -31,6 +31,7 @@ from app.domain.validation import (
     validate_label,
     validate_name,
     validate_options,
+    validate_parent_list,
     validate_sections,
 )
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
@@ -117,8 +118,12 @@ async def _engine_objects(
 ) -> ChangeSummary:
     catalog = load_catalog()
     issues: list[Issue] = []
+    endpoint_names = await _endpoint_names(session, engine.uuid, [t.name for t in plan.transports])
+    endpoint_names |= {e.name for e in plan.endpoints}
     for t in plan.transports:
         issues += validate_name(t.name, field=_at(t.source, t.name), what="transport")
+        if t.name in endpoint_names:
+            issues.append(Issue(_at(t.source, t.name), f"'{t.name}' is the name of an endpoint of this engine"))
         issues += validate_options(catalog, "transport", t.options, path=_at(t.source, t.name), managed=frozenset())
     if plan.global_options:
         issues += validate_options(catalog, "global", plan.global_options, path="[global]", managed=frozenset())
@@ -198,8 +203,7 @@ async def _validate(
             for i, parent in enumerate(config.parents):
                 if parent not in planned_templates and parent not in existing_templates:
                     issues.append(Issue(f"{at} parents[{i}]", f"no template named '{parent}'"))
-            if len(set(config.parents)) != len(config.parents):
-                issues.append(Issue(at, "the same template is listed twice as a parent"))
+            issues += validate_parent_list(config.parents, field=f"{at} parents")
             if config.transport is not None and config.transport not in transports:
                 issues.append(Issue(at, f"no transport named '{config.transport}'"))
             issues += validate_sections(catalog, config.sections, path=f"{at} options")
@@ -242,10 +246,13 @@ def _graph_issues(plan: ImportPlan, existing_parents: dict[str, list[str]]) -> l
         return value
 
     issues: list[Issue] = []
-    for config, own in [(t, 0) for t in plan.templates] + [(e, 1) for e in plan.endpoints]:
+    for config in [*plan.templates, *plan.endpoints]:
         at = f"{_at(config.source, config.name)} parents"
         try:
-            depth = own + (height(config.name) if own == 0 else 1 + max((height(p) for p in config.parents), default=0))
+            if config in plan.templates:
+                depth = height(config.name)
+            else:  # an endpoint is one level below its deepest parent
+                depth = 1 + max((height(p) for p in config.parents), default=0)
         except _Cycle as cycle:
             issues.append(Issue(at, f"templates inherit from each other in a cycle (through '{cycle.name}')"))
             continue
