@@ -20,15 +20,37 @@ from app.api.inputs import (
 )
 from app.api.types.configs import SipEndpoint, SipTemplate
 from app.api.types.engines import Engine, Transport
-from app.api.types.payloads import ChangeSummary, DeletePayload, SipEndpointPayload, SipTemplatePayload, TenantPayload
+from app.api.types.payloads import (
+    ChangeSummary,
+    DeletePayload,
+    ImportResult,
+    SipEndpointPayload,
+    SipTemplatePayload,
+    TenantPayload,
+)
 from app.api.types.tenants import Tenant
 from app.domain.resolution import ConfigKind
-from app.services import configs, engines, tenants
+from app.services import configs, engines, imports, tenants
+from app.services.imports import FileKind
 from app.services.recording import ChangeSummary as ChangeRecord
 
 
 def _changes(info: Info, summary: ChangeRecord) -> ChangeSummary:
     return ChangeSummary.of(summary, show_secrets=info.context.caller.sees_secrets)
+
+
+async def _import(info: Info, tenant_uuid: UUID, text: str, kind: FileKind, dry_run: bool) -> ImportResult:
+    report = await imports.import_text(
+        info.context.db, info.context.caller, tenant_uuid=tenant_uuid, kind=kind, text=text, dry_run=dry_run
+    )
+    return ImportResult(
+        dry_run=report.dry_run,
+        templates=report.templates,
+        endpoints=report.endpoints,
+        transports=report.transports,
+        unmapped=report.unmapped,
+        changes=_changes(info, report.changes or ChangeRecord(dry_run=dry_run)),
+    )
 
 
 @strawberry.type
@@ -144,6 +166,22 @@ class Mutation:
             info.context.db, info.context.caller, ConfigKind.ENDPOINT, uuid, dry_run=bool(dry_run)
         )
         return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+
+    @strawberry.mutation(
+        description="Import a pjsip.conf sent as text into a tenant (atomic; includes are not followed)."
+    )
+    async def import_pjsip_conf(
+        self, info: Info, tenant_uuid: UUID, text: str, dry_run: bool | None = False
+    ) -> ImportResult:
+        return await _import(info, tenant_uuid, text, FileKind.PJSIP_CONF, bool(dry_run))
+
+    @strawberry.mutation(
+        description="Migrate a chan_sip sip.conf sent as text into a tenant created without default templates."
+    )
+    async def import_sip_conf(
+        self, info: Info, tenant_uuid: UUID, text: str, dry_run: bool | None = False
+    ) -> ImportResult:
+        return await _import(info, tenant_uuid, text, FileKind.SIP_CONF, bool(dry_run))
 
     @strawberry.mutation(description="Operator only.")
     async def set_engine_options(

@@ -9,7 +9,9 @@ from pathlib import Path
 import typer
 
 from app.cli.agent import agent
+from app.cli.imports import import_cli
 from app.cli.realtime import realtime_cli
+from app.cli.sip_import import sip_conf
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -119,6 +121,8 @@ def bench_data(
 
 cli.add_typer(realtime_cli, name="realtime")
 cli.command("agent")(agent)
+import_cli.command("sip-conf")(sip_conf)
+cli.add_typer(import_cli, name="import")
 
 export_cli = typer.Typer(no_args_is_help=True, help="Write configuration files.")
 cli.add_typer(export_cli, name="export")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
@@ -120,8 +121,12 @@ async def _engine_objects(
     issues: list[Issue] = []
     endpoint_names = await _endpoint_names(session, engine.uuid, [t.name for t in plan.transports])
     endpoint_names |= {e.name for e in plan.endpoints}
+    seen: set[str] = set()
     for t in plan.transports:
         issues += validate_name(t.name, field=_at(t.source, t.name), what="transport")
+        if t.name in seen:
+            issues.append(Issue(_at(t.source, t.name), f"the file defines transport '{t.name}' twice"))
+        seen.add(t.name)
         if t.name in endpoint_names:
             issues.append(Issue(_at(t.source, t.name), f"'{t.name}' is the name of an endpoint of this engine"))
         issues += validate_options(catalog, "transport", t.options, path=_at(t.source, t.name), managed=frozenset())
@@ -334,3 +339,24 @@ def _row(
         "created_at": now,
         "updated_at": now,
     }
+
+
+class FileKind(StrEnum):
+    PJSIP_CONF = "pjsip.conf"
+    SIP_CONF = "sip.conf"
+
+
+async def import_text(
+    db: Database, caller: Caller, *, tenant_uuid: UUID, kind: FileKind, text: str, dry_run: bool
+) -> ImportReport:
+    """Import a file sent as text (a frontend's upload): no ``#include`` is followed."""
+    from app.asterisk.conf.parser import ConfigError, parse_text
+    from app.asterisk.pjsip_import import plan_pjsip_conf
+    from app.asterisk.sip_import import plan_sip_conf
+
+    planner = plan_pjsip_conf if kind is FileKind.PJSIP_CONF else plan_sip_conf
+    try:
+        plan = planner(parse_text(text, name=kind.value, include_root=None))
+    except ConfigError as exc:
+        raise InvalidInput.at("text", str(exc)) from exc
+    return await apply_import(db, caller, tenant_uuid=tenant_uuid, plan=plan, dry_run=dry_run)

@@ -49,3 +49,13 @@ class SipEndpointPayload:
 class DeletePayload:
     uuid: UUID
     changes: ChangeSummary
+
+
+@strawberry.type(description="What an import created (or would create), and what it could not map.")
+class ImportResult:
+    dry_run: bool
+    templates: list[str]
+    endpoints: list[str]
+    transports: list[str]
+    unmapped: list[str] = strawberry.field(description="Each line or section not carried over: file:line, key, why.")
+    changes: ChangeSummary
