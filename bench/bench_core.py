@@ -45,6 +45,8 @@ try:
 except ImportError:  # pragma: no cover - running from a checkout without install
     sys.path.insert(0, str(REPO))
 
+from common import data_dir_env, graphql, pg_admin, verdict, with_database  # noqa: E402
+
 from app.benchdata import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.db.queries import load_tenant_graphs  # noqa: E402
@@ -52,7 +54,6 @@ from app.domain.catalog import load_catalog  # noqa: E402
 from app.domain.resolution import Resolver  # noqa: E402
 from app.domain.sections import Section  # noqa: E402
 from app.services.recording import desired_endpoint_objects  # noqa: E402
-from app.settings import get_settings  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("PJSIP_GRAPH_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -126,27 +127,6 @@ def p95(values: list[float]) -> float:
 # --- databases -------------------------------------------------------------------------------------------------
 
 
-def _dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-def _with_database(url: str, name: str) -> str:
-    import sqlalchemy as sa
-
-    return str(sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False))
-
-
-async def _pg_admin(admin_url: str, *statements: str) -> None:
-    import asyncpg
-
-    conn = await asyncio.wait_for(asyncpg.connect(_dsn(admin_url)), timeout=5)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 @contextlib.contextmanager
 def fresh_database(backend: str, workdir: Path, admin_url: str) -> Iterator[str]:
     if backend == "sqlite":
@@ -154,27 +134,11 @@ def fresh_database(backend: str, workdir: Path, admin_url: str) -> Iterator[str]
         return
     name = f"pjsip_graph_bench_{os.getpid()}"
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_pg_admin(admin_url, drop, f'CREATE DATABASE "{name}"'))
+    asyncio.run(pg_admin(admin_url, drop, f'CREATE DATABASE "{name}"'))
     try:
-        yield _with_database(admin_url, name)
+        yield with_database(admin_url, name)
     finally:
-        asyncio.run(_pg_admin(admin_url, drop))
-
-
-@contextlib.contextmanager
-def data_dir_env(data_dir: Path) -> Iterator[None]:
-    """Point the settings (admin token path) of this process at ``data_dir``."""
-    previous = os.environ.get("PJSIP_GRAPH_DATA_DIR")
-    os.environ["PJSIP_GRAPH_DATA_DIR"] = str(data_dir)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PJSIP_GRAPH_DATA_DIR", None)
-        else:
-            os.environ["PJSIP_GRAPH_DATA_DIR"] = previous
-        get_settings.cache_clear()
+        asyncio.run(pg_admin(admin_url, drop))
 
 
 # --- the floor -------------------------------------------------------------------------------------------------
@@ -307,19 +271,6 @@ def cache_stats(base: str) -> str:
         return ""
     hits, misses = values.get("pjsip_graph_cache_hits", 0.0), values.get("pjsip_graph_cache_misses", 0.0)
     return f"{hits:.0f} hits / {misses:.0f} misses"
-
-
-def graphql(client: httpx.Client, query: str, variables: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-    started = time.perf_counter()
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:2000]}")
-    body: dict[str, Any] = response.json()
-    if body.get("errors"):
-        raise RuntimeError(f"GraphQL errors: {body['errors']}")
-    data: dict[str, Any] = body["data"]
-    return elapsed, data
 
 
 def timed_get(client: httpx.Client, path: str) -> float:
@@ -473,17 +424,13 @@ def run_backend(backend: str, args: argparse.Namespace) -> Result:
 
 def _pg_problem(admin_url: str) -> str | None:
     try:
-        asyncio.run(_pg_admin(admin_url, "SELECT 1"))
+        asyncio.run(pg_admin(admin_url, "SELECT 1"))
     except Exception as exc:  # any failure to connect means "absent"
         return f"{type(exc).__name__}: {exc}"
     return None
 
 
 # --- report ----------------------------------------------------------------------------------------------------
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
 
 
 def report(result: Result) -> str:

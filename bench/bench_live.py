@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,9 +57,10 @@ try:
 except ImportError:  # pragma: no cover - running from a checkout without install
     sys.path.insert(0, str(REPO))
 
+from common import data_dir_env, graphql, pg_admin, verdict, with_database  # noqa: E402
+
 from app.benchdata import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
-from app.settings import get_settings  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("PJSIP_GRAPH_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -124,10 +125,6 @@ def pct(values: list[float], q: float) -> float:
 
 def ratio_text(value: float, base: float) -> str:
     return f"{value / base:.1f}x" if base > 0.5 else f"n/a (baseline {base:.1f} ms)"
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
 
 
 def free_port() -> int:
@@ -206,27 +203,6 @@ def run_async(coro: Awaitable[Any]) -> Any:
 # --- PostgreSQL and Redis --------------------------------------------------------------------------------------
 
 
-def _dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-def _with_database(url: str, name: str) -> str:
-    import sqlalchemy as sa
-
-    return str(sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False))
-
-
-async def _pg_admin(admin_url: str, *statements: str) -> None:
-    import asyncpg
-
-    conn = await asyncio.wait_for(asyncpg.connect(_dsn(admin_url)), timeout=5)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 def pick_redis_db() -> int:
     """An empty Redis database (15 down to 1), so that the cache starts cold and cleaning up touches only ours."""
     import redis
@@ -263,21 +239,6 @@ def clean_redis(db: int, config_uuids: set[str]) -> int:
     finally:
         client.close()
     return deleted
-
-
-@contextlib.contextmanager
-def data_dir_env(data_dir: Path) -> Iterator[None]:
-    previous = os.environ.get("PJSIP_GRAPH_DATA_DIR")
-    os.environ["PJSIP_GRAPH_DATA_DIR"] = str(data_dir)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PJSIP_GRAPH_DATA_DIR", None)
-        else:
-            os.environ["PJSIP_GRAPH_DATA_DIR"] = previous
-        get_settings.cache_clear()
 
 
 async def db_facts(url: str, tenant_uuid: UUID) -> dict[str, Any]:
@@ -697,19 +658,6 @@ def delivery_rows(d: Delivery) -> list[str]:
 
 
 # --- 2. page query: cache warm vs off --------------------------------------------------------------------------
-
-
-def graphql(client: httpx.Client, query: str, variables: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-    started = time.perf_counter()
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:2000]}")
-    body: dict[str, Any] = response.json()
-    if body.get("errors"):
-        raise RuntimeError(f"GraphQL errors: {body['errors']}")
-    data: dict[str, Any] = body["data"]
-    return elapsed, data
 
 
 def cache_stats(port: int) -> str:
@@ -1204,7 +1152,7 @@ def main() -> int:
     redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
     name = f"pjsip_graph_benchlive_{os.getpid()}"
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    url = _with_database(args.pg_url, name)
+    url = with_database(args.pg_url, name)
     out: list[str] = []
     config_uuids: set[str] = set()
     written_name = "?"
@@ -1212,7 +1160,7 @@ def main() -> int:
         workdir = Path(tmp)
         data_dir = workdir / "data"
         procs = Processes(workdir)
-        run_async(_pg_admin(args.pg_url, drop, f'CREATE DATABASE "{name}"'))
+        run_async(pg_admin(args.pg_url, drop, f'CREATE DATABASE "{name}"'))
         try:
             with data_dir_env(data_dir):
                 print(f"[data] generating {args.endpoints} endpoints in {name} ...", flush=True)
@@ -1228,7 +1176,7 @@ def main() -> int:
             with contextlib.suppress(Exception):  # every configuration now, the delivery test's tenant included
                 config_uuids |= run_async(all_config_uuids(url))
             with contextlib.suppress(Exception):
-                run_async(_pg_admin(args.pg_url, drop))
+                run_async(pg_admin(args.pg_url, drop))
             with contextlib.suppress(Exception):
                 deleted = clean_redis(redis_db, config_uuids)
                 print(f"[cleanup] stopped every server; dropped {name}; deleted {deleted} Redis keys (db {redis_db})")

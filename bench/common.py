@@ -1,0 +1,70 @@
+"""What the benchmark scripts share: scratch PostgreSQL databases, settings, GraphQL calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from app.settings import get_settings
+
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def with_database(url: str, name: str) -> str:
+    return str(sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False))
+
+
+async def pg_admin(admin_url: str, *statements: str) -> None:
+    """Run statements (CREATE/DROP DATABASE) outside a transaction."""
+    import asyncpg
+
+    conn = await asyncio.wait_for(asyncpg.connect(asyncpg_dsn(admin_url)), timeout=5)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@contextlib.contextmanager
+def data_dir_env(data_dir: Path) -> Iterator[None]:
+    """Point the settings (admin token path) of this process at ``data_dir``."""
+    previous = os.environ.get("PJSIP_GRAPH_DATA_DIR")
+    os.environ["PJSIP_GRAPH_DATA_DIR"] = str(data_dir)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PJSIP_GRAPH_DATA_DIR", None)
+        else:
+            os.environ["PJSIP_GRAPH_DATA_DIR"] = previous
+        get_settings.cache_clear()
+
+
+def graphql(client: httpx.Client, query: str, variables: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+    """One request: (seconds, data); any HTTP or GraphQL error stops the benchmark."""
+    started = time.perf_counter()
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:2000]}")
+    body: dict[str, Any] = response.json()
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    data: dict[str, Any] = body["data"]
+    return elapsed, data
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
