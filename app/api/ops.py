@@ -125,7 +125,7 @@ async def readyz(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     heads = await engine_heads(runtime.db)
-    windows = runtime.hub.lag()
+    windows = runtime.hub.window_heads()
     runtime.streams = {}
     for engine_uuid, head in heads.items():
         for stream in ("updates", "changes"):

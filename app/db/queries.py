@@ -12,7 +12,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from app.collector import collector_paused
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
@@ -179,11 +178,6 @@ async def tenant_subtree(session: AsyncSession, root: UUID) -> list[UUID]:
     seed = sa.select(tenant_t.c.uuid).where(tenant_t.c.uuid == root).cte("subtree", recursive=True)
     tree = seed.union_all(sa.select(tenant_t.c.uuid).join(seed, tenant_t.c.parent_uuid == seed.c.uuid))
     return list((await session.execute(sa.select(tree.c.uuid))).scalars().all())
-
-
-async def configs_using_transport(session: AsyncSession, transport_uuid: UUID) -> list[SipConfig]:
-    result = await session.scalars(select(SipConfig).where(col(SipConfig.transport_uuid) == transport_uuid))
-    return list(result.all())
 
 
 async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:

@@ -109,8 +109,8 @@ class EventHub:
                 self._windows[key] = Window(head, self.window_size)
             return self._windows[key]
 
-    def lag(self) -> dict[tuple[UUID, str], int]:
-        """How far each window is behind the last poll's view of the record (for metrics)."""
+    def window_heads(self) -> dict[tuple[UUID, str], int]:
+        """The last sequence each window has fanned out (metrics compare it with the record)."""
         return {key: w.head for key, w in self._windows.items()}
 
     async def _run(self) -> None:

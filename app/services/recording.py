@@ -26,7 +26,7 @@ from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options
-from app.domain.sorcery import ObjectKey, SorceryObject, endpoint_objects
+from app.domain.sorcery import ObjectKey, endpoint_objects
 from app.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,6 @@ class Desired:
 
     objects: dict[ObjectKey, Options] = field(default_factory=dict)
     owners: dict[ObjectKey, Owner] = field(default_factory=dict)
-    per_endpoint: dict[UUID, list[SorceryObject]] = field(default_factory=dict)
     resolved: dict[UUID, ResolvedSections] = field(default_factory=dict)
 
 
@@ -120,7 +119,6 @@ def _desire(desired: Desired, graph: Graph, endpoint_uuids: Iterable[UUID], reso
         for obj in objects:
             desired.objects[obj.key] = obj.fields
             desired.owners[obj.key] = owner
-        desired.per_endpoint[uuid] = objects
         desired.resolved[uuid] = resolved
 
 
