@@ -14,6 +14,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.types import ExecutionContext
 
 from app.api.errors import ErrorCodes
+from app.api.execution import PlainObjectExecutor
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
@@ -51,4 +52,5 @@ def build_schema(
         subscription=Subscription,
         types=[SipTemplate, SipEndpoint],
         extensions=extensions,
+        execution_context_class=PlainObjectExecutor,
     )

@@ -1,0 +1,175 @@
+"""The plain-object executor answers exactly what graphql-core's standard path answers, only faster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+from unittest import mock
+from uuid import UUID
+
+import pytest
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from app.api.execution import PlainObjectExecutor
+from app.api.schema import build_schema
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Origin:
+    uuid: UUID
+    name: str
+    label: str | None
+
+
+@strawberry.type
+class Item:
+    key: str
+    value: str
+    inherited: bool
+    colour: Colour
+    origin: Origin
+    tags: list[str]
+    weight: int | None
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.value.upper()
+
+
+@dataclass
+class RawItem:
+    """A domain object served as an Item: the fields are attributes, as in the product's resolved options."""
+
+    key: str
+    value: Any
+    inherited: bool
+    colour: Any
+    origin: Any
+    tags: Any
+    weight: Any = None
+
+    def shout(self) -> str:
+        return str(self.value).upper()
+
+
+ORIGIN = Origin(uuid=UUID(int=7), name="general", label=None)
+
+
+def items(n: int = 3, **overrides: Any) -> list[Any]:
+    out = []
+    for i in range(n):
+        fields: dict[str, Any] = {
+            "key": f"k{i}",
+            "value": f"v{i}",
+            "inherited": i % 2 == 0,
+            "colour": Colour.RED if i % 2 else Colour.BLUE,
+            "origin": ORIGIN,
+            "tags": ["a", "b"],
+            "weight": i if i else None,
+        }
+        fields.update(overrides if i == n - 1 else {})
+        out.append(RawItem(**fields))
+    return out
+
+
+def schema_over(data: list[Any], executor: type[StrawberryGraphQLCoreExecutionContext] | None) -> strawberry.Schema:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def items(self) -> list[Item]:
+            return data  # type: ignore[return-value]
+
+        @strawberry.field
+        def maybe(self) -> list[Item] | None:
+            return data  # type: ignore[return-value]
+
+    return strawberry.Schema(query=Query, execution_context_class=executor)
+
+
+QUERIES = [
+    "{ items { key value inherited colour weight tags origin { uuid name label } } }",
+    "{ items { k: key v: value __typename origin { __typename n: name } } }",
+    "{ items { ...F } } fragment F on Item { key origin { name } }",
+    "query($s: Boolean!) { items { key value @skip(if: $s) origin @include(if: $s) { name } } }",
+    "{ items { key shout } maybe { key } }",
+    "{ items { key key value } }",
+]
+
+
+async def answer(data: list[Any], query: str, executor: type[StrawberryGraphQLCoreExecutionContext] | None) -> Any:
+    result = await schema_over(data, executor).execute(query, variable_values={"s": True})
+    errors = [(e.message, e.path) for e in result.errors or ()]
+    return result.data, errors
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_same_answers_as_the_standard_executor(query: str) -> None:
+    data = items()
+    assert await answer(data, query, PlainObjectExecutor) == await answer(data, query, None)
+    assert (await answer(data, query, PlainObjectExecutor))[1] == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"value": None},  # null in a non-null position
+        {"origin": None},
+        {"colour": "green"},  # not a value of the enum
+        {"tags": ["a", None]},
+        {"tags": "not a list"},
+        {"inherited": ValueError("boom")},
+        {"origin": object()},
+    ],
+)
+async def test_errors_are_those_of_the_standard_executor(bad: dict[str, Any]) -> None:
+    data = items(**bad)
+    query = "{ items { key value inherited colour tags origin { name } } maybe { key value origin { name } } }"
+    plain = await answer(data, query, PlainObjectExecutor)
+    assert plain == await answer(data, query, None)
+    assert plain[1], "the broken item must produce an error with its path"
+
+
+async def test_plain_objects_build_no_resolve_info_per_field() -> None:
+    """Without the plain path, graphql-core builds one resolve-info per field (here 1 + 200 × 8)."""
+    data = items(200)
+    query = "{ items { key value inherited colour weight tags origin { name } } }"
+    schema = schema_over(data, PlainObjectExecutor)
+    with mock.patch.object(
+        PlainObjectExecutor, "build_resolve_info", autospec=True, side_effect=PlainObjectExecutor.build_resolve_info
+    ) as built:
+        result = await schema.execute(query)
+    assert result.errors is None
+    assert len(result.data["items"]) == 200  # type: ignore[index]
+    assert built.call_count == 1  # the root field only
+
+
+def test_the_product_schema_uses_the_plain_executor() -> None:
+    assert build_schema().execution_context_class is PlainObjectExecutor
+
+
+async def test_schema_extension_with_resolve_hook_sees_every_field() -> None:
+    seen: list[str] = []
+
+    class Spy(strawberry.extensions.SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kwargs)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def items(self) -> list[Item]:
+            return items(2)  # type: ignore[return-value]
+
+    schema = strawberry.Schema(query=Query, execution_context_class=PlainObjectExecutor, extensions=[Spy])
+    result = await schema.execute("{ items { key origin { name } } }")
+    assert result.errors is None
+    assert seen.count("key") == 2 and seen.count("name") == 2
