@@ -14,7 +14,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.types import ExecutionContext
 
 from app.api.errors import ErrorCodes
-from app.api.execution import PlainObjectExecutor
+from app.api.execution import MutationsPauseCollector, PlainObjectExecutor
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
@@ -44,6 +44,7 @@ def build_schema(
         ParserCache,
         ValidationCache,
         lambda: ErrorCodes(),
+        MutationsPauseCollector,
         *extra_extensions,
     ]
     return Schema(

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from app.collector import collector_paused
 from app.db.aftercommit import committed
+from app.db.bulk import delete_rows, in_values, insert_rows
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SipConfig, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_objects, tenant_paths
@@ -181,7 +182,7 @@ async def _sync_endpoints(
     for key, (_, tenant, endpoint) in found.items():
         owners.setdefault(key, Owner(tenant, endpoint))
     plans = diff_objects(recorded, desired, owners=owners, catalog=catalog)
-    updates = await record(session, engine, plans, existing=recorded.keys(), dry_run=dry_run)
+    updates = await record(session, engine, plans, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
 
@@ -197,7 +198,7 @@ async def sync_engine_objects(
     keys = list(desired) + list(removed)
     recorded = await engine_objects(session, engine.uuid, keys)
     plans = diff_objects(recorded, desired, owners={}, catalog=load_catalog())
-    updates = await record(session, engine, plans, existing=recorded.keys(), dry_run=dry_run)
+    updates = await record(session, engine, plans, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, updates=updates)
 
 
@@ -206,7 +207,6 @@ async def record(
     engine: Engine,
     plans: Sequence[PlannedUpdate],
     *,
-    existing: Collection[ObjectKey],
     dry_run: bool,
 ) -> list[RecordedUpdate]:
     """Number the updates, store them and the new object states (unless a dry run)."""
@@ -236,8 +236,9 @@ async def record(
     engine.last_seq = first_seq + len(plans) - 1
     await session.flush()
     await announce(session, engine)
-    await session.execute(
-        sa.insert(update_t),
+    await insert_rows(
+        session,
+        update_t,
         [
             {
                 "engine_uuid": engine.uuid,
@@ -245,8 +246,8 @@ async def record(
                 "action": u.action.value,
                 "object_type": u.object_type,
                 "object_id": u.object_id,
-                "fields": u.fields,  # orjson writes tuples as arrays
-                "changed_keys": list(u.changed_keys),
+                "fields": u.fields,
+                "changed_keys": u.changed_keys,
                 "requires_recreate": u.requires_recreate,
                 "requires_reload": u.requires_reload,
                 "tenant_uuid": u.tenant_uuid,
@@ -256,7 +257,7 @@ async def record(
             for u in recorded
         ],
     )
-    await _store_objects(session, engine.uuid, plans, existing)
+    await _store_objects(session, engine.uuid, plans)
     if session.info.get(REALTIME_KEY):
         await _write_realtime(session, recorded)
     return recorded
@@ -271,46 +272,31 @@ async def _write_realtime(session: AsyncSession, updates: Sequence[RecordedUpdat
         log.warning("realtime tables: %s", report.summary())
 
 
-async def _store_objects(
-    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], existing: Collection[ObjectKey]
-) -> None:
-    inserts, updates, deletes = [], [], []
+async def _store_objects(session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate]) -> None:
+    """The last state of each object: upserted, or deleted with its DELETE."""
+    states, deletes = [], []
     for p in plans:
-        key = {"e": engine_uuid, "t": p.object_type, "i": p.object_id}
         if p.action is Action.DELETE:
-            deletes.append(key)
-            continue
-        values = {
-            "fields": p.fields,
-            "tenant_uuid": p.owner.tenant_uuid,
-            "endpoint_uuid": p.owner.endpoint_uuid,
-        }
-        if p.key in existing:
-            updates.append({**key, **{f"new_{k}": v for k, v in values.items()}})
+            deletes.append({"engine_uuid": engine_uuid, "object_type": p.object_type, "object_id": p.object_id})
         else:
-            inserts.append(
-                {"engine_uuid": engine_uuid, "object_type": p.object_type, "object_id": p.object_id, **values}
+            states.append(
+                {
+                    "engine_uuid": engine_uuid,
+                    "object_type": p.object_type,
+                    "object_id": p.object_id,
+                    "fields": p.fields,
+                    "tenant_uuid": p.owner.tenant_uuid,
+                    "endpoint_uuid": p.owner.endpoint_uuid,
+                }
             )
-    match_key = sa.and_(
-        object_t.c.engine_uuid == sa.bindparam("e"),
-        object_t.c.object_type == sa.bindparam("t"),
-        object_t.c.object_id == sa.bindparam("i"),
+    await delete_rows(session, object_t, deletes)
+    await insert_rows(
+        session,
+        object_t,
+        states,
+        on_conflict=("engine_uuid", "object_type", "object_id"),
+        update=("fields", "tenant_uuid", "endpoint_uuid"),
     )
-    if deletes:
-        await session.execute(sa.delete(object_t).where(match_key), deletes)
-    if updates:
-        await session.execute(
-            sa.update(object_t)
-            .where(match_key)
-            .values(
-                fields=sa.bindparam("new_fields"),
-                tenant_uuid=sa.bindparam("new_tenant_uuid"),
-                endpoint_uuid=sa.bindparam("new_endpoint_uuid"),
-            ),
-            updates,
-        )
-    if inserts:
-        await session.execute(sa.insert(object_t), inserts)
 
 
 async def announce(session: AsyncSession, engine: Engine) -> None:
@@ -372,8 +358,11 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
     """
     engine.resolution_epoch += 1
     await session.flush()
-    for part in chunks(sorted(uuids)):
+    dialect = session.get_bind().dialect.name
+    for part in [sorted(uuids)] if dialect == "postgresql" else chunks(sorted(uuids)):
         await session.execute(
-            sa.update(config_t).where(config_t.c.uuid.in_(part)).values(resolved_version=engine.resolution_epoch)
+            sa.update(config_t)
+            .where(in_values(config_t.c.uuid, part, dialect))
+            .values(resolved_version=engine.resolution_epoch)
         )
     return engine.resolution_epoch

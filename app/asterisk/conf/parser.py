@@ -34,14 +34,14 @@ and ``#exec`` is never run.
 
 from __future__ import annotations
 
-import gc
 import glob
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.collector import collector_paused
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # config.c MAX_INCLUDE_LEVEL: files open at once, the top file counting as the first.
@@ -114,7 +114,7 @@ class ConfigError(ValueError):
 def parse_config(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedConfig:
     """Load ``path`` and everything it includes, as Asterisk would."""
     loader = _Loader(max_bytes)
-    with _collector_paused():
+    with collector_paused():
         loader.load_path(path, 1, _Context(None), None, required=True)
         return loader.result()
 
@@ -130,7 +130,7 @@ def parse_text(
     """
     loader = _Loader(max_bytes)
     loader.account(len(text.encode("utf-8", "surrogatepass")), Where(name, 0))
-    with _collector_paused():
+    with collector_paused():
         loader.load_text(text, name, include_root, 1, _Context(None))
         return loader.result()
 
@@ -146,24 +146,6 @@ def inherited_lines(config: ParsedConfig, section: ConfSection) -> list[Line]:
     """
     del config  # the list was recorded at load time; see the docstring
     return list(section.variables)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while loading.
-
-    A large file becomes millions of small tracked objects (positions, line
-    tuples) and no cycles; every collection would rescan them, which made
-    loading three to four times slower. Reference counting still frees
-    everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- loading

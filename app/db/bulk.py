@@ -1,0 +1,118 @@
+"""Writes of thousands of rows in a few statements.
+
+A template change of a large tenant records thousands of Sorcery updates and
+object states in one transaction. On PostgreSQL each column travels as one
+array and ``unnest`` turns the arrays back into rows: one statement and one
+round trip however many rows, binary-encoded by asyncpg, with no per-row work
+in SQLAlchemy. SQLite's executemany already loops in C inside the driver, so
+there the rows go through SQLAlchemy's executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.types import JSONDoc
+
+Row = Mapping[str, Any]
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _pg_type(column: sa.Column[Any]) -> str:
+    """The PostgreSQL array element type a column's values are sent as."""
+    type_ = column.type
+    if isinstance(type_, JSONDoc):
+        return "text"  # sent as JSON text, cast to jsonb in the statement
+    if isinstance(type_, sa.TypeDecorator):
+        type_ = type_.impl_instance  # e.g. SQLModel's AutoString is a String
+    if isinstance(type_, sa.Uuid):
+        return "uuid"
+    if isinstance(type_, sa.Boolean):
+        return "bool"
+    if isinstance(type_, sa.DateTime):
+        return "timestamptz" if type_.timezone else "timestamp"
+    if isinstance(type_, sa.Integer):
+        return "bigint"
+    if isinstance(type_, sa.String):
+        return "text"
+    raise TypeError(f"no bulk mapping for column {column.name} of type {type_!r}")
+
+
+def _pg_arrays(table: sa.Table, names: Sequence[str], rows: Sequence[Row]) -> tuple[str, str, list[list[Any]]]:
+    """(casted select list, unnest(...) source, one list of values per column)."""
+    arrays: list[list[Any]] = []
+    selects: list[str] = []
+    sources: list[str] = []
+    for n, name in enumerate(names, start=1):
+        column = table.c[name]
+        if isinstance(column.type, JSONDoc):
+            arrays.append([orjson.dumps(row[name]).decode() for row in rows])
+            selects.append(f"v.c{n}::jsonb")
+        else:
+            arrays.append([row[name] for row in rows])
+            selects.append(f"v.c{n}")
+        sources.append(f"${n}::{_pg_type(column)}[]")
+    aliases = ", ".join(f"c{n}" for n in range(1, len(names) + 1))
+    return ", ".join(selects), f"unnest({', '.join(sources)}) AS v({aliases})", arrays
+
+
+async def insert_rows(
+    session: AsyncSession,
+    table: sa.Table,
+    rows: Sequence[Row],
+    *,
+    on_conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> None:
+    """Insert ``rows`` (dicts with the same keys); with ``on_conflict``, update ``update`` columns instead."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if _is_postgresql(session):
+        selects, source, arrays = _pg_arrays(table, names, rows)
+        statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {selects} FROM {source}"
+        if on_conflict:
+            assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+            statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
+        connection = await session.connection()
+        await connection.exec_driver_sql(statement, tuple(arrays))
+        return
+    insert = sqlite_dialect.insert(table)
+    if on_conflict:
+        insert = insert.on_conflict_do_update(
+            index_elements=list(on_conflict), set_={c: insert.excluded[c] for c in update}
+        )
+    await session.execute(insert, list(rows))
+
+
+async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row]) -> None:
+    """Delete the rows whose columns equal each key (dicts with the same keys)."""
+    if not keys:
+        return
+    names = list(keys[0])
+    if _is_postgresql(session):
+        _, source, arrays = _pg_arrays(table, names, keys)
+        matches = " AND ".join(f"t.{name} = v.c{n}" for n, name in enumerate(names, start=1))
+        statement = f"DELETE FROM {table.name} AS t USING {source} WHERE {matches}"
+        connection = await session.connection()
+        await connection.exec_driver_sql(statement, tuple(arrays))
+        return
+    condition = sa.and_(*(table.c[name] == sa.bindparam(f"k_{name}") for name in names))
+    await session.execute(sa.delete(table).where(condition), [{f"k_{k}": v for k, v in key.items()} for key in keys])
+
+
+def in_values(column: sa.Column[Any], values: Sequence[Any], dialect: str) -> sa.ColumnElement[bool]:
+    """``column IN values`` as one array parameter on PostgreSQL (constant SQL, any length)."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(list(values))
