@@ -11,6 +11,7 @@ there the rows go through SQLAlchemy's executemany.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,9 +20,29 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.types import JSONDoc
+from app.db.types import JSONDoc, JSONText
 
 Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RawJSON:
+    """A JSON column's value already serialised (compact orjson), written as it is."""
+
+    text: str
+
+
+def json_text(value: Any) -> RawJSON:
+    """The text the application stores for a JSON value (what JSONText columns compare)."""
+    return RawJSON(orjson.dumps(value).decode())
+
+
+def _as_json_text(value: Any) -> str:
+    return value.text if isinstance(value, RawJSON) else orjson.dumps(value).decode()
+
+
+def _json_types() -> tuple[type, ...]:
+    return (JSONDoc, JSONText)
 
 
 def _is_postgresql(session: AsyncSession) -> bool:
@@ -31,8 +52,8 @@ def _is_postgresql(session: AsyncSession) -> bool:
 def _pg_type(column: sa.Column[Any]) -> str:
     """The PostgreSQL array element type a column's values are sent as."""
     type_ = column.type
-    if isinstance(type_, JSONDoc):
-        return "text"  # sent as JSON text, cast to jsonb in the statement
+    if isinstance(type_, _json_types()):
+        return "text"  # sent as JSON text, cast in the statement
     if isinstance(type_, sa.TypeDecorator):
         type_ = type_.impl_instance  # e.g. SQLModel's AutoString is a String
     if isinstance(type_, sa.Uuid):
@@ -55,9 +76,9 @@ def _pg_arrays(table: sa.Table, names: Sequence[str], rows: Sequence[Row]) -> tu
     sources: list[str] = []
     for n, name in enumerate(names, start=1):
         column = table.c[name]
-        if isinstance(column.type, JSONDoc):
-            arrays.append([orjson.dumps(row[name]).decode() for row in rows])
-            selects.append(f"v.c{n}::jsonb")
+        if isinstance(column.type, _json_types()):
+            arrays.append([_as_json_text(row[name]) for row in rows])
+            selects.append(f"v.c{n}::{'json' if isinstance(column.type, JSONText) else 'jsonb'}")
         else:
             arrays.append([row[name] for row in rows])
             selects.append(f"v.c{n}")
@@ -87,12 +108,16 @@ async def insert_rows(
         connection = await session.connection()
         await connection.exec_driver_sql(statement, tuple(arrays))
         return
-    insert = sqlite_dialect.insert(table)
+    # JSON goes as text serialised here (or already, RawJSON), like on PostgreSQL.
+    json_columns = {n for n in names if isinstance(table.c[n].type, _json_types())}
+    binds = {n: sa.bindparam(f"p_{n}", type_=sa.Text() if n in json_columns else table.c[n].type) for n in names}
+    insert = sqlite_dialect.insert(table).values(binds)
     if on_conflict:
         insert = insert.on_conflict_do_update(
             index_elements=list(on_conflict), set_={c: insert.excluded[c] for c in update}
         )
-    await session.execute(insert, list(rows))
+    params = [{f"p_{n}": (_as_json_text(row[n]) if n in json_columns else row[n]) for n in names} for row in rows]
+    await session.execute(insert, params)
 
 
 async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row]) -> None:

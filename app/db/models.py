@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.db.types import JSONDoc
+from app.db.types import JSONDoc, JSONText
 
 
 def utcnow() -> datetime:
@@ -126,7 +126,7 @@ class SorceryObjectRow(SQLModel, table=True):
     engine_uuid: UUID = Field(foreign_key="engine.uuid", ondelete="CASCADE", primary_key=True)
     object_type: str = Field(max_length=32, primary_key=True)
     object_id: str = Field(max_length=128, primary_key=True)
-    fields: list[list[str]] = Field(default_factory=list, sa_type=JSONDoc())
+    fields: list[list[str]] = Field(default_factory=list, sa_type=JSONText())
     tenant_uuid: UUID | None = Field(default=None, index=True)
     endpoint_uuid: UUID | None = Field(default=None, index=True)
 
@@ -143,7 +143,7 @@ class SorceryUpdateRow(SQLModel, table=True):
     action: str = Field(max_length=8)
     object_type: str = Field(max_length=32)
     object_id: str = Field(max_length=128)
-    fields: list[list[str]] = Field(default_factory=list, sa_type=JSONDoc())
+    fields: list[list[str]] = Field(default_factory=list, sa_type=JSONText())
     changed_keys: list[str] = Field(default_factory=list, sa_type=JSONDoc())
     requires_recreate: bool = Field(default=False)
     requires_reload: bool = Field(default=False)

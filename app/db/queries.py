@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,9 +52,21 @@ class Graph:
         return [u for u, n in self.nodes.items() if n.kind is ConfigKind.ENDPOINT]
 
 
+def _as_text(column: sa.Column[Any]) -> sa.Label[Any]:
+    """A uuid column read as text: a whole tenant repeats a few thousand uuids
+    tens of thousands of times, and _UuidMemo converts each distinct one once."""
+    return sa.cast(column, sa.String).label(column.name)
+
+
+class _UuidMemo(dict[str, UUID]):
+    def __missing__(self, text: str) -> UUID:
+        value = self[text] = UUID(text)
+        return value
+
+
 _NODE_COLUMNS = (
-    config_t.c.uuid,
-    config_t.c.tenant_uuid,
+    _as_text(config_t.c.uuid),
+    _as_text(config_t.c.tenant_uuid),
     config_t.c.kind,
     config_t.c.name,
     config_t.c.label,
@@ -69,15 +82,17 @@ def _node_select() -> sa.Select[Any]:
 
 
 async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequence[Any]) -> Graph:
-    parents: dict[UUID, list[tuple[int, UUID]]] = {}
+    uuid_of = _UuidMemo()
+    parents: dict[str, list[tuple[int, UUID]]] = {}
     for child, parent, position in links:
-        parents.setdefault(child, []).append((position, parent))
+        parents.setdefault(child, []).append((position, uuid_of[parent]))
     nodes: dict[UUID, ConfigNode] = {}
     tenants: dict[UUID, UUID] = {}
     for row in rows:
+        uuid = uuid_of[row.uuid]
         ordered = tuple(p for _, p in sorted(parents.get(row.uuid, ())))
-        nodes[row.uuid] = ConfigNode(
-            uuid=row.uuid,
+        nodes[uuid] = ConfigNode(
+            uuid=uuid,
             kind=ConfigKind(row.kind),
             name=row.name,
             label=row.label,
@@ -85,7 +100,7 @@ async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequen
             transport_name=row.transport_name,
             sections=sections_from_json(row.options),
         )
-        tenants[row.uuid] = row.tenant_uuid
+        tenants[uuid] = uuid_of[row.tenant_uuid]
     return Graph(nodes, tenants)
 
 
@@ -99,7 +114,7 @@ async def _load_tenant_graphs(session: AsyncSession, tenant_list: list[UUID]) ->
     rows = (await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all()
     links = (
         await session.execute(
-            sa.select(parent_t.c.child_uuid, parent_t.c.parent_uuid, parent_t.c.position)
+            sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position)
             .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
             .where(config_t.c.tenant_uuid.in_(tenant_list))
         )
@@ -124,7 +139,7 @@ async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
         rows += (await session.execute(_node_select().where(config_t.c.uuid.in_(ids)))).all()
         links += (
             await session.execute(
-                sa.select(parent_t.c.child_uuid, parent_t.c.parent_uuid, parent_t.c.position).where(
+                sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position).where(
                     parent_t.c.child_uuid.in_(sa.select(_ancestors_cte(part).c.uuid))
                 )
             )
@@ -136,20 +151,37 @@ async def recorded_objects(
     session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
 ) -> dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]]:
     """Recorded objects of these endpoints or tenants: key -> (fields, tenant, endpoint)."""
-    out: dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]] = {}
+    texts = await recorded_object_texts(session, engine_uuid, endpoint_uuids=endpoint_uuids, tenant_uuids=tenant_uuids)
+    return {key: (to_options(orjson.loads(text)), t, e) for key, (text, t, e) in texts.items()}
+
+
+async def recorded_object_texts(
+    session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
+) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:
+    """Like recorded_objects, with the fields as their stored JSON text, not decoded.
+
+    Most objects are unchanged by a change, and the caller recognises those by
+    comparing texts.
+    """
+    out: dict[tuple[str, str], tuple[str, UUID | None, UUID | None]] = {}
     base = sa.select(
         object_t.c.object_type,
         object_t.c.object_id,
-        object_t.c.fields,
-        object_t.c.tenant_uuid,
-        object_t.c.endpoint_uuid,
+        sa.cast(object_t.c.fields, sa.Text).label("fields"),
+        _as_text(object_t.c.tenant_uuid),
+        _as_text(object_t.c.endpoint_uuid),
     ).where(object_t.c.engine_uuid == engine_uuid)
     queries = [base.where(object_t.c.endpoint_uuid.in_(part)) for part in chunks(list(endpoint_uuids))]
     if tenant_uuids:
         queries.append(base.where(object_t.c.tenant_uuid.in_(list(tenant_uuids))))
+    uuid_of = _UuidMemo()
     for query in queries:
-        for row in (await session.execute(query)).all():
-            out[(row.object_type, row.object_id)] = (to_options(row.fields), row.tenant_uuid, row.endpoint_uuid)
+        for object_type, object_id, fields, tenant, endpoint in (await session.execute(query)).all():
+            out[(object_type, object_id)] = (
+                fields,
+                None if tenant is None else uuid_of[tenant],
+                None if endpoint is None else uuid_of[endpoint],
+            )
     return out
 
 

@@ -8,25 +8,26 @@ written, numbered with the engine's next sequence numbers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from app.collector import collector_paused
 from app.db.aftercommit import committed
-from app.db.bulk import delete_rows, in_values, insert_rows
+from app.db.bulk import RawJSON, delete_rows, in_values, insert_rows, json_text
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SipConfig, SorceryObjectRow, SorceryUpdateRow, utcnow
-from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_objects, tenant_paths
+from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_object_texts, tenant_paths
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import ResolvedSections, Resolver
-from app.domain.sections import Options
+from app.domain.sections import Options, to_options
 from app.domain.sorcery import ObjectKey, endpoint_objects
 from app.errors import NotFound
 
@@ -174,15 +175,22 @@ async def _sync_endpoints(
     if len(wanted) > CHUNK:
         # Many endpoints (a template of a large tenant): read the tenants' objects at once.
         tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
-        found = await recorded_objects(session, engine.uuid, tenant_uuids=sorted(tenants))
+        found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
         found = {k: v for k, v in found.items() if v[2] in wanted}
     else:
-        found = await recorded_objects(session, engine.uuid, endpoint_uuids=sorted(wanted))
-    recorded = {key: fields for key, (fields, _, _) in found.items()}
-    for key, (_, tenant, endpoint) in found.items():
+        found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
+    # An object whose stored text is what we would write is unchanged: only the
+    # others are decoded and diffed (a template change leaves most objects alone).
+    texts = {key: json_text(fields) for key, fields in desired.items()}
+    recorded: dict[ObjectKey, Options] = {}
+    for key, (text, tenant, endpoint) in found.items():
         owners.setdefault(key, Owner(tenant, endpoint))
-    plans = diff_objects(recorded, desired, owners=owners, catalog=catalog)
-    updates = await record(session, engine, plans, dry_run=dry_run)
+        mine = texts.get(key)
+        if mine is None or mine.text != text:
+            recorded[key] = to_options(orjson.loads(text))
+    candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
+    plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog)
+    updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
 
@@ -207,9 +215,14 @@ async def record(
     engine: Engine,
     plans: Sequence[PlannedUpdate],
     *,
+    texts: Mapping[ObjectKey, RawJSON] | None = None,
     dry_run: bool,
 ) -> list[RecordedUpdate]:
-    """Number the updates, store them and the new object states (unless a dry run)."""
+    """Number the updates, store them and the new object states (unless a dry run).
+
+    ``texts``: the desired objects' fields already serialised, written as they are.
+    """
+    texts = texts or {}
     now = utcnow()
     if not plans:
         return []
@@ -246,7 +259,7 @@ async def record(
                 "action": u.action.value,
                 "object_type": u.object_type,
                 "object_id": u.object_id,
-                "fields": u.fields,
+                "fields": texts.get((u.object_type, u.object_id)) or json_text(u.fields),
                 "changed_keys": u.changed_keys,
                 "requires_recreate": u.requires_recreate,
                 "requires_reload": u.requires_reload,
@@ -257,7 +270,7 @@ async def record(
             for u in recorded
         ],
     )
-    await _store_objects(session, engine.uuid, plans)
+    await _store_objects(session, engine.uuid, plans, texts)
     if session.info.get(REALTIME_KEY):
         await _write_realtime(session, recorded)
     return recorded
@@ -272,7 +285,9 @@ async def _write_realtime(session: AsyncSession, updates: Sequence[RecordedUpdat
         log.warning("realtime tables: %s", report.summary())
 
 
-async def _store_objects(session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate]) -> None:
+async def _store_objects(
+    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, RawJSON]
+) -> None:
     """The last state of each object: upserted, or deleted with its DELETE."""
     states, deletes = [], []
     for p in plans:
@@ -284,7 +299,7 @@ async def _store_objects(session: AsyncSession, engine_uuid: UUID, plans: Sequen
                     "engine_uuid": engine_uuid,
                     "object_type": p.object_type,
                     "object_id": p.object_id,
-                    "fields": p.fields,
+                    "fields": texts.get(p.key) or json_text(p.fields),
                     "tenant_uuid": p.owner.tenant_uuid,
                     "endpoint_uuid": p.owner.endpoint_uuid,
                 }

@@ -12,7 +12,7 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.api.execution import PlainObjectExecutor
+from app.api.execution import MutationsPauseCollector, PlainObjectExecutor
 from app.api.schema import build_schema
 
 
@@ -173,3 +173,30 @@ async def test_schema_extension_with_resolve_hook_sees_every_field() -> None:
     result = await schema.execute("{ items { key origin { name } } }")
     assert result.errors is None
     assert seen.count("key") == 2 and seen.count("name") == 2
+
+
+async def test_mutations_run_with_the_cycle_collector_paused() -> None:
+    import gc
+
+    seen: dict[str, bool] = {}
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def collecting(self) -> bool:
+            seen["query"] = gc.isenabled()
+            return True
+
+    @strawberry.type
+    class Mutation:
+        @strawberry.mutation
+        async def change(self) -> bool:
+            seen["mutation"] = gc.isenabled()
+            return True
+
+    schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[MutationsPauseCollector])
+    assert gc.isenabled()
+    assert (await schema.execute("mutation { change }")).errors is None
+    assert (await schema.execute("{ collecting }")).errors is None
+    assert seen == {"mutation": False, "query": True}
+    assert gc.isenabled()  # and it runs again afterwards
