@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     cache_url: str | None = None
     cache: str = "on"
     cache_ttl: int = 3600
+    # With Redis: decoded views kept in this process too (0 disables), by (uuid, version).
+    cache_local_entries: int = 5000
     # Retention of recorded updates and change events, per engine.
     retention_days: float = 7.0
     retention_max_updates: int = 1_000_000

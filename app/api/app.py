@@ -116,7 +116,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     database.realtime_tables = settings.realtime_in_same_database
     hub = EventHub(database)
     listener = PgListener(database.url, hub) if not database.is_sqlite else None
-    cache = build_cache(settings.cache_url, ttl=settings.cache_ttl) if settings.cache != "off" else None
+    cache = (
+        build_cache(settings.cache_url, ttl=settings.cache_ttl, local_entries=settings.cache_local_entries)
+        if settings.cache != "off"
+        else None
+    )
     runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener)
     pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
     graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[runtime.timing_extension()])

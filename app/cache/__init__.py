@@ -8,7 +8,8 @@ path writes the views it recomputed through, after commit, replacing the
 previous version (one entry per configuration, so the cache stays as large as
 the configuration). Entries also expire after a TTL.
 
-In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL.
+In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL,
+with the most recently used decoded views also kept in process (LocalViews).
 A failing cache is reported and bypassed: reads fall back to the database.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -51,9 +53,44 @@ class _ResolvedSerializer(BaseSerializer):
         return int(version), decode(data)
 
 
+class LocalViews:
+    """The most recently used decoded views of a shared cache, in this process.
+
+    An entry (uuid, version) never changes meaning, so a local copy can never
+    be staler than the shared one: asking for another version is a miss. It
+    saves the round trip to Redis and the decoding of the entry, which are
+    most of the cost of a cached read.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._views: OrderedDict[UUID, tuple[int, ResolvedSections]] = OrderedDict()
+
+    def get(self, key: Key) -> ResolvedSections | None:
+        uuid, version = key
+        entry = self._views.get(uuid)
+        if entry is None or entry[0] != version:
+            return None
+        self._views.move_to_end(uuid)
+        return entry[1]
+
+    def put(self, key: Key, resolved: ResolvedSections) -> None:
+        uuid, version = key
+        current = self._views.get(uuid)
+        if current is not None and current[0] > version:
+            return  # a newer view is already here
+        self._views[uuid] = (version, resolved)
+        self._views.move_to_end(uuid)
+        while len(self._views) > self.size:
+            self._views.popitem(last=False)
+
+
 class ResolutionCache:
-    def __init__(self, backend: BaseCache, *, kind: str, ttl: int = 3600, timeout: float = 0.5) -> None:
+    def __init__(
+        self, backend: BaseCache, *, kind: str, ttl: int = 3600, timeout: float = 0.5, local_entries: int = 0
+    ) -> None:
         self.backend = backend
+        self.local = LocalViews(local_entries) if local_entries > 0 else None
         self.kind = kind
         self.ttl = ttl
         self.timeout = timeout
@@ -76,25 +113,30 @@ class ResolutionCache:
         self._down_since = time.monotonic()
 
     async def get_many(self, keys: Sequence[Key]) -> list[ResolvedSections | None]:
-        if not keys or self._skip():
-            self.misses += len(keys)
-            return [None] * len(keys)
-        try:
-            stored = await asyncio.wait_for(self.backend.multi_get([str(u) for u, _ in keys]), self.timeout)
-        except Exception as exc:
-            self._failed("read", exc)
-            self.misses += len(keys)
-            return [None] * len(keys)
-        self._down_since = None
-        values = [
-            v[1] if v is not None and v[0] == version else None for v, (_, version) in zip(stored, keys, strict=True)
-        ]
+        local = self.local
+        values: list[ResolvedSections | None] = [None] * len(keys) if local is None else [local.get(k) for k in keys]
+        wanted = [i for i, v in enumerate(values) if v is None]
+        if wanted and not self._skip():
+            try:
+                stored = await asyncio.wait_for(self.backend.multi_get([str(keys[i][0]) for i in wanted]), self.timeout)
+            except Exception as exc:
+                self._failed("read", exc)
+            else:
+                self._down_since = None
+                for i, entry in zip(wanted, stored, strict=True):
+                    if entry is not None and entry[0] == keys[i][1]:
+                        values[i] = entry[1]
+                        if local is not None:
+                            local.put(keys[i], entry[1])
         found = sum(v is not None for v in values)
         self.hits += found
         self.misses += len(keys) - found
         return values
 
     async def set_many(self, items: Mapping[Key, ResolvedSections]) -> None:
+        if self.local is not None:
+            for key, resolved in items.items():
+                self.local.put(key, resolved)
         if not items or self._skip():
             return
         try:
@@ -122,7 +164,7 @@ class ResolutionCache:
             log.debug("closing the cache failed", exc_info=True)
 
 
-def build_cache(url: str | None, *, ttl: int = 3600) -> ResolutionCache:
+def build_cache(url: str | None, *, ttl: int = 3600, local_entries: int = 5000) -> ResolutionCache:
     """Memory cache when ``url`` is empty; ``redis://host:port/db`` for Redis."""
     if not url:
         return ResolutionCache(SimpleMemoryCache(namespace=NAMESPACE), kind="memory", ttl=ttl)
@@ -138,4 +180,4 @@ def build_cache(url: str | None, *, ttl: int = 3600) -> ResolutionCache:
         password=parsed.password,
         create_connection_timeout=1,
     )
-    return ResolutionCache(backend, kind="redis", ttl=ttl)
+    return ResolutionCache(backend, kind="redis", ttl=ttl, local_entries=local_entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from app.cache import ResolutionCache
@@ -16,10 +17,16 @@ from app.domain.graph import descendants
 from app.domain.resolution import ConfigKind, ResolvedSections, Resolver
 from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord
 
+# Built once: the most frequent read (every config a request touches), and
+# building a select costs more than running it.
+_CONFIGS_BY_UUID = sa.select(*SipConfig.__table__.c).where(  # type: ignore[attr-defined]
+    SipConfig.__table__.c.uuid.in_(sa.bindparam("uuids", expanding=True))  # type: ignore[attr-defined]
+)
+
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
     async with db.reading() as session:
-        rows = (await session.scalars(select(SipConfig).where(col(SipConfig.uuid).in_(uuids)))).all()
+        rows = (await session.execute(_CONFIGS_BY_UUID, {"uuids": list(uuids)})).all()
     found = {r.uuid: ConfigRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 

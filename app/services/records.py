@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
+
+from sqlalchemy import Row
 
 from app.db.models import Engine, SipConfig, Tenant, Transport
 from app.domain.resolution import ConfigKind, ResolvedSections
@@ -38,7 +41,8 @@ class ConfigRecord:
     updated_at: datetime
 
     @classmethod
-    def of(cls, row: SipConfig) -> ConfigRecord:
+    def of(cls, row: SipConfig | Row[Any, *tuple[Any, ...]]) -> ConfigRecord:
+        """From an ORM row or a Core row of the sip_config columns."""
         return cls(
             uuid=row.uuid,
             kind=ConfigKind(row.kind),
