@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     cache_url: str | None = None
     cache: str = "on"
     cache_ttl: int = 3600
+    # permessage-deflate on WebSockets: events are small and compressing each
+    # copy for each subscriber costs more CPU than it saves bytes on a LAN.
+    ws_compression: bool = False
     # With Redis: decoded views kept in this process too (0 disables), by (uuid, version).
     cache_local_entries: int = 5000
     # Retention of recorded updates and change events, per engine.

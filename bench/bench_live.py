@@ -1030,7 +1030,13 @@ def serve_profiled(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGUSR1, enable)
     signal.signal(signal.SIGUSR2, dump)
     config = uvicorn.Config(
-        "app.api.app:create_app", factory=True, host="127.0.0.1", port=args.port, log_level="warning", log_config=None
+        "app.api.app:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        log_config=None,
+        ws_per_message_deflate=False,  # as `pjsip-graph serve` by default
     )
     GracefulServer(config).run()
     return 0

@@ -85,7 +85,7 @@ class Query:
         return TenantConnection(
             edges=[TenantEdge(cursor=c, node=Tenant.of(r)) for c, r in page.edges],
             page_info=_page_info(page),  # type: ignore[arg-type]
-            total_count=page.total_count,
+            count=page.count,
         )
 
     @strawberry.field
@@ -120,7 +120,7 @@ class Query:
         return SipTemplateConnection(
             edges=[SipTemplateEdge(cursor=c, node=SipTemplate.of(r)) for c, r in page.edges],
             page_info=_page_info(page),  # type: ignore[arg-type]
-            total_count=page.total_count,
+            count=page.count,
         )
 
     @strawberry.field
@@ -158,7 +158,7 @@ class Query:
         return SipEndpointConnection(
             edges=[SipEndpointEdge(cursor=c, node=SipEndpoint.of(r)) for c, r in page.edges],
             page_info=_page_info(page),  # type: ignore[arg-type]
-            total_count=page.total_count,
+            count=page.count,
         )
 
     @strawberry.field

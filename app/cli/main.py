@@ -44,6 +44,7 @@ def serve(
         log_level=settings.log_level,
         log_config=None,
         timeout_graceful_shutdown=10,
+        ws_per_message_deflate=settings.ws_compression,
     )
     if reload:
         uvicorn.run(config.app, factory=True, host=config.host, port=config.port, reload=True, log_config=None)

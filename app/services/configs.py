@@ -164,10 +164,11 @@ async def update_config(
         label = current.label if isinstance(patch.label, _Unset) else patch.label
         transport = current.transport_uuid if isinstance(patch.transport_uuid, _Unset) else patch.transport_uuid
         parent_uuids = current_parents if isinstance(patch.parent_uuids, _Unset) else patch.parent_uuids
-        sections = dict(current.sections)
+        current_sections = current.sections
+        sections = dict(current_sections)
         issues: list[Issue] = []
         for section, options in patch.sections.items():
-            kept, secret_issues = _keep_masked_secrets(section, options, current.sections.get(section, ()))
+            kept, secret_issues = _keep_masked_secrets(section, options, current_sections.get(section, ()))
             sections[section] = kept
             issues += secret_issues
 
@@ -187,7 +188,7 @@ async def update_config(
             or label != current.label
             or transport != current.transport_uuid
             or parent_uuids != current_parents
-            or sections != current.sections
+            or sections != current_sections
         )
         if changed:
             row.name, row.label, row.transport_uuid = name, label, transport

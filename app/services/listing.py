@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,7 +25,7 @@ from app.domain.sections import to_options
 from app.errors import InvalidInput, NotFound
 from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
 from app.services.recording import RecordedUpdate
-from app.services.records import ConfigRecord, TenantRecord, aware
+from app.services.records import ConfigRecord, TenantRecord, aware, config_columns
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
@@ -41,7 +42,9 @@ class Page(Generic[T]):
     edges: list[tuple[str, T]]
     has_next_page: bool
     has_previous_page: bool
-    total_count: int
+    # Counting a large list costs more than reading its page (PostgreSQL visits
+    # every matching row), so the count runs only when a client asks for it.
+    count: Callable[[], Awaitable[int]]
 
 
 def _encode_cursor(value: Any, uuid: UUID) -> str:
@@ -72,6 +75,14 @@ def _like(search: str) -> str:
     return f"%{escaped}%"
 
 
+def _counter(db: Database, query: sa.Select[Any]) -> Callable[[], Awaitable[int]]:
+    async def count() -> int:
+        async with db.reading() as session:
+            return int((await session.execute(select(sa.func.count()).select_from(query.subquery()))).scalar_one())
+
+    return count
+
+
 async def _paginate(
     session: AsyncSession,
     query: sa.Select[Any],
@@ -82,9 +93,12 @@ async def _paginate(
     first: int,
     after: str | None,
     sort_is_time: bool = False,
-) -> tuple[list[Any], bool, int]:
-    """Run one keyset page of ``query`` and its total count: two statements."""
-    total = (await session.execute(select(sa.func.count()).select_from(query.subquery()))).scalar_one()
+    entities: bool = True,
+) -> tuple[list[Any], bool]:
+    """Run one keyset page of ``query``.
+
+    ``entities``: the query selects one ORM entity (else rows of columns).
+    """
     if after is not None:
         value, last_uuid = _decode_cursor(after, time_value=sort_is_time)
         beyond = (
@@ -94,8 +108,9 @@ async def _paginate(
         )
         query = query.where(beyond)
     order = (sort.desc(), key.desc()) if descending else (sort.asc(), key.asc())
-    rows = list((await session.scalars(query.order_by(*order).limit(first + 1))).all())
-    return rows[:first], len(rows) > first, total
+    result = await session.execute(query.order_by(*order).limit(first + 1))
+    rows = list(result.scalars().all() if entities else result.all())
+    return rows[:first], len(rows) > first
 
 
 async def list_configs(
@@ -120,7 +135,7 @@ async def list_configs(
         tenants = (
             [t for t in await tenant_subtree(session, tenant_uuid) if caller.can_see(t)] if recurse else [tenant_uuid]
         )
-        query = select(SipConfig).where(
+        query = sa.select(*config_columns()).where(
             col(SipConfig.kind) == kind.value,
             col(SipConfig.tenant_uuid).in_(tenants),
         )
@@ -137,7 +152,7 @@ async def list_configs(
             ConfigOrder.LABEL: sa.func.coalesce(SipConfig.label, ""),
             ConfigOrder.CREATED_AT: SipConfig.created_at,
         }[order]
-        rows, has_next, total = await _paginate(
+        rows, has_next = await _paginate(
             session,
             query,
             sort=sort,
@@ -146,6 +161,7 @@ async def list_configs(
             first=first,
             after=after,
             sort_is_time=order is ConfigOrder.CREATED_AT,
+            entities=False,
         )
     records = [ConfigRecord.of(r) for r in rows]
     value_of = {
@@ -153,7 +169,8 @@ async def list_configs(
         ConfigOrder.LABEL: lambda r: r.label or "",
         ConfigOrder.CREATED_AT: lambda r: r.created_at,
     }[order]
-    return Page([(_encode_cursor(value_of(r), r.uuid), r) for r in records], has_next, after is not None, total)
+    edges = [(_encode_cursor(value_of(r), r.uuid), r) for r in records]
+    return Page(edges, has_next, after is not None, _counter(db, query))
 
 
 def _descendants_of(template: UUID) -> sa.Select[Any]:
@@ -177,11 +194,12 @@ async def list_tenants(
                 sa.func.lower(Tenant.name).like(pattern, escape="\\")
                 | sa.func.lower(Tenant.slug).like(pattern, escape="\\")
             )
-        rows, has_next, total = await _paginate(
+        rows, has_next = await _paginate(
             session, query, sort=Tenant.name, key=Tenant.uuid, descending=False, first=first, after=after
         )
     records = [TenantRecord.of(r) for r in rows]
-    return Page([(_encode_cursor(r.name, r.uuid), r) for r in records], has_next, after is not None, total)
+    edges = [(_encode_cursor(r.name, r.uuid), r) for r in records]
+    return Page(edges, has_next, after is not None, _counter(db, query))
 
 
 async def list_sorcery_updates(

@@ -15,11 +15,11 @@ from app.db.queries import load_graph
 from app.domain.catalog import load_catalog
 from app.domain.graph import descendants
 from app.domain.resolution import ConfigKind, ResolvedSections, Resolver
-from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord
+from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
 
 # Built once: the most frequent read (every config a request touches), and
 # building a select costs more than running it.
-_CONFIGS_BY_UUID = sa.select(*SipConfig.__table__.c).where(  # type: ignore[attr-defined]
+_CONFIGS_BY_UUID = sa.select(*config_columns()).where(
     SipConfig.__table__.c.uuid.in_(sa.bindparam("uuids", expanding=True))  # type: ignore[attr-defined]
 )
 

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
+import sqlalchemy as sa
 from sqlalchemy import Row
 
 from app.db.models import Engine, SipConfig, Tenant, Transport
@@ -35,10 +37,18 @@ class ConfigRecord:
     transport_uuid: UUID | None
     revision: int
     resolved_version: int
-    sections: dict[Section, Options]
+    # The stored options: decoded, or their JSON text when read as text (a page
+    # of configurations rarely shows its own options; decoding them all cost
+    # more than the rest of reading the rows).
+    options: Any
     default_role: str | None
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def sections(self) -> dict[Section, Options]:
+        raw = self.options
+        return sections_from_json(orjson.loads(raw) if isinstance(raw, str) else raw)
 
     @classmethod
     def of(cls, row: SipConfig | Row[Any, *tuple[Any, ...]]) -> ConfigRecord:
@@ -53,7 +63,7 @@ class ConfigRecord:
             transport_uuid=row.transport_uuid,
             revision=row.revision,
             resolved_version=row.resolved_version,
-            sections=sections_from_json(row.options),
+            options=row.options,
             default_role=row.default_role,
             created_at=aware(row.created_at),
             updated_at=aware(row.updated_at),
@@ -106,3 +116,9 @@ class ConfigView:
     parents: tuple[ConfigRecord, ...]
     resolved: ResolvedSections
     objects: tuple[SorceryObject, ...] | None
+
+
+def config_columns() -> list[sa.ColumnElement[Any]]:
+    """The sip_config columns for ConfigRecord.of, the options as text (decoded only when read)."""
+    table = SipConfig.__table__  # type: ignore[attr-defined]
+    return [sa.cast(c, sa.Text).label(c.name) if c.name == "options" else c for c in table.c]

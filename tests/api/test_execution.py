@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -200,3 +201,26 @@ async def test_mutations_run_with_the_cycle_collector_paused() -> None:
     assert (await schema.execute("{ collecting }")).errors is None
     assert seen == {"mutation": False, "query": True}
     assert gc.isenabled()  # and it runs again afterwards
+
+
+async def test_a_subscription_plans_its_selection_once_not_per_event() -> None:
+    @strawberry.type
+    class Query:
+        ping: bool = True
+
+    @strawberry.type
+    class Subscription:
+        @strawberry.subscription
+        async def items(self) -> AsyncGenerator[Item, None]:
+            for item in items(20):
+                yield item
+
+    schema = strawberry.Schema(query=Query, subscription=Subscription, execution_context_class=PlainObjectExecutor)
+    with mock.patch.object(
+        PlainObjectExecutor, "_object_plan", autospec=True, side_effect=PlainObjectExecutor._object_plan
+    ) as planned:
+        stream = await schema.subscribe("subscription { items { key origin { name } } }")
+        results = [r async for r in stream]  # type: ignore[union-attr]
+    assert [r.data["items"]["key"] for r in results] == [f"k{i}" for i in range(20)]  # type: ignore[index]
+    assert all(r.data["items"]["origin"] == {"name": "general"} for r in results)  # type: ignore[index]
+    assert planned.call_count == 2  # Item and Origin, once each for the 20 events
