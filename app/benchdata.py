@@ -28,6 +28,7 @@ from uuid import UUID, uuid4
 import sqlalchemy as sa
 from sqlmodel import select
 
+from app.db.bulk import refresh_statistics
 from app.db.database import Database
 from app.db.migrate import upgrade_async
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
@@ -168,6 +169,8 @@ async def generate_data(database_url: str, *, endpoints: int = 10_000, slug: str
             await _template(db, caller, tenant_uuid, spec, [level2[i] for i in spec.parents], None) for spec in LEVEL3
         ]
         updates = await _insert_endpoints(db, tenant_uuid, slug, endpoints, level2, level3)
+        async with db.writing() as session:
+            await refresh_statistics(session)
     finally:
         await db.dispose()
     return BenchData(

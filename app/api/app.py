@@ -82,8 +82,8 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
             return None
-        async with self.db.reading() as session:
-            return await authenticate(session, token)
+        async with self.db.connection() as connection:
+            return await authenticate(connection, token)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
         return Context(

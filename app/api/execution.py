@@ -40,6 +40,9 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from graphql import (
+    OperationType as OperationKind,
+)
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -66,6 +69,10 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         # A schema extension with a `resolve` hook must see every field.
         self._plans_enabled = manager is None or not getattr(manager, "_middleware_resolvers", None)
+        # Within one query or mutation, an object met again (the origin shared by
+        # most resolved options) is completed once. Not across a subscription's
+        # events: a payload object could be reused with other contents.
+        self._share_objects = self.operation.operation is not OperationKind.SUBSCRIPTION
         # (type, ids of the field nodes) -> (field group keeping them alive, completer or None when not plain)
         self._completers: dict[tuple[Any, ...], tuple[FieldGroup, Completer | None]] = {}
 
@@ -186,6 +193,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             complete = self._completer(field.type, field_group)
             if complete is None:
                 return None
+            if self._share_objects and isinstance(_named(field.type), GraphQLObjectType):
+                complete = _shared(complete)
             steps.append(_Step(response_name, attribute, complete, _fast_leaf(field.type)))
         return _compile_plan(object_type.name, steps)
 
@@ -260,6 +269,25 @@ def _plan_code(type_name: str, shape: tuple[tuple[str, str | None, str], ...]) -
         f"    return {{{', '.join(entries)}}}\n"
     )
     return compile(source, f"<plan of {type_name}>", "exec")
+
+
+def _named(type_: GraphQLOutputType) -> GraphQLOutputType:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_  # type: ignore[no-any-return]
+
+
+def _shared(complete: Completer) -> Completer:
+    """``complete`` once per distinct object of one execution (many options share one origin)."""
+    done: dict[int, tuple[Any, Any]] = {}
+
+    def complete_shared(value: Any) -> Any:
+        entry = done.get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        result = complete(value)
+        done[id(value)] = (value, result)  # the value is kept: its id cannot be reused meanwhile
+        return result
+
+    return complete_shared
 
 
 def _fast_leaf(type_: GraphQLOutputType) -> type | None:

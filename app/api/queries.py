@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from app.api.context import Info
 from app.api.types.catalog import CatalogOption, catalog_options
@@ -27,13 +29,35 @@ from app.api.types.configs import (
 )
 from app.api.types.engines import Engine
 from app.api.types.tenants import Tenant, TenantConnection, TenantEdge
-from app.domain.resolution import ConfigKind
+from app.domain.resolution import ConfigKind, ResolvedSections
 from app.errors import NotFound
 from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
 from app.services.exports import TemplateMode
 from app.services.listing import ConfigOrder, Page
 from app.services.records import ConfigRecord
+
+
+def _selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:
+    """Whether the selection reaches ``path`` (GraphQL field names), through fragments too."""
+    if not path:
+        return True
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == path[0] and _selects(selection.selections, path[1:]):
+                return True
+        elif _selects(selection.selections, path):
+            return True
+    return False
+
+
+async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequence[ResolvedSections | None]:
+    """The resolved views of a whole page in one batch, when the query asks for them."""
+    if not _selects(info.selected_fields, ["edges", "node", "resolved"]) and not _selects(
+        info.selected_fields, ["edges", "node", "sorceryObjects"]
+    ):
+        return [None] * len(records)
+    return await info.context.loaders.resolved.load_many([(r.uuid, r.resolved_version) for r in records])
 
 
 def _page_info(page: Page[object]) -> PageInfo:
@@ -117,8 +141,12 @@ class Query:
             first=50 if first is None else first,
             after=after,
         )
+        views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipTemplateConnection(
-            edges=[SipTemplateEdge(cursor=c, node=SipTemplate.of(r)) for c, r in page.edges],
+            edges=[
+                SipTemplateEdge(cursor=c, node=SipTemplate.of(r, prefetched=v))
+                for (c, r), v in zip(page.edges, views, strict=True)
+            ],
             page_info=_page_info(page),  # type: ignore[arg-type]
             count=page.count,
         )
@@ -155,8 +183,12 @@ class Query:
             first=50 if first is None else first,
             after=after,
         )
+        views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipEndpointConnection(
-            edges=[SipEndpointEdge(cursor=c, node=SipEndpoint.of(r)) for c, r in page.edges],
+            edges=[
+                SipEndpointEdge(cursor=c, node=SipEndpoint.of(r, prefetched=v))
+                for (c, r), v in zip(page.edges, views, strict=True)
+            ],
             page_info=_page_info(page),  # type: ignore[arg-type]
             count=page.count,
         )

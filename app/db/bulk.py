@@ -141,3 +141,17 @@ def in_values(column: sa.Column[Any], values: Sequence[Any], dialect: str) -> sa
     if dialect == "postgresql":
         return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
     return column.in_(list(values))
+
+
+# Thousands of rows written at once (an import, generated data): the planner's
+# statistics still describe the empty tables until autovacuum catches up, and
+# PostgreSQL then sorts a whole tenant to show one page of it (23 ms instead of
+# 0.3 ms for 10,000 endpoints). Refreshing them right away costs tens of ms.
+BULK_ROWS = 1000
+CONFIG_TABLES = ("sip_config", "config_parent", "sorcery_object", "sorcery_update")
+
+
+async def refresh_statistics(session: AsyncSession, tables: Sequence[str] = CONFIG_TABLES) -> None:
+    """ANALYZE the tables a bulk write filled (inside the caller's transaction)."""
+    for table in tables:
+        await session.execute(sa.text(f"ANALYZE {table}"))

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.db.aftercommit import CommitHook, Committed, take
 from app.db.session import create_engine, is_sqlite, session_factory
@@ -35,11 +35,10 @@ class Database:
         # per read session. At READ COMMITTED (the default) every statement
         # takes its own snapshot anyway, inside a transaction or not. SQLite's
         # driver opens no transaction for reads in the first place.
-        self._read_sessions = (
-            self.sessions
-            if self.is_sqlite
-            else session_factory(self.engine.execution_options(isolation_level="AUTOCOMMIT"))
+        self._read_engine = (
+            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
+        self._read_sessions = session_factory(self._read_engine)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.commit_hooks: list[CommitHook] = []
         # Asterisk's realtime tables live in this database: write them in every change's transaction.
@@ -49,6 +48,13 @@ class Database:
     async def reading(self) -> AsyncIterator[AsyncSession]:
         async with self._read_sessions() as session:
             yield session
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for the hottest reads (every request's token,
+        configurations by uuid): no ORM session to set up and tear down."""
+        async with self._read_engine.connect() as connection:
+            yield connection
 
     @contextlib.asynccontextmanager
     async def writing(self, *, commit: bool = True) -> AsyncIterator[AsyncSession]:

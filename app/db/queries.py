@@ -12,7 +12,7 @@ from uuid import UUID
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.collector import collector_paused
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
@@ -205,7 +205,7 @@ async def engine_objects(
     return out
 
 
-async def tenant_subtree(session: AsyncSession, root: UUID) -> list[UUID]:
+async def tenant_subtree(session: AsyncSession | AsyncConnection, root: UUID) -> list[UUID]:
     """The tenant and all of its descendants (recursive CTE)."""
     seed = sa.select(tenant_t.c.uuid).where(tenant_t.c.uuid == root).cte("subtree", recursive=True)
     tree = seed.union_all(sa.select(tenant_t.c.uuid).join(seed, tenant_t.c.parent_uuid == seed.c.uuid))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.db.bulk import BULK_ROWS, refresh_statistics
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
 from app.db.queries import load_tenant_graphs
@@ -110,6 +111,8 @@ async def apply_import(
         changes.extend(
             await sync_endpoints(session, engine, graph, new_endpoints, resolution_version=1, dry_run=dry_run)
         )
+        if len(created) >= BULK_ROWS and not dry_run:
+            await refresh_statistics(session)
         report.changes = changes
         return report
 

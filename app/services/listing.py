@@ -13,7 +13,7 @@ from uuid import UUID
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from app.db.database import Database
@@ -84,7 +84,7 @@ def _counter(db: Database, query: sa.Select[Any]) -> Callable[[], Awaitable[int]
 
 
 async def _paginate(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     query: sa.Select[Any],
     *,
     sort: Any,
@@ -131,7 +131,7 @@ async def list_configs(
     _check_first(first)
     tenant_uuid = tenant_uuid or caller.tenant_uuid
     caller.check_visible(tenant_uuid, "tenant")
-    async with db.reading() as session:
+    async with db.connection() as session:
         tenants = (
             [t for t in await tenant_subtree(session, tenant_uuid) if caller.can_see(t)] if recurse else [tenant_uuid]
         )

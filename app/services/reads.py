@@ -25,8 +25,8 @@ _CONFIGS_BY_UUID = sa.select(*config_columns()).where(
 
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
-    async with db.reading() as session:
-        rows = (await session.execute(_CONFIGS_BY_UUID, {"uuids": list(uuids)})).all()
+    async with db.connection() as connection:
+        rows = (await connection.execute(_CONFIGS_BY_UUID, {"uuids": list(uuids)})).all()
     found = {r.uuid: ConfigRecord.of(r) for r in rows}
     return [found.get(u) for u in uuids]
 

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.db.models import ApiToken, Tenant
 from app.services.access import Caller, parse_scopes
@@ -61,7 +61,7 @@ def _authentication_statement() -> sa.Select[Any]:
 _AUTHENTICATE = _authentication_statement()
 
 
-async def authenticate(session: AsyncSession, token: str) -> Caller | None:
+async def authenticate(session: AsyncSession | AsyncConnection, token: str) -> Caller | None:
     """The caller behind a bearer token, or None when the token is unknown."""
     rows = (await session.execute(_AUTHENTICATE, {"token_hash": hash_token(token)})).all()
     if not rows:
