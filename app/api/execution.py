@@ -277,14 +277,14 @@ def _named(type_: GraphQLOutputType) -> GraphQLOutputType:
 
 def _shared(complete: Completer) -> Completer:
     """``complete`` once per distinct object of one execution (many options share one origin)."""
-    done: dict[int, tuple[Any, Any]] = {}
+    done: dict[int, Any] = {}
+    seen: list[Any] = []  # keeps each value alive, so its id cannot be reused meanwhile
 
     def complete_shared(value: Any) -> Any:
-        entry = done.get(id(value))
-        if entry is not None and entry[0] is value:
-            return entry[1]
-        result = complete(value)
-        done[id(value)] = (value, result)  # the value is kept: its id cannot be reused meanwhile
+        result = done.get(id(value))
+        if result is None:
+            result = done[id(value)] = complete(value)
+            seen.append(value)
         return result
 
     return complete_shared

@@ -53,9 +53,8 @@ def _selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:
 
 async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequence[ResolvedSections | None]:
     """The resolved views of a whole page in one batch, when the query asks for them."""
-    if not _selects(info.selected_fields, ["edges", "node", "resolved"]) and not _selects(
-        info.selected_fields, ["edges", "node", "sorceryObjects"]
-    ):
+    here = info.selected_fields[0].selections  # below the list field itself
+    if not _selects(here, ["edges", "node", "resolved"]) and not _selects(here, ["edges", "node", "sorceryObjects"]):
         return [None] * len(records)
     return await info.context.loaders.resolved.load_many([(r.uuid, r.resolved_version) for r in records])
 
