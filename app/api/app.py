@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app.api import ops
+from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
@@ -167,7 +168,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/readyz", ops.readyz),
             Route("/metrics", ops.metrics),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(CollectorResumesAfterResponse)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import keyword
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import CodeType
 from typing import Any
@@ -44,12 +44,8 @@ from graphql import (
     OperationType as OperationKind,
 )
 from graphql.pyutils import Path
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
-from strawberry.types.graphql import OperationType
-
-from app.collector import collector_paused
 
 Completer = Callable[[Any], Any]
 # graphql-core's field groups (lists of FieldDetails); only their identity matters here.
@@ -358,20 +354,3 @@ def _leaf(coerce: Callable[[Any], Any]) -> Completer:
         return coerced
 
     return complete
-
-
-class MutationsPauseCollector(SchemaExtension):
-    """Keep Python's cycle collector paused while a mutation executes.
-
-    A template change of a large tenant loads, resolves, diffs and answers
-    tens of thousands of long-lived objects; the collector's full scans of
-    that heap cost ~0.6 s of a 10,000-endpoint change. Nothing there forms
-    cycles that must be freed before the answer is sent.
-    """
-
-    def on_execute(self) -> Iterator[None]:
-        if self.execution_context.operation_type is OperationType.MUTATION:
-            with collector_paused():
-                yield
-        else:
-            yield

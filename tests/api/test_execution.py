@@ -13,7 +13,8 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.api.execution import MutationsPauseCollector, PlainObjectExecutor
+from app.api.collector import MutationsPauseCollector
+from app.api.execution import PlainObjectExecutor
 from app.api.schema import build_schema
 
 
@@ -224,3 +225,51 @@ async def test_a_subscription_plans_its_selection_once_not_per_event() -> None:
     assert [r.data["items"]["key"] for r in results] == [f"k{i}" for i in range(20)]  # type: ignore[index]
     assert all(r.data["items"]["origin"] == {"name": "general"} for r in results)  # type: ignore[index]
     assert planned.call_count == 2  # Item and Origin, once each for the 20 events
+
+
+async def test_the_collector_resumes_only_once_the_mutation_is_answered() -> None:
+    import gc
+
+    from strawberry.asgi import GraphQL
+
+    from app.api.collector import CollectorResumesAfterResponse
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    @strawberry.type
+    class Mutation:
+        @strawberry.mutation
+        def change(self) -> bool:
+            return True
+
+    schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[MutationsPauseCollector])
+    app = CollectorResumesAfterResponse(GraphQL(schema))
+    body = b'{"query": "mutation { change }"}'
+    received = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[tuple[str, bool]] = []
+
+    async def receive() -> dict[str, Any]:
+        return received.pop(0) if received else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append((message["type"], gc.isenabled()))
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json")],
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("test", 80),
+        "client": ("test", 1),
+        "root_path": "",
+    }
+    assert gc.isenabled()
+    await app(scope, receive, send)  # type: ignore[arg-type]
+    assert ("http.response.body", False) in sent  # answered while still paused
+    assert gc.isenabled()  # and resumed right after
