@@ -3,6 +3,7 @@ resolvers run concurrently and one AsyncSession cannot be shared)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
@@ -25,17 +26,53 @@ def _loader(db: Database, fn: Callable[[Database, Sequence[Any]], Awaitable[Sequ
 
 
 class Loaders:
+    """One DataLoader per kind of batch, made on first use: most requests use one or two."""
+
     def __init__(self, db: Database, cache: ResolutionCache | None = None) -> None:
-        self.config: DataLoader[UUID, Any] = _loader(db, reads.configs_by_uuid)
-        self.parents: DataLoader[UUID, Any] = _loader(db, reads.parents_of)
-        self.children: DataLoader[UUID, Any] = _loader(db, reads.children_of)
-        self.endpoint_count: DataLoader[UUID, Any] = _loader(db, reads.endpoint_counts)
-        self.resolved: DataLoader[tuple[UUID, int], Any] = DataLoader(
-            load_fn=lambda keys: reads.resolved_of(db, keys, cache)
-        )
-        self.tenant: DataLoader[UUID, Any] = _loader(db, reads.tenants_by_uuid)
-        self.tenant_children: DataLoader[UUID, Any] = _loader(db, reads.tenant_children)
-        self.default_templates: DataLoader[UUID, Any] = _loader(db, reads.default_templates)
-        self.transport: DataLoader[UUID, Any] = _loader(db, reads.transports_by_uuid)
-        self.engine_transports: DataLoader[UUID, Any] = _loader(db, reads.transports_of_engines)
-        self.engine: DataLoader[UUID, Any] = _loader(db, reads.engines_by_uuid)
+        self._db = db
+        self._cache = cache
+
+    @functools.cached_property
+    def config(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.configs_by_uuid)
+
+    @functools.cached_property
+    def parents(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.parents_of)
+
+    @functools.cached_property
+    def children(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.children_of)
+
+    @functools.cached_property
+    def endpoint_count(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.endpoint_counts)
+
+    @functools.cached_property
+    def resolved(self) -> DataLoader[tuple[UUID, int], Any]:
+        db, cache = self._db, self._cache
+        return DataLoader(load_fn=lambda keys: reads.resolved_of(db, keys, cache))
+
+    @functools.cached_property
+    def tenant(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.tenants_by_uuid)
+
+    @functools.cached_property
+    def tenant_children(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.tenant_children)
+
+    @functools.cached_property
+    def default_templates(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.default_templates)
+
+    @functools.cached_property
+    def transport(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.transports_by_uuid)
+
+    @functools.cached_property
+    def engine_transports(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.transports_of_engines)
+
+    @functools.cached_property
+    def engine(self) -> DataLoader[UUID, Any]:
+        return _loader(self._db, reads.engines_by_uuid)

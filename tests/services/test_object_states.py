@@ -7,6 +7,7 @@ from unittest import mock
 from uuid import UUID, uuid4
 
 import orjson
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -148,3 +149,22 @@ async def test_an_object_stored_in_another_text_form_is_compared_by_value(world:
     rewritten = (await _stored(world, "text-1", "endpoint"))[0]  # type: ignore[index]
     assert '["language","xx"]' not in rewritten
     assert rewritten == orjson.dumps(orjson.loads(rewritten)).decode()
+
+
+async def test_reads_run_outside_transactions_on_postgresql(world: World) -> None:
+    """Read sessions send no BEGIN/ROLLBACK: each statement is its own snapshot (as at READ COMMITTED)."""
+    if world.db.is_sqlite:
+        pytest.skip("SQLite's driver opens no transaction for reads in the first place")
+    now = sa.text("SELECT now(), pg_current_xact_id_if_assigned() IS NULL")
+    pause = sa.text("SELECT pg_sleep(0.05)")
+    async with world.db.connection() as connection:
+        first = (await connection.execute(now)).one()
+        await connection.execute(pause)
+        second = (await connection.execute(now)).one()
+    # inside one transaction, now() would stay at the transaction's start
+    assert (second[0] - first[0]).total_seconds() >= 0.05
+    assert first[1] and second[1]
+    async with world.db.reading() as session:
+        before = (await session.execute(now)).one()[0]
+        await session.execute(pause)
+        assert ((await session.execute(now)).one()[0] - before).total_seconds() >= 0.05
