@@ -6,7 +6,7 @@ just read; an entry with another version is a miss. So a cached view is never
 older than the committed state, and there is nothing to invalidate: the change
 path writes the views it recomputed through, after commit, replacing the
 previous version (one entry per configuration, so the cache stays as large as
-the configuration). Entries also expire after a TTL.
+the configuration). Redis entries also expire after a TTL.
 
 In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL,
 with the most recently used decoded views also kept in process (LocalViews).
@@ -167,7 +167,10 @@ class ResolutionCache:
 def build_cache(url: str | None, *, ttl: int = 3600, local_entries: int = 5000) -> ResolutionCache:
     """Memory cache when ``url`` is empty; ``redis://host:port/db`` for Redis."""
     if not url:
-        return ResolutionCache(SimpleMemoryCache(namespace=NAMESPACE), kind="memory", ttl=ttl)
+        # No expiry in process: entries are replaced by newer versions, one per
+        # configuration, and a timer per entry (aiocache's TTL) cost a loop
+        # timer for each of the thousands of views a template change writes.
+        return ResolutionCache(SimpleMemoryCache(namespace=NAMESPACE), kind="memory", ttl=0)
     parsed = urlparse(url)
     if parsed.scheme not in ("redis", "rediss"):
         raise ValueError(f"unsupported cache URL scheme '{parsed.scheme}' (use redis://host:port/db)")

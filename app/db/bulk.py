@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.types import JSONDoc, JSONText
@@ -108,16 +107,26 @@ async def insert_rows(
         connection = await session.connection()
         await connection.exec_driver_sql(statement, tuple(arrays))
         return
-    # JSON goes as text serialised here (or already, RawJSON), like on PostgreSQL.
-    json_columns = {n for n in names if isinstance(table.c[n].type, _json_types())}
-    binds = {n: sa.bindparam(f"p_{n}", type_=sa.Text() if n in json_columns else table.c[n].type) for n in names}
-    insert = sqlite_dialect.insert(table).values(binds)
+    # SQLite: the driver's executemany, with each column's values converted
+    # the way SQLAlchemy would (uuids, timestamps, booleans) in one pass per
+    # column, instead of SQLAlchemy's per-row parameter processing.
+    dialect = session.get_bind().dialect
+    columns = [_sqlite_values(table.c[n], [row[n] for row in rows], dialect) for n in names]
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     if on_conflict:
-        insert = insert.on_conflict_do_update(
-            index_elements=list(on_conflict), set_={c: insert.excluded[c] for c in update}
-        )
-    params = [{f"p_{n}": (_as_json_text(row[n]) if n in json_columns else row[n]) for n in names} for row in rows]
-    await session.execute(insert, params)
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in update)
+        statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
+    connection = await session.connection()
+    await connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+
+
+def _sqlite_values(column: sa.Column[Any], values: list[Any], dialect: Any) -> list[Any]:
+    if isinstance(column.type, _json_types()):
+        return [_as_json_text(v) for v in values]  # JSON is stored as its text
+    process = column.type.bind_processor(dialect)
+    if process is None:
+        return values
+    return [None if v is None else process(v) for v in values]
 
 
 async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row]) -> None:

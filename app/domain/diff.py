@@ -69,6 +69,32 @@ def changed_keys(old: Options, new: Options) -> tuple[str, ...]:
     return tuple(sorted(k for k in _candidates(old, new) if _values(old, k) != _values(new, k)))
 
 
+def compare(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> tuple[tuple[str, ...], bool]:
+    """``changed_keys`` and ``needs_recreate`` at once, looking only at candidate keys.
+
+    A template change alters a pair or two among dozens on thousands of
+    objects: one pass finds the candidates, then only their values are read.
+    """
+    candidates = _candidates(old, new)
+    changed: list[str] = []
+    disappeared = False
+    accumulating = False
+    for key in candidates:
+        before, after = _values(old, key), _values(new, key)
+        if before != after:
+            changed.append(key)
+        if before and not after:
+            disappeared = True
+        if is_multiple(key):
+            accumulating = True
+    recreate = disappeared
+    if not recreate and accumulating:
+        old_acc = [(k, v) for k, v in old if is_multiple(k)]
+        new_acc = [(k, v) for k, v in new if is_multiple(k)]
+        recreate = new_acc[: len(old_acc)] != old_acc
+    return tuple(sorted(changed)), recreate
+
+
 def same_meaning(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> bool:
     """Do both field lists configure the same object?
 
@@ -121,13 +147,12 @@ def diff_objects(
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
         else:
-            keys = changed_keys(old, fields)
+            keys, recreate = compare(old, fields, multiple)
             if not keys:
                 if same_meaning(old, fields, multiple):
                     continue  # only single-valued keys moved: Asterisk sees the same object
                 # The interleaving of accumulating keys changed (allow/disallow order).
                 keys = tuple(sorted({k for k, _ in fields if multiple(k)}))
-            recreate = needs_recreate(old, fields, multiple)
         updates.append(
             PlannedUpdate(
                 Action.UPSERT,

@@ -54,10 +54,14 @@ def to_options(pairs: Sequence[Sequence[str]]) -> Options:
     return tuple(map(tuple, pairs))  # type: ignore[arg-type]
 
 
+_NAMED_SECTIONS: tuple[tuple[Section, str], ...] = tuple((s, s.value) for s in SECTIONS)
+
+
 def sections_from_json(doc: Mapping[str, Sequence[Sequence[str]]] | None) -> dict[Section, Options]:
     """Read the stored JSON form (section name -> list of pairs); unknown names are ignored."""
     doc = doc or {}
-    return {s: to_options(doc.get(s.value, ())) for s in SECTIONS}
+    # (Run for every configuration of a tenant a template change loads.)
+    return {s: tuple(map(tuple, doc[name])) if name in doc else () for s, name in _NAMED_SECTIONS}  # type: ignore[arg-type]
 
 
 def sections_to_json(sections: Sections) -> dict[str, list[list[str]]]:

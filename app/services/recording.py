@@ -176,17 +176,19 @@ async def _sync_endpoints(
         # Many endpoints (a template of a large tenant): read the tenants' objects at once.
         tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
         found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
-        found = {k: v for k, v in found.items() if v[2] in wanted}
     else:
         found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
     # An object whose stored text is what we would write is unchanged: only the
     # others are decoded and diffed (a template change leaves most objects alone).
-    texts = {key: json_text(fields) for key, fields in desired.items()}
+    dumps = orjson.dumps
+    texts = {key: dumps(fields).decode() for key, fields in desired.items()}
     recorded: dict[ObjectKey, Options] = {}
     for key, (text, tenant, endpoint) in found.items():
-        owners.setdefault(key, Owner(tenant, endpoint))
-        mine = texts.get(key)
-        if mine is None or mine.text != text:
+        if endpoint not in wanted:
+            continue  # another endpoint of the tenant
+        if key not in owners:
+            owners[key] = Owner(tenant, endpoint)
+        if texts.get(key) != text:
             recorded[key] = to_options(orjson.loads(text))
     candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
     plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog)
@@ -215,7 +217,7 @@ async def record(
     engine: Engine,
     plans: Sequence[PlannedUpdate],
     *,
-    texts: Mapping[ObjectKey, RawJSON] | None = None,
+    texts: Mapping[ObjectKey, str] | None = None,
     dry_run: bool,
 ) -> list[RecordedUpdate]:
     """Number the updates, store them and the new object states (unless a dry run).
@@ -259,7 +261,7 @@ async def record(
                 "action": u.action.value,
                 "object_type": u.object_type,
                 "object_id": u.object_id,
-                "fields": texts.get((u.object_type, u.object_id)) or json_text(u.fields),
+                "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
                 "changed_keys": u.changed_keys,
                 "requires_recreate": u.requires_recreate,
                 "requires_reload": u.requires_reload,
@@ -286,7 +288,7 @@ async def _write_realtime(session: AsyncSession, updates: Sequence[RecordedUpdat
 
 
 async def _store_objects(
-    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, RawJSON]
+    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, str]
 ) -> None:
     """The last state of each object: upserted, or deleted with its DELETE."""
     states, deletes = [], []
@@ -299,7 +301,7 @@ async def _store_objects(
                     "engine_uuid": engine_uuid,
                     "object_type": p.object_type,
                     "object_id": p.object_id,
-                    "fields": texts.get(p.key) or json_text(p.fields),
+                    "fields": _stored_text(texts, p.key, p.fields),
                     "tenant_uuid": p.owner.tenant_uuid,
                     "endpoint_uuid": p.owner.endpoint_uuid,
                 }
@@ -312,6 +314,12 @@ async def _store_objects(
         on_conflict=("engine_uuid", "object_type", "object_id"),
         update=("fields", "tenant_uuid", "endpoint_uuid"),
     )
+
+
+def _stored_text(texts: Mapping[ObjectKey, str], key: ObjectKey, fields: Options) -> RawJSON:
+    """The fields as written: the text already made for the comparison, if any."""
+    text = texts.get(key)
+    return RawJSON(text) if text is not None else json_text(fields)
 
 
 async def announce(session: AsyncSession, engine: Engine) -> None:

@@ -6,9 +6,20 @@ from collections.abc import Mapping
 from uuid import UUID
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.catalog import load_catalog
-from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects, order_updates
+from app.domain.diff import (
+    Action,
+    Owner,
+    PlannedUpdate,
+    changed_keys,
+    compare,
+    diff_objects,
+    needs_recreate,
+    order_updates,
+)
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
 
@@ -321,3 +332,17 @@ def test_order_updates_does_not_depend_on_input_order() -> None:
     updates = diff({("aor", "b"): AOR, ("transport", "t1"): TRANSPORT}, {**all_objects("a"), ("transport", "t2"): ()})
     assert order_updates(list(reversed(updates))) == updates
     assert order_updates(updates[::2] + updates[1::2]) == updates
+
+
+_PAIRS = st.lists(
+    st.tuples(st.sampled_from(["allow", "disallow", "context", "dtmf_mode", "set_var"]), st.sampled_from("abc")),
+    max_size=8,
+).map(tuple)
+
+
+@given(old=_PAIRS, new=_PAIRS)
+@settings(max_examples=300, deadline=None)
+def test_compare_agrees_with_changed_keys_and_needs_recreate(old: Options, new: Options) -> None:
+    """The one-pass comparison used by diff_objects says what the two separate questions say."""
+    multiple = {"allow", "disallow", "set_var"}.__contains__
+    assert compare(old, new, multiple) == (changed_keys(old, new), needs_recreate(old, new, multiple))
