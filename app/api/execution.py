@@ -23,10 +23,12 @@ from __future__ import annotations
 import functools
 import keyword
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from types import CodeType
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
     GraphQLBoolean,
@@ -60,6 +62,14 @@ class _NotPlain(Exception):
 
 
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
+    # Item classes whose instances never change (immutable all the way down).
+    # A tuple of them completes to the same answer for the same selection, so
+    # that answer is kept across executions, by the tuple's identity: cached
+    # resolved views are such tuples, served again and again.
+    immutable_items: ClassVar[tuple[type, ...]] = ()
+    remembered_lists: ClassVar[int] = 2_000
+    _remembered: ClassVar[OrderedDict[tuple[Any, ...], tuple[Any, FieldGroup, Any]]] = OrderedDict()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
@@ -71,6 +81,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         self._share_objects = self.operation.operation is not OperationKind.SUBSCRIPTION
         # (type, ids of the field nodes) -> (field group keeping them alive, completer or None when not plain)
         self._completers: dict[tuple[Any, ...], tuple[FieldGroup, Completer | None]] = {}
+        # Variables can change a selection (@skip/@include): they are part of what is remembered.
+        self._variables = _frozen(self.variable_values.coerced) if self.immutable_items else None
 
     # --- hooks into graphql-core ---------------------------------------------------------------------------
 
@@ -155,6 +167,9 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
                 return None
             item = self._completer(named.of_type, group)
             core = None if item is None else _list_of(item)
+            if core is not None and self._variables is not None:
+                key = (type_, self._variables, *[id(details.node) for details in group])
+                core = self._remembering(core, key, group)
         elif is_leaf_type(named):
             core = _string() if named is GraphQLString else _leaf(named.coerce_output_value)  # type: ignore[union-attr]
         elif isinstance(named, GraphQLObjectType):
@@ -164,6 +179,29 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         if core is None:
             return None
         return _or_null(core) if nullable else core
+
+    def _remembering(self, complete: Completer, key: tuple[Any, ...], group: FieldGroup) -> Completer:
+        """Lists of immutable items: their completed form, kept across executions by identity."""
+        remembered, limit, kinds = self._remembered, self.remembered_lists, self.immutable_items
+
+        def complete_remembered(value: Any) -> Any:
+            if value.__class__ is not tuple:
+                return complete(value)
+            entry_key = (*key, id(value))
+            entry = remembered.get(entry_key)
+            if entry is not None and entry[0] is value:
+                remembered.move_to_end(entry_key)
+                return entry[2]  # the same tuple: the same immutable items
+            completed = complete(value)
+            if not value or not all(map(isinstance, value, repeat(kinds))):
+                return completed
+            # The entry keeps the tuple and the field nodes alive: their ids stay theirs.
+            remembered[entry_key] = (value, group, completed)
+            if len(remembered) > limit:
+                remembered.popitem(last=False)
+            return completed
+
+        return complete_remembered
 
     def _object_plan(self, object_type: GraphQLObjectType, group: FieldGroup) -> Completer | None:
         if object_type.is_type_of is not None:
@@ -265,6 +303,16 @@ def _plan_code(type_name: str, shape: tuple[tuple[str, str | None, str], ...]) -
         f"    return {{{', '.join(entries)}}}\n"
     )
     return compile(source, f"<plan of {type_name}>", "exec")
+
+
+def _frozen(variables: Any) -> Any:
+    """The variables as a hashable value, or None when they cannot be (nothing is remembered then)."""
+    try:
+        frozen = tuple(sorted((name, repr(value)) for name, value in (variables or {}).items()))
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
 
 
 def _named(type_: GraphQLOutputType) -> GraphQLOutputType:

@@ -20,7 +20,14 @@ from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
 from app.api.types.configs import SipEndpoint, SipTemplate
+from app.domain.resolution import ResolvedOption
 from app.settings import Settings, get_settings
+
+
+class Executor(PlainObjectExecutor):
+    # Resolved options (frozen dataclasses, as are their origins and overrides)
+    # are served from the resolution cache as the same tuples again and again.
+    immutable_items = (ResolvedOption,)
 
 
 class Schema(strawberry.Schema):
@@ -54,5 +61,5 @@ def build_schema(
         subscription=Subscription,
         types=[SipTemplate, SipEndpoint],
         extensions=extensions,
-        execution_context_class=PlainObjectExecutor,
+        execution_context_class=Executor,
     )

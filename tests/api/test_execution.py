@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 import strawberry
+from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.api.collector import MutationsPauseCollector
@@ -154,7 +155,8 @@ async def test_plain_objects_build_no_resolve_info_per_field() -> None:
 
 
 def test_the_product_schema_uses_the_plain_executor() -> None:
-    assert build_schema().execution_context_class is PlainObjectExecutor
+    executor = build_schema().execution_context_class
+    assert executor is not None and issubclass(executor, PlainObjectExecutor)
 
 
 async def test_schema_extension_with_resolve_hook_sees_every_field() -> None:
@@ -273,3 +275,47 @@ async def test_the_collector_resumes_only_once_the_mutation_is_answered() -> Non
     await app(scope, receive, send)  # type: ignore[arg-type]
     assert ("http.response.body", False) in sent  # answered while still paused
     assert gc.isenabled()  # and resumed right after
+
+
+@dataclass(frozen=True)
+class FrozenItem:
+    key: str
+    value: str
+    inherited: bool
+    colour: Any
+    origin: Any
+    tags: Any
+    weight: Any = None
+
+
+class RememberingExecutor(PlainObjectExecutor):
+    immutable_items = (FrozenItem,)
+
+
+async def test_immutable_tuples_are_completed_once_for_a_selection() -> None:
+    frozen = tuple(FrozenItem(f"k{i}", f"v{i}", False, Colour.RED, ORIGIN, ("a",)) for i in range(3))
+    mutable = items(3)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def items(self) -> list[Item]:
+            return frozen  # type: ignore[return-value]
+
+        @strawberry.field
+        def others(self) -> list[Item]:
+            return mutable  # type: ignore[return-value]
+
+    # As in the product: a parsed document is shared by the requests that send the same text.
+    schema = strawberry.Schema(query=Query, execution_context_class=RememberingExecutor, extensions=[ParserCache])
+    query = "query($s: Boolean!) { items { key value @skip(if: $s) } others { key } }"
+    first = await schema.execute(query, variable_values={"s": False})
+    second = await schema.execute(query, variable_values={"s": False})
+    skipped = await schema.execute(query, variable_values={"s": True})
+    assert first.errors is None and first.data == second.data
+    assert first.data["items"][0] == {"key": "k0", "value": "v0"}  # type: ignore[index]
+    # the frozen tuple's completed form is the one from the first answer; the mutable list is completed anew
+    assert second.data["items"] is first.data["items"]  # type: ignore[index]
+    assert second.data["others"] is not first.data["others"]  # type: ignore[index]
+    # other variables, another selection: completed anew, not taken from the first answer
+    assert skipped.data["items"][0] == {"key": "k0"}  # type: ignore[index]

@@ -144,12 +144,15 @@ class ResolvedSipSections:
     outbound_auth: list[ResolvedSipOption]
 
 
-def _mask_resolved(section: Section, options: Sequence[ResolvedOption], show_secrets: bool) -> list[ResolvedSipOption]:
+def _mask_resolved(
+    section: Section, options: Sequence[ResolvedOption], show_secrets: bool
+) -> Sequence[ResolvedSipOption]:
     # The domain objects already have the shape of ResolvedSipOption (key, value,
-    # origin, inherited, overrides), so they are served as they are; only
-    # secrets are replaced by copies.
-    if show_secrets or section not in SECRET_SECTIONS:
-        return list(options)  # type: ignore[arg-type]
+    # origin, inherited, overrides), so they are served as they are (the cached
+    # tuple itself, whose completed form the executor remembers); only secrets
+    # are replaced by copies.
+    if show_secrets or section not in SECRET_SECTIONS or not any(o.key in SECRET_KEYS for o in options):
+        return options  # type: ignore[return-value]
     out: list[ResolvedSipOption] = []
     for o in options:
         if o.key in SECRET_KEYS:
@@ -158,9 +161,12 @@ def _mask_resolved(section: Section, options: Sequence[ResolvedOption], show_sec
     return out
 
 
+_SECTION_NAMES = tuple((s, s.value) for s in Section)
+
+
 def resolved_type(resolved: Mapping[Section, Sequence[ResolvedOption]], *, show_secrets: bool) -> ResolvedSipSections:
     return ResolvedSipSections(
-        **{s.value: _mask_resolved(s, resolved.get(s, ()), show_secrets) for s in Section}  # type: ignore[arg-type]
+        **{name: _mask_resolved(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}  # type: ignore[arg-type]
     )
 
 
