@@ -542,7 +542,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--endpoints", type=int, default=10_000, help="endpoints in the data set (default 10000)")
-    parser.add_argument("--runs", type=int, default=3, help="timed general updates, after one warm-up (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="timed general updates, after one warm-up (default 5)")
     parser.add_argument("--floor-runs", type=int, default=5, help="timed in-memory floor runs (default 5)")
     parser.add_argument("--requests", type=int, default=30, help="timed page and baseline requests (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed warm-up requests of each kind (default 3)")
