@@ -25,54 +25,40 @@ def _loader(db: Database, fn: Callable[[Database, Sequence[Any]], Awaitable[Sequ
     return DataLoader(load_fn=load)
 
 
+class _Batches:
+    """A Loaders attribute: its DataLoader, made on first use and kept for the request."""
+
+    def __init__(self, fn: Callable[[Database, Sequence[Any]], Awaitable[Sequence[Any]]]) -> None:
+        self.fn = fn
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, loaders: Loaders, owner: type | None = None) -> DataLoader[Any, Any]:
+        loader = _loader(loaders._db, self.fn)
+        loaders.__dict__[self.name] = loader  # later reads find it on the instance
+        return loader
+
+
 class Loaders:
     """One DataLoader per kind of batch, made on first use: most requests use one or two."""
+
+    config = _Batches(reads.configs_by_uuid)
+    parents = _Batches(reads.parents_of)
+    children = _Batches(reads.children_of)
+    endpoint_count = _Batches(reads.endpoint_counts)
+    tenant = _Batches(reads.tenants_by_uuid)
+    tenant_children = _Batches(reads.tenant_children)
+    default_templates = _Batches(reads.default_templates)
+    transport = _Batches(reads.transports_by_uuid)
+    engine_transports = _Batches(reads.transports_of_engines)
+    engine = _Batches(reads.engines_by_uuid)
 
     def __init__(self, db: Database, cache: ResolutionCache | None = None) -> None:
         self._db = db
         self._cache = cache
 
     @functools.cached_property
-    def config(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.configs_by_uuid)
-
-    @functools.cached_property
-    def parents(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.parents_of)
-
-    @functools.cached_property
-    def children(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.children_of)
-
-    @functools.cached_property
-    def endpoint_count(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.endpoint_counts)
-
-    @functools.cached_property
     def resolved(self) -> DataLoader[tuple[UUID, int], Any]:
         db, cache = self._db, self._cache
         return DataLoader(load_fn=lambda keys: reads.resolved_of(db, keys, cache))
-
-    @functools.cached_property
-    def tenant(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.tenants_by_uuid)
-
-    @functools.cached_property
-    def tenant_children(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.tenant_children)
-
-    @functools.cached_property
-    def default_templates(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.default_templates)
-
-    @functools.cached_property
-    def transport(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.transports_by_uuid)
-
-    @functools.cached_property
-    def engine_transports(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.transports_of_engines)
-
-    @functools.cached_property
-    def engine(self) -> DataLoader[UUID, Any]:
-        return _loader(self._db, reads.engines_by_uuid)
