@@ -24,16 +24,15 @@ def upgrade() -> None:
     # SQLite stores JSON as text already: nothing changes there.
     if op.get_bind().dialect.name != "postgresql":
         return
+    _fields_as(postgresql.JSON(), postgresql.JSONB(), "json")
+    _compact_object_texts()
+
+
+def _fields_as(new: sa.types.TypeEngine[object], old: sa.types.TypeEngine[object], cast: str) -> None:
     for table in ("sorcery_object", "sorcery_update"):
         op.alter_column(
-            table,
-            "fields",
-            type_=postgresql.JSON(),
-            existing_type=postgresql.JSONB(),
-            postgresql_using="fields::json",
-            existing_nullable=False,
+            table, "fields", type_=new, existing_type=old, postgresql_using=f"fields::{cast}", existing_nullable=False
         )
-    _compact_object_texts()
 
 
 def _compact_object_texts() -> None:
@@ -69,12 +68,4 @@ def _compact_object_texts() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for table in ("sorcery_object", "sorcery_update"):
-        op.alter_column(
-            table,
-            "fields",
-            type_=postgresql.JSONB(),
-            existing_type=postgresql.JSON(),
-            postgresql_using="fields::jsonb",
-            existing_nullable=False,
-        )
+    _fields_as(postgresql.JSONB(), postgresql.JSON(), "jsonb")
