@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         for engine_uuid in facts.engines:
             hub.wake(engine_uuid)
         if cache is not None:
-            await cache.set_many(facts.resolved)
+            await cache.set_many(facts.resolved, refresh_only=True)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -6,7 +6,7 @@ just read; an entry with another version is a miss. So a cached view is never
 older than the committed state, and there is nothing to invalidate: the change
 path writes the views it recomputed through, after commit, replacing the
 previous version (one entry per configuration, so the cache stays as large as
-the configuration). Redis entries also expire after a TTL.
+the configuration; in process, only the views already held are replaced). Redis entries also expire after a TTL.
 
 In-memory by default; Redis (shared by replicas) with PJSIP_GRAPH_CACHE_URL,
 with the most recently used decoded views also kept in process (LocalViews).
@@ -66,6 +66,9 @@ class LocalViews:
         self.size = size
         self._views: OrderedDict[UUID, tuple[int, ResolvedSections]] = OrderedDict()
 
+    def __contains__(self, uuid: object) -> bool:
+        return uuid in self._views
+
     def get(self, key: Key) -> ResolvedSections | None:
         uuid, version = key
         entry = self._views.get(uuid)
@@ -91,6 +94,8 @@ class ResolutionCache:
     ) -> None:
         self.backend = backend
         self.local = LocalViews(local_entries) if local_entries > 0 else None
+        # In-memory backend: the configurations it holds a view of (entries never expire there).
+        self._held: set[UUID] = set()
         self.kind = kind
         self.ttl = ttl
         self.timeout = timeout
@@ -133,10 +138,21 @@ class ResolutionCache:
         self.misses += len(keys) - found
         return values
 
-    async def set_many(self, items: Mapping[Key, ResolvedSections]) -> None:
-        if self.local is not None:
+    async def set_many(self, items: Mapping[Key, ResolvedSections], *, refresh_only: bool = False) -> None:
+        """Store views. ``refresh_only`` (a change's write-through): in this
+        process, only replace views it already holds. A template change
+        recomputes thousands of views; keeping all of them in process would
+        hold (and make the cycle collector scan) views nobody reads. Redis,
+        shared and holding bytes, gets them all."""
+        local = self.local
+        if local is not None:
             for key, resolved in items.items():
-                self.local.put(key, resolved)
+                if not refresh_only or key[0] in local:
+                    local.put(key, resolved)
+        if self.kind == "memory":
+            if refresh_only:
+                items = {key: resolved for key, resolved in items.items() if key[0] in self._held}
+            self._held.update(uuid for uuid, _ in items)
         if not items or self._skip():
             return
         try:

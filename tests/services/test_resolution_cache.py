@@ -91,3 +91,30 @@ async def test_local_views_still_answer_while_redis_is_down() -> None:
         assert await cache.get_many([(uuid4(), 1)]) == [None]
     finally:
         await cache.close()
+
+
+async def test_a_change_refreshes_only_the_views_this_process_holds() -> None:
+    cache = build_cache(None)  # in memory
+    held, other = uuid4(), uuid4()
+    await cache.set_many({(held, 1): view("info")})  # a reader filled it
+    await cache.set_many({(held, 2): view("rfc4733"), (other, 2): view("inband")}, refresh_only=True)
+    assert await cache.get_many([(held, 2)]) == [view("rfc4733")]  # replaced by the fresh view
+    assert await cache.get_many([(other, 2)]) == [None]  # never read here: not kept
+    await cache.close()
+
+
+async def test_redis_gets_every_fresh_view_but_the_local_layer_only_its_own(redis_url: str) -> None:
+    writer = build_cache(redis_url, local_entries=10)
+    try:
+        held, other = uuid4(), uuid4()
+        await writer.set_many({(held, 1): view("info")})
+        await writer.set_many({(held, 2): view("rfc4733"), (other, 2): view("inband")}, refresh_only=True)
+        assert writer.local is not None
+        assert held in writer.local and other not in writer.local
+        reader = build_cache(redis_url, local_entries=10)
+        try:
+            assert await reader.get_many([(other, 2), (held, 2)]) == [view("inband"), view("rfc4733")]
+        finally:
+            await reader.close()
+    finally:
+        await writer.close()
