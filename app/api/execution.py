@@ -7,15 +7,21 @@ path entry, nullability checks), about 5 µs a field. Our answers are mostly
 from a Python object (resolved options, their origins, Sorcery updates,
 events). A page of 100 resolved endpoints is ~20,000 such fields.
 
-For those, this executor compiles the selection once per execution into a
-small plan (response name, attribute getter, completer) and completes an
-object with a dict comprehension. Anything the plan cannot decide exactly as
-graphql-core would (a null in a non-null position, a value a scalar refuses,
-an unexpected shape) aborts the plan and the object is completed again by the
-standard path, which then reports the error with its location. Plans are
-never built for fields with resolvers, arguments, field extensions,
-`is_type_of` checks, abstract types, `@defer`/`@stream`, or when a schema
-extension wraps resolvers: those always take the standard path.
+For those, this executor turns the selection into a plan: a function per
+object type that builds the answer as one dict literal (compiled once per
+selection shape, bound per execution to its completers). Anything a plan
+cannot decide exactly as graphql-core would (a null in a non-null position, a
+value a scalar refuses, an unexpected shape) aborts it and the object is
+completed again by the standard path, which then reports the error with its
+location. Plans are never built for fields with resolvers, arguments, field
+extensions, `is_type_of` checks, abstract types, `@defer`/`@stream`, or when
+a schema extension wraps resolvers: those always take the standard path.
+
+Two kinds of answers are shared rather than rebuilt: an object met again in
+one answer (the origin most resolved options share), and, across requests,
+the completed form of a tuple of items declared immutable (the resolved
+options the cache serves again and again), kept by identity for the same
+selection and variables.
 """
 
 from __future__ import annotations
