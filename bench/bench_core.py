@@ -26,7 +26,6 @@ import os
 import platform
 import pstats
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,16 @@ try:
 except ImportError:  # pragma: no cover - running from a checkout without install
     sys.path.insert(0, str(REPO))
 
-from common import data_dir_env, graphql, pg_admin, verdict, with_database  # noqa: E402
+from common import (  # noqa: E402
+    code_state,
+    data_dir_env,
+    free_port,
+    graphql,
+    pg_admin,
+    proc_cpu,
+    verdict,
+    with_database,
+)
 
 from app.benchdata import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
@@ -175,13 +183,6 @@ async def measure_floor(url: str, data: BenchData, runs: int, result: Result) ->
 # --- the server ------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def server_command(port: int) -> list[str]:
     script = Path(sys.executable).with_name("pjsip-graph")
     if script.exists():
@@ -190,15 +191,6 @@ def server_command(port: int) -> list[str]:
     if found:
         return [found, "serve", "--port", str(port)]
     return [sys.executable, "-m", "app", "serve", "--port", str(port)]
-
-
-def proc_cpu(pid: int) -> float | None:
-    """User + system CPU seconds used so far by a process (Linux /proc), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_delta(before: float | None, pid: int) -> float | None:
@@ -522,20 +514,6 @@ def summary(results: list[Result]) -> str:
             f"{update / floor:>9.1f}x   {'MISSED: ' + ', '.join(missed) if missed else 'all met'}"
         )
     return "\n".join(lines)
-
-
-def code_state() -> str:
-    """The commit measured, and whether the working tree differs from it."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"commit {commit}" + (" + uncommitted changes" if dirty else "")
 
 
 def main() -> int:

@@ -57,7 +57,16 @@ try:
 except ImportError:  # pragma: no cover - running from a checkout without install
     sys.path.insert(0, str(REPO))
 
-from common import data_dir_env, graphql, pg_admin, verdict, with_database  # noqa: E402
+from common import (  # noqa: E402
+    code_state,
+    data_dir_env,
+    free_port,
+    graphql,
+    pg_admin,
+    proc_cpu,
+    verdict,
+    with_database,
+)
 
 from app.benchdata import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
@@ -127,13 +136,6 @@ def ratio_text(value: float, base: float) -> str:
     return f"{value / base:.1f}x" if base > 0.5 else f"n/a (baseline {base:.1f} ms)"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         try:
@@ -145,11 +147,7 @@ def _port_is_free(port: int) -> bool:
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (Linux /proc), 0.0 when unknown."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return proc_cpu(pid) or 0.0
 
 
 def children(pid: int) -> list[int]:
@@ -172,19 +170,6 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
-
-
-def code_state() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return f"commit {commit}" + (" + uncommitted changes" if dirty else "")
 
 
 def new_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
