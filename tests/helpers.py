@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.db.database import Database
+from app.db.queries import recorded_object_texts
 from app.domain.resolution import ConfigKind
-from app.domain.sections import Options, Section
+from app.domain.sections import Options, Section, to_options
 from app.services import configs, tenants
 from app.services.access import Caller
 from app.services.records import ConfigRecord
@@ -57,3 +61,11 @@ async def new_endpoint(
     )
     assert result.view is not None
     return result.view.record
+
+
+async def recorded_objects(
+    session: AsyncSession, engine_uuid: UUID, *, tenant_uuids: list[UUID]
+) -> dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]]:
+    """The recorded objects of these tenants, their fields decoded: key -> (fields, tenant, endpoint)."""
+    texts = await recorded_object_texts(session, engine_uuid, tenant_uuids=tenant_uuids)
+    return {key: (to_options(orjson.loads(text)), t, e) for key, (text, t, e) in texts.items()}

@@ -43,7 +43,6 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLResolveInfo,
     GraphQLString,
     Undefined,
     is_leaf_type,
@@ -51,7 +50,6 @@ from graphql import (
 from graphql import (
     OperationType as OperationKind,
 )
-from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
@@ -92,48 +90,16 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # --- hooks into graphql-core ---------------------------------------------------------------------------
 
-    def complete_object_value(  # type: ignore[override]
-        self,
-        return_type: GraphQLObjectType,
-        field_details_list: FieldGroup,
-        info: GraphQLResolveInfo,
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        completed = self._try_plain(return_type, field_details_list, result)
-        if completed is not Undefined:
-            return completed
-        return super().complete_object_value(
-            return_type,
-            field_details_list,  # type: ignore[arg-type]
-            info,
-            path,
-            result,
-            position_context,
-        )
+    # graphql-core calls both with (return type, field group, info, path, result, position context).
 
-    def complete_list_value(  # type: ignore[override]
-        self,
-        return_type: GraphQLList[GraphQLOutputType],
-        field_details_list: FieldGroup,
-        info: GraphQLResolveInfo,
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        if isinstance(result, list | tuple):
-            completed = self._try_plain(return_type, field_details_list, result)
-            if completed is not Undefined:
-                return completed
-        return super().complete_list_value(
-            return_type,
-            field_details_list,  # type: ignore[arg-type]
-            info,
-            path,
-            result,
-            position_context,
-        )
+    def complete_object_value(self, *args: Any) -> Any:
+        completed = self._try_plain(args[0], args[1], args[4])
+        return completed if completed is not Undefined else super().complete_object_value(*args)
+
+    def complete_list_value(self, *args: Any) -> Any:
+        # (an async iterable or any other non-list makes the plan give way)
+        completed = self._try_plain(args[0], args[1], args[4])
+        return completed if completed is not Undefined else super().complete_list_value(*args)
 
     def _try_plain(self, return_type: GraphQLOutputType, group: FieldGroup, value: Any) -> Any:
         if not self._plans_enabled:

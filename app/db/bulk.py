@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.types import JSONDoc, JSONText
 
 Row = Mapping[str, Any]
+_JSON_TYPES = (JSONDoc, JSONText)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,6 @@ def _as_json_text(value: Any) -> str:
     return value.text if isinstance(value, RawJSON) else orjson.dumps(value).decode()
 
 
-def _json_types() -> tuple[type, ...]:
-    return (JSONDoc, JSONText)
-
-
 def _is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -51,7 +48,7 @@ def _is_postgresql(session: AsyncSession) -> bool:
 def _pg_type(column: sa.Column[Any]) -> str:
     """The PostgreSQL array element type a column's values are sent as."""
     type_ = column.type
-    if isinstance(type_, _json_types()):
+    if isinstance(type_, _JSON_TYPES):
         return "text"  # sent as JSON text, cast in the statement
     if isinstance(type_, sa.TypeDecorator):
         type_ = type_.impl_instance  # e.g. SQLModel's AutoString is a String
@@ -75,7 +72,7 @@ def _pg_arrays(table: sa.Table, names: Sequence[str], rows: Sequence[Row]) -> tu
     sources: list[str] = []
     for n, name in enumerate(names, start=1):
         column = table.c[name]
-        if isinstance(column.type, _json_types()):
+        if isinstance(column.type, _JSON_TYPES):
             arrays.append([_as_json_text(row[name]) for row in rows])
             selects.append(f"v.c{n}::{'json' if isinstance(column.type, JSONText) else 'jsonb'}")
         else:
@@ -121,7 +118,7 @@ async def insert_rows(
 
 
 def _sqlite_values(column: sa.Column[Any], values: list[Any], dialect: Any) -> list[Any]:
-    if isinstance(column.type, _json_types()):
+    if isinstance(column.type, _JSON_TYPES):
         return [_as_json_text(v) for v in values]  # JSON is stored as its text
     process = column.type.bind_processor(dialect)
     if process is None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -147,21 +146,13 @@ async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
     return await _build_graph(session, rows, links)
 
 
-async def recorded_objects(
-    session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
-) -> dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]]:
-    """Recorded objects of these endpoints or tenants: key -> (fields, tenant, endpoint)."""
-    texts = await recorded_object_texts(session, engine_uuid, endpoint_uuids=endpoint_uuids, tenant_uuids=tenant_uuids)
-    return {key: (to_options(orjson.loads(text)), t, e) for key, (text, t, e) in texts.items()}
-
-
 async def recorded_object_texts(
     session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
 ) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:
-    """Like recorded_objects, with the fields as their stored JSON text, not decoded.
+    """Recorded objects of these endpoints or tenants: key -> (fields as stored JSON text, tenant, endpoint).
 
-    Most objects are unchanged by a change, and the caller recognises those by
-    comparing texts.
+    The text is not decoded: most objects are unchanged by a change, and the
+    caller recognises those by comparing texts.
     """
     out: dict[tuple[str, str], tuple[str, UUID | None, UUID | None]] = {}
     base = sa.select(

@@ -36,7 +36,7 @@ from app.asterisk.conf import ConfigError, parse_config, parse_text
 from app.asterisk.pjsip_import import exporter_template_name, plan_pjsip_conf
 from app.db.database import Database
 from app.db.models import Engine, SipConfig, SorceryUpdateRow, Tenant, Transport
-from app.db.queries import load_tenant_graphs, recorded_objects
+from app.db.queries import load_tenant_graphs
 from app.domain.catalog import load_catalog
 from app.domain.imports import ImportPlan, PlannedConfig, PlannedTransport
 from app.domain.resolution import ConfigKind, ResolvedOption, Resolver
@@ -48,7 +48,7 @@ from app.services.access import Caller
 from app.services.exports import TemplateMode, pjsip_conf
 from app.services.imports import ImportReport, apply_import
 from tests.conftest import GraphQLClient, World
-from tests.helpers import caller_for
+from tests.helpers import caller_for, recorded_objects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pjsip"
 MAIN = FIXTURES / "pjsip.conf"

@@ -36,7 +36,7 @@ from app.asterisk.conf import ConfigError, ConfSection, inherited_lines, parse_c
 from app.asterisk.sip_import import parse_register, plan_sip_conf
 from app.db.database import Database
 from app.db.models import Tenant
-from app.db.queries import engine_objects, load_tenant_graphs, recorded_objects
+from app.db.queries import engine_objects, load_tenant_graphs
 from app.domain.catalog import BOOLEAN, load_catalog
 from app.domain.imports import ImportPlan, PlannedConfig, PlannedTransport
 from app.domain.resolution import ConfigKind
@@ -45,7 +45,7 @@ from app.errors import InvalidInput
 from app.services import configs, tenants
 from app.services.imports import ImportReport, apply_import
 from tests.conftest import World
-from tests.helpers import caller_for
+from tests.helpers import caller_for, recorded_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures" / "sip"
