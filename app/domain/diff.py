@@ -134,20 +134,29 @@ def diff_objects(
     *,
     owners: Mapping[ObjectKey, Owner],
     catalog: Catalog,
+    forced_keys: Mapping[ObjectKey, frozenset[str]] | None = None,
 ) -> list[PlannedUpdate]:
-    """UPSERTs for new or changed objects, DELETEs for vanished ones, in safe order."""
+    """UPSERTs for new or changed objects, DELETEs for vanished ones, in safe order.
+
+    ``forced_keys`` are keys of existing objects that count as changed even when
+    equal (secrets written by a caller who cannot read them: whether the value
+    sent matched the stored one must not show in the answer).
+    """
     updates: list[PlannedUpdate] = []
     for key, fields in desired.items():
         old = recorded.get(key)
-        if old == fields:
-            continue
         object_type, object_id = key
+        rewritten = _present(forced_keys.get(key), fields) if forced_keys and old is not None else ()
+        if old == fields and not rewritten:
+            continue
         multiple = catalog.multiple_keys(object_type).__contains__
         if old is None:
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
         else:
             keys, recreate = compare(old, fields, multiple)
+            if rewritten:
+                keys = tuple(sorted(set(keys) | set(rewritten)))
             if not keys:
                 if same_meaning(old, fields, multiple):
                     continue  # only single-valued keys moved: Asterisk sees the same object
@@ -180,6 +189,13 @@ def diff_objects(
             )
         )
     return order_updates(updates)
+
+
+def _present(keys: frozenset[str] | None, fields: Options) -> tuple[str, ...]:
+    """Those of ``keys`` the object holds."""
+    if not keys:
+        return ()
+    return tuple(sorted({k for k, _ in fields if k in keys}))
 
 
 # Creation order: what is referenced comes first; deletion runs the other way.

@@ -66,17 +66,30 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
         objects.append(SorceryObject("aor", name, aor))
     objects.append(SorceryObject("endpoint", name, _pairs(resolved.get(Section.ENDPOINT, ())) + tuple(references)))
     if outbound:
-        objects.append(SorceryObject("auth", f"outbound_auth_{name}", outbound))
+        objects.append(SorceryObject("auth", auth_object_key(Section.OUTBOUND_AUTH, name)[1], outbound))
     if identify:
         objects.append(SorceryObject("identify", name, (*identify, ("endpoint", name))))
     if reg_auth:
-        objects.append(SorceryObject("auth", f"auth_reg_{name}", reg_auth))
+        objects.append(SorceryObject("auth", auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name)[1], reg_auth))
     if registration:
         extra: tuple[Option, ...] = (("endpoint", name),)
         if reg_auth:
             extra += (("outbound_auth", f"auth_reg_{name}"),)
         objects.append(SorceryObject("registration", name, registration + extra))
     return objects
+
+
+# Which auth object of an endpoint each secret-holding section becomes.
+_AUTH_OBJECT_IDS = {
+    Section.AUTH: "{}",
+    Section.OUTBOUND_AUTH: "outbound_auth_{}",
+    Section.REGISTRATION_OUTBOUND_AUTH: "auth_reg_{}",
+}
+
+
+def auth_object_key(section: Section, endpoint_name: str) -> ObjectKey:
+    """The auth object that ``section`` of the endpoint ``endpoint_name`` becomes."""
+    return ("auth", _AUTH_OBJECT_IDS[section].format(endpoint_name))
 
 
 def transport_object(name: str, options: Options) -> SorceryObject:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -183,8 +183,12 @@ async def update_config(
         if issues:
             raise InvalidInput(issues)
 
+        # Without secrets:read, a secret sent in clear always counts as a change (it is
+        # written again and recorded), so no answer tells a right guess from a wrong one.
+        rewrite_secrets = {} if caller.sees_secrets else _clear_secrets(patch.sections)
         changed = (
-            name != current.name
+            bool(rewrite_secrets)
+            or name != current.name
             or label != current.label
             or transport != current.transport_uuid
             or parent_uuids != current_parents
@@ -198,7 +202,15 @@ async def update_config(
             if parent_uuids != current_parents:
                 await _write_parents(session, row.uuid, parent_uuids)
             await session.flush()
-        return await _finish(session, engine, row, kind, action="UPDATED" if changed else None, dry_run=dry_run)
+        return await _finish(
+            session,
+            engine,
+            row,
+            kind,
+            action="UPDATED" if changed else None,
+            dry_run=dry_run,
+            rewrite_secrets=rewrite_secrets,
+        )
 
 
 async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UUID, *, dry_run: bool) -> ChangeSummary:
@@ -250,7 +262,14 @@ async def _revisions(session: AsyncSession, uuids: Sequence[UUID]) -> dict[UUID,
 
 
 async def _finish(
-    session: AsyncSession, engine: Engine, row: SipConfig, kind: ConfigKind, *, action: str | None, dry_run: bool
+    session: AsyncSession,
+    engine: Engine,
+    row: SipConfig,
+    kind: ConfigKind,
+    *,
+    action: str | None,
+    dry_run: bool,
+    rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
 ) -> ConfigResult:
     """Recompute what the change can affect, record it, and build the view.
 
@@ -271,13 +290,20 @@ async def _finish(
             affected_endpoints(graph, [row.uuid]),
             resolution_version=row.resolved_version,
             dry_run=dry_run,
+            rewrite_secrets=rewrite_secrets,
         )
     else:
         if action == "UPDATED":
             row.resolved_version = await bump_resolution(session, engine, [row.uuid])
         graph = await load_graph(session, [row.uuid])
         changes = await sync_endpoints(
-            session, engine, graph, [row.uuid], resolution_version=row.resolved_version, dry_run=dry_run
+            session,
+            engine,
+            graph,
+            [row.uuid],
+            resolution_version=row.resolved_version,
+            dry_run=dry_run,
+            rewrite_secrets=rewrite_secrets,
         )
     if action is not None:
         await record_changes(
@@ -442,6 +468,15 @@ def _secret_issues_for_new(sections: dict[Section, Options]) -> list[Issue]:
         for i, (k, v) in enumerate(sections.get(section, ()))
         if k in SECRET_KEYS and v == MASK
     ]
+
+
+def _clear_secrets(sections: Mapping[Section, Options]) -> dict[Section, frozenset[str]]:
+    """The secret keys a patch sets in clear, by section (the mask sent back keeps the stored value)."""
+    found = {
+        section: frozenset(k for k, v in sections.get(section, ()) if k in SECRET_KEYS and v != MASK)
+        for section in SECRET_SECTIONS
+    }
+    return {section: keys for section, keys in found.items() if keys}
 
 
 def _keep_masked_secrets(section: Section, given: Options, stored: Options) -> tuple[Options, list[Issue]]:

@@ -27,8 +27,8 @@ from app.db.queries import CHUNK, Graph, chunks, engine_objects, recorded_object
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import ResolvedSections, Resolver
-from app.domain.sections import Options, to_options
-from app.domain.sorcery import ObjectKey, endpoint_objects
+from app.domain.sections import Options, Section, to_options
+from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
 from app.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,12 @@ async def sync_endpoints(
     tenant_scope: Collection[UUID] | None = None,
     resolution_version: int | None = None,
     dry_run: bool,
+    rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
 ) -> ChangeSummary:
     """Recompute these endpoints, delete the objects of removed ones, record the difference.
+
+    ``rewrite_secrets`` (section to secret keys) are recorded as changed in these
+    endpoints' auth objects even when their values did not change.
 
     With ``resolution_version`` (the version just given to these endpoints'
     resolved views), the views computed here are kept for the write-through cache.
@@ -150,7 +154,20 @@ async def sync_endpoints(
             tenant_scope=tenant_scope,
             resolution_version=resolution_version,
             dry_run=dry_run,
+            rewrite_secrets=rewrite_secrets,
         )
+
+
+def _forced_secret_keys(
+    graph: Graph, endpoint_uuids: Collection[UUID], sections: Mapping[Section, frozenset[str]]
+) -> dict[ObjectKey, frozenset[str]]:
+    """The auth objects (and their secret keys) that the rewritten sections become in these endpoints."""
+    return {
+        auth_object_key(section, graph.nodes[uuid].name): keys
+        for uuid in endpoint_uuids
+        if uuid in graph.nodes
+        for section, keys in sections.items()
+    }
 
 
 async def _sync_endpoints(
@@ -163,6 +180,7 @@ async def _sync_endpoints(
     tenant_scope: Collection[UUID] | None,
     resolution_version: int | None,
     dry_run: bool,
+    rewrite_secrets: Mapping[Section, frozenset[str]] | None,
 ) -> ChangeSummary:
     catalog = load_catalog()
     computed = desired_endpoint_objects(graph, endpoint_uuids, catalog)
@@ -172,6 +190,7 @@ async def _sync_endpoints(
         for uuid, resolved in computed.resolved.items():
             for_cache[(uuid, resolution_version)] = resolved
     wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
+    forced = _forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {}
     if len(wanted) > CHUNK:
         # Many endpoints (a template of a large tenant): read the tenants' objects at once.
         tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
@@ -188,10 +207,10 @@ async def _sync_endpoints(
             continue  # another endpoint of the tenant
         if key not in owners:
             owners[key] = Owner(tenant, endpoint)
-        if texts.get(key) != text:
+        if texts.get(key) != text or key in forced:
             recorded[key] = to_options(orjson.loads(text))
     candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
-    plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog)
+    plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
     updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
