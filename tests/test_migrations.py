@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -67,3 +68,41 @@ async def test_object_fields_become_compact_json_text(scratch_pg: str) -> None:
         )
     finally:
         await conn.close()
+
+
+TOKEN_COLUMNS = {"expires_at", "revoked_at", "last_used_at"}
+
+
+async def _token_columns(url: str) -> set[str]:
+    import sqlalchemy as sa
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            names = await conn.run_sync(lambda c: {col["name"] for col in sa.inspect(c).get_columns("api_token")})
+    finally:
+        await engine.dispose()
+    return names & TOKEN_COLUMNS
+
+
+async def _token_columns_round_trip(url: str) -> None:
+    # given a database at revision 0004
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0004")
+    assert await _token_columns(url) == set()
+
+    # when it is upgraded, then api_token has the expiry, revocation and last-use columns
+    await asyncio.to_thread(upgrade, url)
+    assert await _token_columns(url) == TOKEN_COLUMNS
+
+    # and a downgrade to 0004 removes them again
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0004")
+    assert await _token_columns(url) == set()
+
+
+async def test_token_expiry_columns_on_sqlite(tmp_path: Path) -> None:
+    await _token_columns_round_trip(f"sqlite+aiosqlite:///{tmp_path}/migrate.db")
+
+
+async def test_token_expiry_columns_on_postgresql(scratch_pg: str) -> None:
+    await _token_columns_round_trip(scratch_pg)

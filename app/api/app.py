@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import orjson
 from starlette.applications import Starlette
@@ -34,7 +36,7 @@ from app.events.retention import Pruner
 from app.logs import RequestIdMiddleware
 from app.services.access import Caller
 from app.services.bootstrap import bootstrap
-from app.services.tokens import authenticate
+from app.services.tokens import LastUsed, authenticate, write_last_used
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("pjsip_graph")
@@ -68,6 +70,7 @@ class GraphQLApp(GraphQL[Context, None]):
             allowed_origins=tuple(settings.allowed_origins),
         )
         self.db = db
+        self.last_used = LastUsed(self._write_last_used)
         self.settings = settings
         self.hub = hub
         self.cache = cache
@@ -84,7 +87,14 @@ class GraphQLApp(GraphQL[Context, None]):
         if token is None:
             return None
         async with self.db.connection() as connection:
-            return await authenticate(connection, token)
+            caller = await authenticate(connection, token)
+        if caller is not None:
+            self.last_used.note(caller.token_uuid)
+        return caller
+
+    async def _write_last_used(self, token_uuid: UUID, when: datetime) -> None:
+        async with self.db.writing() as session:
+            await write_last_used(session, token_uuid, when)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
         return Context(

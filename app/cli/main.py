@@ -1,10 +1,13 @@
-"""`pjsip-graph serve | migrate | token create | export-schema | bench-data`."""
+"""`pjsip-graph serve | migrate | token create|list|revoke | export-schema | bench-data`."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import typer
 
@@ -66,15 +69,22 @@ def token_create(
     tenant: str = typer.Option(..., help="Tenant slug or uuid."),
     scopes: str = typer.Option(..., help="Comma separated scopes, or '*'."),
     description: str | None = typer.Option(None, help="What the token is for."),
+    expires_in: str | None = typer.Option(None, help="Lifetime, e.g. 90d, 12h, 30m (default: never expires)."),
 ) -> None:
     """Create a token; it is printed alone on the last line and never shown again."""
-    token = asyncio.run(_create_token(tenant, scopes, description))
+    try:
+        lifetime = parse_duration(expires_in) if expires_in is not None else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    token = asyncio.run(_create_token(tenant, scopes, description, lifetime))
     typer.echo(token)
 
 
-async def _create_token(tenant: str, scopes: str, description: str | None) -> str:
+async def _create_token(tenant: str, scopes: str, description: str | None, lifetime: timedelta | None) -> str:
     from app.db.database import Database
     from app.db.migrate import upgrade_async
+    from app.db.models import utcnow
     from app.services.operator import tenant_by_ref
     from app.services.tokens import create_token
 
@@ -83,13 +93,103 @@ async def _create_token(tenant: str, scopes: str, description: str | None) -> st
     db = Database(settings.resolved_database_url)
     try:
         tenant_uuid = await tenant_by_ref(db, tenant)
+        expires_at = utcnow() + lifetime if lifetime is not None else None
         async with db.writing() as session:
-            return await create_token(session, tenant_uuid=tenant_uuid, scopes=scopes, description=description)
+            return await create_token(
+                session, tenant_uuid=tenant_uuid, scopes=scopes, description=description, expires_at=expires_at
+            )
     except (LookupError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     finally:
         await db.dispose()
+
+
+@token_cli.command("list")
+def token_list(
+    tenant: str | None = typer.Option(None, help="Tenant slug or uuid (default: every tenant)."),
+    recurse: bool = typer.Option(False, help="With --tenant, include the tenants below it."),
+) -> None:
+    """One line per token: uuid, tenant, scopes, created, expires, last used, revoked, description (no secret)."""
+    for info in asyncio.run(_list_tokens(tenant, recurse)):
+        cells = [
+            str(info.uuid),
+            str(info.tenant_uuid),
+            ",".join(info.scopes),
+            _when(info.created_at),
+            "expires=" + _when(info.expires_at),
+            "last-used=" + _when(info.last_used_at),
+            "revoked=" + _when(info.revoked_at),
+            info.description or "",
+        ]
+        typer.echo("\t".join(cells))
+
+
+def _when(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value is not None else "-"
+
+
+async def _list_tokens(tenant: str | None, recurse: bool) -> list[Any]:
+    from app.db.database import Database
+    from app.db.migrate import upgrade_async
+    from app.services.operator import tenant_by_ref
+    from app.services.tokens import list_tokens
+
+    settings = get_settings()
+    await upgrade_async(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url)
+    try:
+        tenant_uuid = await tenant_by_ref(db, tenant) if tenant is not None else None
+        async with db.reading() as session:
+            return await list_tokens(session, None, tenant_uuid=tenant_uuid, recurse=recurse)
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        await db.dispose()
+
+
+@token_cli.command("revoke")
+def token_revoke(token_uuid: str = typer.Argument(..., help="The token's uuid (see 'token list').")) -> None:
+    """Revoke a token: it stops working at once, on every replica."""
+    try:
+        parsed = UUID(token_uuid)
+    except ValueError as exc:
+        typer.echo(f"not a uuid: {token_uuid}", err=True)
+        raise typer.Exit(2) from exc
+    info = asyncio.run(_revoke_token(parsed))
+    typer.echo(f"revoked {info.uuid} at {_when(info.revoked_at)}")
+
+
+async def _revoke_token(token_uuid: UUID) -> Any:
+    from app.db.database import Database
+    from app.db.migrate import upgrade_async
+    from app.errors import NotFound
+    from app.services.tokens import revoke_token
+
+    settings = get_settings()
+    await upgrade_async(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.writing() as session:
+            return await revoke_token(session, None, token_uuid)
+    except NotFound as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        await db.dispose()
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90d``, ``12h``, ``30m``, ``45s``, ``2w``: a positive lifetime."""
+    text = text.strip().lower()
+    unit = _DURATION_UNITS.get(text[-1:]) if text else None
+    if unit is None or not text[:-1].isdigit() or int(text[:-1]) <= 0:
+        raise ValueError(f"not a positive duration: {text!r} (use e.g. 90d, 12h, 30m, 45s, 2w)")
+    return timedelta(seconds=int(text[:-1]) * unit)
 
 
 @cli.command("export-schema")

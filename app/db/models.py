@@ -116,6 +116,11 @@ class ApiToken(SQLModel, table=True):
     scopes: str = Field(max_length=512)
     description: str | None = Field(default=None, max_length=256)
     created_at: datetime = _ts()
+    # None: never expires / not revoked / not used since it was created.
+    expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=True)
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=True)
+    # Updated at most once a minute per token and process (see docs/security.md).
+    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=True)
 
 
 class SorceryObjectRow(SQLModel, table=True):

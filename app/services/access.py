@@ -30,6 +30,8 @@ class Caller:
     scopes: frozenset[str]
     is_root: bool
     visible: set[UUID] = field(default_factory=set)
+    # The token's own row (None for callers that are not a stored token).
+    token_uuid: UUID | None = None
 
     def has(self, scope: str) -> bool:
         return ALL in self.scopes or scope in self.scopes

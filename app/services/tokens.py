@@ -1,26 +1,78 @@
-"""API tokens: created once, stored only as a hash."""
+"""API tokens: created once and stored only as a hash; listed, expired and revoked.
+
+Managing tokens needs the ``tenants:write`` scope: a token manages the tokens of
+its tenant and of the tenants below it (others do not exist for it: NOT_FOUND),
+and never creates a token with a scope it does not hold itself. The command
+line acts as the operator (``caller=None``): every tenant, every scope.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlmodel import col, select
 
-from app.db.models import ApiToken, Tenant
-from app.services.access import Caller, parse_scopes
+from app.db.models import ApiToken, Tenant, utcnow
+from app.errors import Forbidden, InvalidInput, Issue, NotFound
+from app.services.access import ALL, TENANTS_WRITE, Caller, parse_scopes
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "pjg_"
+# last_used_at is written at most this often per token and process.
+LAST_USED_GRANULARITY_SECONDS = 60.0
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(session: AsyncSession, *, tenant_uuid: UUID, scopes: str, description: str | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What may be shown of a token: never the secret or its hash."""
+
+    uuid: UUID
+    tenant_uuid: UUID
+    description: str | None
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenInfo:
+        return cls(
+            row.uuid,
+            row.tenant_uuid,
+            row.description,
+            tuple(row.scopes.split(",")),
+            row.created_at,
+            row.expires_at,
+            row.last_used_at,
+            row.revoked_at,
+        )
+
+
+async def create_token(
+    session: AsyncSession,
+    *,
+    tenant_uuid: UUID,
+    scopes: str,
+    description: str | None = None,
+    expires_at: datetime | None = None,
+) -> str:
     """Store a new token for the tenant and return it; it cannot be shown again."""
     parsed = parse_scopes(scopes)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -30,10 +82,92 @@ async def create_token(session: AsyncSession, *, tenant_uuid: UUID, scopes: str,
             token_hash=hash_token(token),
             scopes=",".join(sorted(parsed)),
             description=description,
+            expires_at=expires_at,
         )
     )
     await session.flush()
     return token
+
+
+async def issue_token(
+    session: AsyncSession,
+    caller: Caller | None,
+    *,
+    tenant_uuid: UUID,
+    scopes: Sequence[str],
+    description: str | None,
+    expires_at: datetime | None,
+) -> tuple[TokenInfo, str]:
+    """A new token for a tenant the caller manages, with scopes the caller holds."""
+    _require_manager(caller, tenant_uuid)
+    issues: list[Issue] = []
+    try:
+        parsed = parse_scopes(",".join(scopes))
+    except ValueError as exc:
+        raise InvalidInput(Issue("input.scopes", str(exc))) from exc
+    if caller is not None and ALL not in caller.scopes:
+        beyond = sorted(parsed - caller.scopes)
+        if beyond:
+            raise Forbidden(f"a token cannot grant scopes it does not hold: {', '.join(beyond)}")
+    if expires_at is not None and expires_at <= utcnow():
+        issues.append(Issue("input.expiresAt", "must be in the future"))
+    if issues:
+        raise InvalidInput(issues)
+    if await session.get(Tenant, tenant_uuid) is None:
+        raise NotFound("tenant not found")
+    secret = await create_token(
+        session, tenant_uuid=tenant_uuid, scopes=",".join(parsed), description=description, expires_at=expires_at
+    )
+    row = (await session.scalars(select(ApiToken).where(col(ApiToken.token_hash) == hash_token(secret)))).one()
+    return TokenInfo.of(row), secret
+
+
+async def list_tokens(
+    session: AsyncSession, caller: Caller | None, *, tenant_uuid: UUID | None, recurse: bool
+) -> list[TokenInfo]:
+    """Tokens of a tenant (with ``recurse``, of its subtree too), oldest first.
+
+    Without a tenant: the caller's own tenant (every tenant for the operator).
+    """
+    if caller is not None:
+        caller.require(TENANTS_WRITE)
+    statement = select(ApiToken).order_by(col(ApiToken.created_at), col(ApiToken.uuid))
+    if tenant_uuid is None and caller is not None:
+        tenant_uuid = caller.tenant_uuid
+    if tenant_uuid is not None:
+        if caller is not None:
+            caller.check_visible(tenant_uuid, "tenant")
+        tenants = await _subtree(session, tenant_uuid) if recurse else [tenant_uuid]
+        if caller is not None:
+            tenants = [t for t in tenants if caller.can_see(t)]
+        statement = statement.where(col(ApiToken.tenant_uuid).in_(tenants))
+    return [TokenInfo.of(row) for row in (await session.scalars(statement)).all()]
+
+
+async def revoke_token(session: AsyncSession, caller: Caller | None, token_uuid: UUID) -> TokenInfo:
+    """Revoke a token at once (idempotent: revoking twice keeps the first time)."""
+    row = await session.get(ApiToken, token_uuid)
+    if row is None or (caller is not None and not caller.can_see(row.tenant_uuid)):
+        raise NotFound("token not found")
+    _require_manager(caller, row.tenant_uuid)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        await session.flush()
+    return TokenInfo.of(row)
+
+
+def _require_manager(caller: Caller | None, tenant_uuid: UUID) -> None:
+    if caller is None:
+        return
+    caller.require(TENANTS_WRITE)
+    caller.check_visible(tenant_uuid, "tenant")
+
+
+async def _subtree(session: AsyncSession, tenant_uuid: UUID) -> list[UUID]:
+    tenant_t = Tenant.__table__  # type: ignore[attr-defined]
+    seed = sa.select(tenant_t.c.uuid).where(tenant_t.c.uuid == tenant_uuid).cte("tree", recursive=True)
+    tree = seed.union_all(sa.select(tenant_t.c.uuid).join(seed, tenant_t.c.parent_uuid == seed.c.uuid))
+    return list((await session.scalars(sa.select(tree.c.uuid))).all())
 
 
 def _authentication_statement() -> sa.Select[Any]:
@@ -41,20 +175,30 @@ def _authentication_statement() -> sa.Select[Any]:
 
     Authentication runs on every request: one round trip, and a statement
     SQLAlchemy compiles once (building a select per request cost more than
-    executing it).
+    executing it). Revoked and expired tokens match nothing.
     """
     token_t = ApiToken.__table__  # type: ignore[attr-defined]
     tenant_t = Tenant.__table__  # type: ignore[attr-defined]
     me = (
-        sa.select(tenant_t.c.uuid, tenant_t.c.parent_uuid, tenant_t.c.engine_uuid, token_t.c.scopes)
+        sa.select(
+            tenant_t.c.uuid,
+            tenant_t.c.parent_uuid,
+            tenant_t.c.engine_uuid,
+            token_t.c.scopes,
+            token_t.c.uuid.label("token_uuid"),
+        )
         .join(token_t, token_t.c.tenant_uuid == tenant_t.c.uuid)
-        .where(token_t.c.token_hash == sa.bindparam("token_hash"))
+        .where(
+            token_t.c.token_hash == sa.bindparam("token_hash"),
+            token_t.c.revoked_at.is_(None),
+            sa.or_(token_t.c.expires_at.is_(None), token_t.c.expires_at > sa.bindparam("now")),
+        )
         .cte("me")
     )
     seed = sa.select(me.c.uuid).cte("subtree", recursive=True)
     subtree = seed.union_all(sa.select(tenant_t.c.uuid).join(seed, tenant_t.c.parent_uuid == seed.c.uuid))
     return sa.select(
-        me.c.uuid, me.c.parent_uuid, me.c.engine_uuid, me.c.scopes, subtree.c.uuid.label("visible")
+        me.c.uuid, me.c.parent_uuid, me.c.engine_uuid, me.c.scopes, me.c.token_uuid, subtree.c.uuid.label("visible")
     ).select_from(me.join(subtree, sa.true()))
 
 
@@ -62,8 +206,8 @@ _AUTHENTICATE = _authentication_statement()
 
 
 async def authenticate(session: AsyncSession | AsyncConnection, token: str) -> Caller | None:
-    """The caller behind a bearer token, or None when the token is unknown."""
-    rows = (await session.execute(_AUTHENTICATE, {"token_hash": hash_token(token)})).all()
+    """The caller behind a bearer token, or None when the token is unknown, revoked or expired."""
+    rows = (await session.execute(_AUTHENTICATE, {"token_hash": hash_token(token), "now": utcnow()})).all()
     if not rows:
         return None
     first = rows[0]
@@ -73,4 +217,69 @@ async def authenticate(session: AsyncSession | AsyncConnection, token: str) -> C
         scopes=frozenset(first.scopes.split(",")),
         is_root=first.parent_uuid is None,
         visible={row.visible for row in rows},
+        token_uuid=first.token_uuid,
     )
+
+
+async def still_valid(connection: AsyncSession | AsyncConnection, token_uuid: UUID) -> bool:
+    """Whether a token is neither revoked nor expired now (open subscriptions re-check it)."""
+    token_t = ApiToken.__table__  # type: ignore[attr-defined]
+    found = await connection.execute(
+        sa.select(token_t.c.uuid).where(
+            token_t.c.uuid == token_uuid,
+            token_t.c.revoked_at.is_(None),
+            sa.or_(token_t.c.expires_at.is_(None), token_t.c.expires_at > utcnow()),
+        )
+    )
+    return found.first() is not None
+
+
+class LastUsed:
+    """Writes a token's last use at most once a minute, off the request's path.
+
+    Authentication stays a single read; the write runs in a task of its own, so
+    ``last_used_at`` is accurate to about a minute per process.
+    """
+
+    def __init__(self, write: Any, granularity: float = LAST_USED_GRANULARITY_SECONDS) -> None:
+        self._write = write  # async (token_uuid, when) -> None
+        self._granularity = granularity
+        self._written: dict[UUID, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def note(self, token_uuid: UUID | None) -> None:
+        if token_uuid is None:
+            return
+        now = time.monotonic()
+        last = self._written.get(token_uuid)
+        if last is not None and now - last < self._granularity:
+            return
+        self._written[token_uuid] = now
+        task = asyncio.get_running_loop().create_task(self._run(token_uuid, utcnow()))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, token_uuid: UUID, when: datetime) -> None:
+        try:
+            await self._write(token_uuid, when)
+        except Exception:  # a lost last-use time must never fail a request
+            log.warning("could not record a token's last use", exc_info=True)
+
+    async def drain(self) -> None:
+        """Wait for the writes under way (tests, shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def write_last_used(session: AsyncSession, token_uuid: UUID, when: datetime) -> None:
+    await session.execute(sa.update(ApiToken).where(col(ApiToken.uuid) == token_uuid).values(last_used_at=when))
+
+
+def expiry_from(expires_in: timedelta | None, expires_at: datetime | None) -> datetime | None:
+    if expires_in is not None and expires_at is not None:
+        raise InvalidInput(Issue("input.expiresIn", "give expiresAt or expiresIn, not both"))
+    if expires_in is not None:
+        if expires_in <= timedelta(0):
+            raise InvalidInput(Issue("input.expiresIn", "must be positive"))
+        return utcnow() + expires_in
+    return expires_at
