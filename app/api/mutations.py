@@ -29,6 +29,7 @@ from app.api.types.payloads import (
     TenantPayload,
 )
 from app.api.types.tenants import Tenant
+from app.api.types.tokens import TokenMutations
 from app.domain.resolution import ConfigKind
 from app.services import configs, engines, imports, tenants
 from app.services.imports import FileKind
@@ -54,7 +55,7 @@ async def _import(info: Info, tenant_uuid: UUID, text: str, kind: FileKind, dry_
 
 
 @strawberry.type
-class Mutation:
+class Mutation(TokenMutations):
     @strawberry.mutation
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
         result = await tenants.create_tenant(

@@ -29,6 +29,7 @@ from app.api.types.configs import (
 )
 from app.api.types.engines import Engine
 from app.api.types.tenants import Tenant, TenantConnection, TenantEdge
+from app.api.types.tokens import TokenQueries
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.errors import NotFound
 from app.services import exports, listing, reads
@@ -78,7 +79,7 @@ async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
 
 
 @strawberry.type
-class Query:
+class Query(TokenQueries):
     @strawberry.field
     async def tenant(self, info: Info, uuid: UUID) -> Tenant | None:
         caller = info.context.caller
