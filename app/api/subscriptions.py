@@ -15,6 +15,7 @@ from app.events.follow import follow
 from app.events.records import CHANGES, UPDATES, ChangeEvent
 from app.services import reads
 from app.services.access import SECRETS_READ, SIP_READ, Caller
+from app.services.tokens import while_valid
 
 
 @strawberry.type
@@ -71,7 +72,8 @@ class Subscription:
         record = await info.context.loaders.tenant.load(tenant)
         if record is None:
             raise NotFound("tenant not found")
-        async for event in follow(info.context.hub, record.engine_uuid, CHANGES, after):
+        events = follow(info.context.hub, record.engine_uuid, CHANGES, after)
+        async for event in while_valid(info.context.db, caller.token_uuid, events):
             if _sees_event(event, tenant, recurse is not False):
                 yield ConfigChangeEvent.of(event)
 
@@ -84,7 +86,8 @@ class Subscription:
         caller = info.context.caller
         caller.require(SECRETS_READ)
         engine_uuid = await _engine_of(info, caller, engine or "default")
-        async for update in follow(info.context.hub, engine_uuid, UPDATES, after):
+        updates = follow(info.context.hub, engine_uuid, UPDATES, after)
+        async for update in while_valid(info.context.db, caller.token_uuid, updates):
             if caller.is_operator or await _sees_tenant(info, caller, update.tenant_uuid):
                 yield update_type(update, show_secrets=True)
 

@@ -13,10 +13,10 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
 from app.db.models import ApiToken, Tenant, utcnow
-from app.errors import Forbidden, InvalidInput, Issue, NotFound
+from app.errors import Forbidden, InvalidInput, Issue, NotFound, Unauthenticated
 from app.services.access import ALL, TENANTS_WRITE, Caller, parse_scopes
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOKEN_PREFIX = "pjg_"
 # last_used_at is written at most this often per token and process.
@@ -283,3 +284,49 @@ def expiry_from(expires_in: timedelta | None, expires_at: datetime | None) -> da
             raise InvalidInput(Issue("input.expiresIn", "must be positive"))
         return utcnow() + expires_in
     return expires_at
+
+
+# How often an open subscription checks that its token still holds.
+RECHECK_SECONDS = 5.0
+
+
+async def while_valid(
+    db: Any, token_uuid: UUID | None, source: AsyncIterator[T], *, every: float = RECHECK_SECONDS
+) -> AsyncIterator[T]:
+    """``source``'s items while the token is neither revoked nor expired.
+
+    Checked every ``every`` seconds, whether items flow or not (each replica
+    reads the database itself, so it works across replicas); then the
+    subscription ends with UNAUTHENTICATED.
+    """
+    if token_uuid is None:
+        async for item in source:
+            yield item
+        return
+    next_check = time.monotonic() + every
+    pending: asyncio.Task[T] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(anext(source))
+            done, _ = await asyncio.wait({pending}, timeout=max(0.0, next_check - time.monotonic()))
+            if time.monotonic() >= next_check:
+                async with db.connection() as connection:
+                    if not await still_valid(connection, token_uuid):
+                        raise Unauthenticated("this token was revoked or has expired")
+                next_check = time.monotonic() + every
+            if done:
+                try:
+                    item = pending.result()
+                except StopAsyncIteration:
+                    return
+                pending = None
+                yield item
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
+            # The source is still running its step: let the cancellation land first.
+            await asyncio.gather(pending, return_exceptions=True)
+        aclose = getattr(source, "aclose", None)
+        if aclose is not None:
+            await aclose()

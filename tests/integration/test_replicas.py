@@ -249,3 +249,37 @@ async def test_redis_stopping_mid_run_degrades_readiness_but_not_answers(
         }
     finally:
         stop(server)
+
+
+async def test_a_token_revoked_on_one_replica_ends_its_subscription_on_the_other(
+    world: World, replicas: list[int]
+) -> None:
+    # given a token that follows configuration changes on the second replica
+    from tests.helpers import token_for
+
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, admin, "Revoked")
+    token = await token_for(world.db, tenant, "sip:read")
+    listed = await post(
+        replicas[0],
+        world.admin_token,
+        "query { apiTokens(recurse: true, first: 500) { edges { node { uuid tenantUuid } } } }",
+    )
+    token_uuid = next(e["node"]["uuid"] for e in listed["apiTokens"]["edges"] if e["node"]["tenantUuid"] == str(tenant))
+    async with subscriber(replicas[1], token) as sub:
+        assert (await sub.next())["type"] == "connection_ack"
+        await sub.subscribe("subscription { configChanged { seq } }")
+        await asyncio.sleep(0.5)
+
+        # when the operator revokes it through the first replica
+        await post(
+            replicas[0],
+            world.admin_token,
+            "mutation($u: UUID!) { revokeApiToken(uuid: $u) { uuid } }",
+            {"u": token_uuid},
+        )
+
+        # then the subscription on the second replica ends with UNAUTHENTICATED within seconds
+        message = await sub.next(15)
+        assert message["type"] in ("next", "error"), message
+        assert "UNAUTHENTICATED" in str(message), message

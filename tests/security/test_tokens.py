@@ -119,3 +119,31 @@ async def test_revoking_an_unknown_token_is_not_found(world: World, scopes: str)
     async with world.db.writing() as session:
         with pytest.raises(NotFound):
             await revoke_token(session, None, UUID(int=7))
+
+
+async def test_an_open_subscription_ends_soon_after_its_token_is_revoked(world: World) -> None:
+    from collections.abc import AsyncIterator
+
+    from app.errors import Unauthenticated
+    from app.services.tokens import while_valid
+
+    # given a subscription-like stream that stays silent, followed with a token
+    _, uuid = await new_token(world)
+    quiet = asyncio.Event()
+
+    async def silent() -> AsyncIterator[int]:
+        await quiet.wait()
+        yield 1
+
+    stream = while_valid(world.db, uuid, silent(), every=0.1)
+    consumer = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0.3)
+    assert not consumer.done()
+
+    # when the token is revoked
+    async with world.db.writing() as session:
+        await revoke_token(session, None, uuid)
+
+    # then the stream ends with UNAUTHENTICATED within a few checks
+    with pytest.raises(Unauthenticated):
+        await asyncio.wait_for(consumer, timeout=2)
