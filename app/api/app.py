@@ -92,6 +92,13 @@ class GraphQLApp(GraphQL[Context, None]):
             self.last_used.note(caller.token_uuid)
         return caller
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # After the answer has gone out: the request never waits for it.
+            await self.last_used.flush()
+
     async def _write_last_used(self, token_uuid: UUID, when: datetime) -> None:
         async with self.db.writing() as session:
             await write_last_used(session, token_uuid, when)
@@ -118,6 +125,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if caller is None:
             raise ConnectionRejectionError({"reason": "send a valid 'Authorization: Bearer <token>'"})
         context.caller_or_none = caller
+        await self.last_used.flush()  # once per connection, before any operation
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, migrate: bool = True) -> Starlette:

@@ -236,9 +236,10 @@ async def still_valid(connection: AsyncSession | AsyncConnection, token_uuid: UU
 
 
 class LastUsed:
-    """Writes a token's last use at most once a minute, off the request's path.
+    """Records a token's last use at most once a minute, after the answer is sent.
 
-    Authentication stays a single read; the write runs in a task of its own, so
+    Authentication stays a single read: ``note`` only remembers which tokens are
+    due, ``flush`` (run once the response has gone out) writes them. So
     ``last_used_at`` is accurate to about a minute per process.
     """
 
@@ -246,7 +247,7 @@ class LastUsed:
         self._write = write  # async (token_uuid, when) -> None
         self._granularity = granularity
         self._written: dict[UUID, float] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._due: dict[UUID, datetime] = {}
 
     def note(self, token_uuid: UUID | None) -> None:
         if token_uuid is None:
@@ -256,20 +257,16 @@ class LastUsed:
         if last is not None and now - last < self._granularity:
             return
         self._written[token_uuid] = now
-        task = asyncio.get_running_loop().create_task(self._run(token_uuid, utcnow()))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._due[token_uuid] = utcnow()
 
-    async def _run(self, token_uuid: UUID, when: datetime) -> None:
-        try:
-            await self._write(token_uuid, when)
-        except Exception:  # a lost last-use time must never fail a request
-            log.warning("could not record a token's last use", exc_info=True)
-
-    async def drain(self) -> None:
-        """Wait for the writes under way (tests, shutdown)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def flush(self) -> None:
+        """Write the uses noted so far; a failure is logged, never raised."""
+        while self._due:
+            token_uuid, when = self._due.popitem()
+            try:
+                await self._write(token_uuid, when)
+            except Exception:  # a lost last-use time must never fail a request
+                log.warning("could not record a token's last use", exc_info=True)
 
 
 async def write_last_used(session: AsyncSession, token_uuid: UUID, when: datetime) -> None:
