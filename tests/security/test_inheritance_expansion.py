@@ -55,3 +55,20 @@ async def test_diamonds_past_the_limit_are_refused_with_limit_and_size(world: Wo
             dry_run=False,
         )
     assert "1093" in " ".join(i.message for i in refused.value.issues)
+
+
+async def test_a_diamond_pjsip_conf_import_is_refused(world: World) -> None:
+    from app.services.imports import FileKind, import_text
+
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, admin, "Imported diamonds")
+    lines = [f"[l0-{i}](!)\ntype = endpoint\n" for i in range(3)]
+    for depth in range(1, 7):
+        above = ",".join(f"l{depth - 1}-{i}" for i in range(3))
+        lines += [f"[l{depth}-{i}](!,{above})\n" for i in range(3)]
+    with pytest.raises(InvalidInput) as refused:
+        await import_text(
+            world.db, admin, tenant_uuid=tenant, kind=FileKind.PJSIP_CONF, text="".join(lines), dry_run=True
+        )
+    message = " ".join(i.message for i in refused.value.issues)
+    assert "1093" in message and "max_inheritance_expansion" in message
