@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     def realtime_in_same_database(self) -> bool:
         return self.realtime_database_url is not None and self.realtime_database_url == self.resolved_database_url
 
+    # Security limits of configurations (docs/security.md).
+    # Template applications one configuration's resolution may go through
+    # (an ancestor reached twice counts twice, as Asterisk applies it twice).
+    max_inheritance_expansion: int = 1000
+
     # Limits of the GraphQL layer.
     max_page_size: int = 500
     max_query_depth: int = 12

@@ -48,6 +48,11 @@ import_cli = typer.Typer(no_args_is_help=True, help="Import Asterisk configurati
 FILE_ARGUMENT = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The file to import.")
 TENANT_OPTION = typer.Option(..., "--tenant", help="Tenant slug or uuid to import into.")
 DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Validate and report, write nothing.")
+ABSOLUTE_INCLUDES_OPTION = typer.Option(
+    False,
+    "--allow-absolute-includes",
+    help="Follow #include of absolute paths and wildcard patterns (default: only paths relative to the file).",
+)
 
 
 @import_cli.callback()
@@ -56,15 +61,32 @@ def _group() -> None:
 
 
 @import_cli.command("pjsip-conf")
-def import_pjsip_conf(file: Path = FILE_ARGUMENT, tenant: str = TENANT_OPTION, dry_run: bool = DRY_RUN_OPTION) -> None:
+def import_pjsip_conf(
+    file: Path = FILE_ARGUMENT,
+    tenant: str = TENANT_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    allow_absolute_includes: bool = ABSOLUTE_INCLUDES_OPTION,
+) -> None:
     """Import a pjsip.conf (and what it includes): templates, endpoints, transports, global/system."""
     from app.asterisk.pjsip_import import plan_pjsip_conf
 
-    run_import(file, tenant=tenant, dry_run=dry_run, planner=plan_pjsip_conf)
+    run_import(
+        file,
+        tenant=tenant,
+        dry_run=dry_run,
+        planner=plan_pjsip_conf,
+        allow_absolute_includes=allow_absolute_includes,
+    )
 
 
 def run_import(
-    file: Path, *, tenant: str, dry_run: bool, planner: Planner, max_bytes: int = DEFAULT_MAX_BYTES
+    file: Path,
+    *,
+    tenant: str,
+    dry_run: bool,
+    planner: Planner,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_absolute_includes: bool = False,
 ) -> ImportReport:
     """Parse, plan and apply ``file``; print the report. Exits 2 when the file or the plan is refused."""
     from rich.console import Console
@@ -73,7 +95,7 @@ def run_import(
     try:
         with _progress(console, enabled=_is_large(file)) as step:
             step("reading")
-            config = parse_config(file, max_bytes=max_bytes)
+            config = parse_config(file, max_bytes=max_bytes, allow_absolute_includes=allow_absolute_includes)
             step("planning")
             plan = planner(config)
             step("checking (dry run)" if dry_run else "applying")

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.imports import DRY_RUN_OPTION, FILE_ARGUMENT, TENANT_OPTION, run_import
+from app.cli.imports import ABSOLUTE_INCLUDES_OPTION, DRY_RUN_OPTION, FILE_ARGUMENT, TENANT_OPTION, run_import
 
 
-def sip_conf(file: Path = FILE_ARGUMENT, tenant: str = TENANT_OPTION, dry_run: bool = DRY_RUN_OPTION) -> None:
+def sip_conf(
+    file: Path = FILE_ARGUMENT,
+    tenant: str = TENANT_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    allow_absolute_includes: bool = ABSOLUTE_INCLUDES_OPTION,
+) -> None:
     """Import chan_sip's sip.conf: its general section becomes template 'general', templates and peers follow.
 
     The tenant must have no template named 'general' (nor 'trunk' when the file
@@ -28,4 +33,10 @@ def sip_conf(file: Path = FILE_ARGUMENT, tenant: str = TENANT_OPTION, dry_run: b
     """
     from app.asterisk.sip_import import plan_sip_conf
 
-    run_import(file, tenant=tenant, dry_run=dry_run, planner=plan_sip_conf)
+    run_import(
+        file,
+        tenant=tenant,
+        dry_run=dry_run,
+        planner=plan_sip_conf,
+        allow_absolute_includes=allow_absolute_includes,
+    )

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import stat
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.db.aftercommit import CommitHook, Committed, take
@@ -15,6 +20,56 @@ from app.db.session import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
 REALTIME_KEY = "pjsip_graph.realtime_tables"
+
+
+# The SQLite file and its -wal/-shm companions hold SIP passwords: only the server's user may read them.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _sqlite_file(url: str) -> Path | None:
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _prepare_private_file(path: Path) -> None:
+    """Create the data directory 0700 and the database file 0600 before SQLite opens it.
+
+    SQLite gives the -wal and -shm files it creates later the database file's
+    permissions, so a private main file keeps its companions private too. An
+    existing directory is left as it is (it may be shared) but a warning says
+    when others can enter it.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
+    elif folder.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("the database folder %s is accessible to other users; make it 0700", folder)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
+    _chmod_companions(path)
+
+
+def _chmod_companions(path: Path) -> None:
+    for suffix in _COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_IMODE(companion.stat().st_mode) != PRIVATE_FILE_MODE:
+                os.chmod(companion, PRIVATE_FILE_MODE)
+
+
+def _keep_private(engine: AsyncEngine, path: Path) -> None:
+    """After each new connection (which may create -wal/-shm), make sure the files are 0600."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _private(_dbapi_connection: Any, _record: Any) -> None:
+        _chmod_companions(path)
 
 
 class Database:
@@ -28,7 +83,12 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
+        database_file = _sqlite_file(url)
+        if database_file is not None:
+            _prepare_private_file(database_file)
         self.engine: AsyncEngine = create_engine(url, **engine_kwargs)
+        if database_file is not None:
+            _keep_private(self.engine, database_file)
         self.sessions = session_factory(self.engine)
         self.is_sqlite = is_sqlite(url)
         # Reads on PostgreSQL run without BEGIN/ROLLBACK: two round trips fewer

@@ -17,6 +17,7 @@ def check_parent_graph(
     children_of: Mapping[UUID, Sequence[UUID]],
     *,
     field: str,
+    max_expansion: int | None = None,
 ) -> list[Issue]:
     """Would giving ``child`` these ``parents`` make a cycle or a chain deeper than 16?
 
@@ -44,7 +45,47 @@ def check_parent_graph(
     depth = 1 + max((height(p) for p in parents), default=0) + below(child)
     if depth > MAX_INHERITANCE_DEPTH:
         issues.append(Issue(field, f"inheritance would be {depth} levels deep; at most {MAX_INHERITANCE_DEPTH}"))
+        return issues
+    limit = max_expansion if max_expansion is not None else _expansion_setting()
+    size = expansion_size(child, parents, parents_of, children_of)
+    if size > limit:
+        issues.append(
+            Issue(
+                field,
+                f"inheritance would expand to {size} template applications for one configuration; "
+                f"at most {limit} (setting max_inheritance_expansion)",
+            )
+        )
     return issues
+
+
+def expansion_size(
+    child: UUID,
+    parents: Sequence[UUID],
+    parents_of: Mapping[UUID, Sequence[UUID]],
+    children_of: Mapping[UUID, Sequence[UUID]],
+) -> int:
+    """The longest application list of ``child`` or a descendant once ``child`` has ``parents``.
+
+    A configuration's list is itself plus its parents' full lists (a diamond
+    counts an ancestor twice, as Asterisk applies it twice), so the length is
+    counted through the DAG, memoised, without building any list: the cost is
+    one visit per configuration on the graph. A configuration with children
+    counts one more, for an endpoint below it.
+    """
+
+    @cache
+    def length(node: UUID) -> int:
+        above = parents if node == child else parents_of.get(node, ())
+        return 1 + sum(length(p) for p in above)
+
+    return max(length(n) + (1 if children_of.get(n) else 0) for n in {child} | descendants([child], children_of))
+
+
+def _expansion_setting() -> int:
+    from app.settings import get_settings
+
+    return get_settings().max_inheritance_expansion
 
 
 def _ancestors(start: UUID, parents_of: Mapping[UUID, Sequence[UUID]], skip_parents_of: UUID) -> set[UUID]:

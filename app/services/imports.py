@@ -253,6 +253,16 @@ def _graph_issues(plan: ImportPlan, existing_parents: dict[str, list[str]]) -> l
         heights[name] = value
         return value
 
+    lengths: dict[str, int] = {}
+
+    def length(name: str) -> int:  # called only once height() found no cycle
+        if name not in lengths:
+            lengths[name] = 1 + sum(length(p) for p in parents.get(name, []))
+        return lengths[name]
+
+    from app.settings import get_settings
+
+    limit = get_settings().max_inheritance_expansion
     issues: list[Issue] = []
     for config in [*plan.templates, *plan.endpoints]:
         at = f"{_at(config.source, config.name)} parents"
@@ -266,6 +276,17 @@ def _graph_issues(plan: ImportPlan, existing_parents: dict[str, list[str]]) -> l
             continue
         if depth > MAX_INHERITANCE_DEPTH:
             issues.append(Issue(at, f"inheritance would be {depth} levels deep; at most {MAX_INHERITANCE_DEPTH}"))
+            continue
+        # Application-list length, counted without building the list (a diamond counts twice).
+        size = 1 + sum(length(p) for p in config.parents)
+        if size > limit:
+            issues.append(
+                Issue(
+                    at,
+                    f"inheritance would expand to {size} template applications for one configuration; "
+                    f"at most {limit} (setting max_inheritance_expansion)",
+                )
+            )
     return issues
 
 

@@ -20,8 +20,9 @@ from app.services.configs import NewConfig, insert_config
 from app.services.recording import Change, ChangeSummary, lock_engine, record_changes, sync_endpoints
 from app.services.records import TenantRecord
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: `$` would accept a trailing newline
+# C0/C1 controls, line separators and bidi controls: they break exports and disguise names.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ async def create_tenant(
         engine = await lock_engine(session, parent.engine_uuid)
         slug = slug if slug is not None else slugify(name)
         issues = _name_issues(name)
-        if not SLUG_PATTERN.match(slug):
+        if not SLUG_PATTERN.fullmatch(slug):
             issues.append(Issue("input.slug", "a slug is 1 to 63 of a-z, 0-9 and '-', starting with a letter or digit"))
         elif (await session.execute(select(Tenant.uuid).where(Tenant.slug == slug))).first():
             issues.append(Issue("input.slug", f"the slug '{slug}' is taken"))

@@ -351,7 +351,7 @@ EXPECTED_UNMAPPED = {
 
 
 def fixture_plan() -> ImportPlan:
-    return plan_pjsip_conf(parse_config(MAIN))
+    return plan_pjsip_conf(parse_config(MAIN, allow_absolute_includes=True))
 
 
 def test_fixture_plan_reports_every_unmappable_line_with_its_file_and_line() -> None:
@@ -360,7 +360,7 @@ def test_fixture_plan_reports_every_unmappable_line_with_its_file_and_line() -> 
     assert seen == EXPECTED_UNMAPPED
     assert all(u.source is not None and u.source.line > 0 for u in plan.unmapped)
     # Every own line of a section that is not imported is listed, wherever it came from.
-    parsed = parse_config(MAIN)
+    parsed = parse_config(MAIN, allow_absolute_includes=True)
     dropped = {"office-acl", "orphan-auth", "no-type", "shared-aor", "stray"}
     lines = {(w.file, w.line) for s in parsed.sections if s.name in dropped for _, _, w in s.lines}
     assert lines <= {(u.source.file, u.source.line) for u in plan.unmapped if u.source}
@@ -428,7 +428,9 @@ async def test_fixtures_import_to_the_expected_templates_endpoints_and_objects(
 
 
 async def _import_file(world: World, caller: Caller, tenant: UUID, path: Path, max_bytes: int) -> ImportReport:
-    return await import_plan(world, caller, tenant, plan_pjsip_conf(parse_config(path, max_bytes=max_bytes)))
+    return await import_plan(
+        world, caller, tenant, plan_pjsip_conf(parse_config(path, max_bytes=max_bytes, allow_absolute_includes=True))
+    )
 
 
 @pytest.mark.parametrize(
@@ -456,7 +458,7 @@ async def test_an_invalid_option_refuses_the_whole_file_naming_file_and_line(wor
     tenant = await empty_tenant(world.db, caller, "Target")
     before = await database_counts(world.db)
     text = MAIN.read_text().replace("dtmf_mode = rfc4733", "dtmfmode = rfc4733")
-    plan = plan_pjsip_conf(parse_text(text, name="typo.conf", include_root=FIXTURES))
+    plan = plan_pjsip_conf(parse_text(text, name="typo.conf", include_root=FIXTURES, allow_absolute_includes=True))
     with pytest.raises(InvalidInput) as raised:
         await import_plan(world, caller, tenant, plan)
     fields = {i.field: i.message for i in raised.value.issues}
@@ -493,13 +495,15 @@ def test_command_line_imports_and_exits_2_on_a_bad_file(tmp_path: Path, monkeypa
     asyncio.run(prepare())
     runner = CliRunner()
     try:
-        dry = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--tenant", "acme", "--dry-run"])
+        dry = runner.invoke(
+            import_cli, ["pjsip-conf", str(MAIN), "--allow-absolute-includes", "--tenant", "acme", "--dry-run"]
+        )
         assert dry.exit_code == 0, dry.output
         assert dry.stdout.startswith("would create: 11 templates, 8 endpoints")
-        done = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--tenant", "acme"])
+        done = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--allow-absolute-includes", "--tenant", "acme"])
         assert done.exit_code == 0, done.output
         assert "created: 11 templates" in done.stdout and "pjsip.conf:133: [office-acl]" in done.stdout
-        again = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--tenant", "acme"])
+        again = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--allow-absolute-includes", "--tenant", "acme"])
         assert again.exit_code == 2
         assert "nothing was written" in again.stderr and "template 'common' already exists" in again.stderr
         bad = runner.invoke(
@@ -507,7 +511,7 @@ def test_command_line_imports_and_exits_2_on_a_bad_file(tmp_path: Path, monkeypa
         )
         assert bad.exit_code == 2 and "unknown directive '#frobnicate'" in bad.stderr
         monkeypatch.setenv("PJSIP_GRAPH_TOKEN", "pjg_not-a-token")
-        denied = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--tenant", "acme"])
+        denied = runner.invoke(import_cli, ["pjsip-conf", str(MAIN), "--allow-absolute-includes", "--tenant", "acme"])
         assert denied.exit_code == 2 and "PJSIP_GRAPH_TOKEN is not valid" in denied.stderr
     finally:
         get_settings.cache_clear()

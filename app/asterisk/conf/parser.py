@@ -29,7 +29,9 @@ can still make sense of, becomes a *problem*; what leaves no meaningful result
 raises :class:`ConfigError`. Two deliberate differences: relative includes
 are resolved against the including file's directory (Asterisk uses its
 configuration directory, which is the same place for a flat ``/etc/asterisk``)
-and ``#exec`` is never run.
+and ``#exec`` is never run. Includes reaching outside the imported file's
+folder (absolute paths, wildcards) are refused unless explicitly allowed,
+and text without an include root never opens, lists or globs any file.
 """
 
 from __future__ import annotations
@@ -111,24 +113,37 @@ class ConfigError(ValueError):
         self.where = where
 
 
-def parse_config(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedConfig:
-    """Load ``path`` and everything it includes, as Asterisk would."""
-    loader = _Loader(max_bytes)
+def parse_config(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_absolute_includes: bool = False
+) -> ParsedConfig:
+    """Load ``path`` and everything it includes, relative to the file's folder as Asterisk does.
+
+    An include of an absolute path or a wildcard pattern reaches beyond the
+    imported file's folder: it raises :class:`ConfigError` unless
+    ``allow_absolute_includes`` says the operator wants exactly that.
+    """
+    loader = _Loader(max_bytes, follow_includes=True, allow_absolute=allow_absolute_includes)
     with collector_paused():
         loader.load_path(path, 1, _Context(None), None, required=True)
         return loader.result()
 
 
 def parse_text(
-    text: str, *, name: str = "<text>", include_root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    text: str,
+    *,
+    name: str = "<text>",
+    include_root: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_absolute_includes: bool = False,
 ) -> ParsedConfig:
     """Load configuration text; relative ``#include`` names resolve against ``include_root``.
 
-    Without ``include_root`` no file is read (an include becomes a problem),
-    which is what text from an untrusted source needs: with it, absolute
-    include paths are followed as Asterisk follows them.
+    Without ``include_root`` no file is ever opened, listed or globbed: every
+    ``#include``/``#tryinclude`` becomes a "not followed" problem on its line,
+    which is what text from an untrusted source needs. With it, relative
+    includes are followed; absolute paths and wildcards only when allowed.
     """
-    loader = _Loader(max_bytes)
+    loader = _Loader(max_bytes, follow_includes=include_root is not None, allow_absolute=allow_absolute_includes)
     loader.account(len(text.encode("utf-8", "surrogatepass")), Where(name, 0))
     with collector_paused():
         loader.load_text(text, name, include_root, 1, _Context(None))
@@ -199,8 +214,11 @@ class _Context:
 class _Loader:
     """Builds the category list the way config.c does, recording problems on the way."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, *, follow_includes: bool, allow_absolute: bool) -> None:
         self.max_bytes = max_bytes
+        # Text from the API must never touch the file system: decided before any path is built.
+        self.follow_includes = follow_includes
+        self.allow_absolute = allow_absolute
         self.loaded_bytes = 0
         self.categories: list[_Category] = []
         self.by_name: dict[str, list[_Category]] = {}
@@ -443,6 +461,15 @@ class _Loader:
         The depth limit is checked only when there is a file to load, so a
         missing ``#tryinclude`` stays harmless at any depth.
         """
+        if not self.follow_includes:
+            self.problem(where, f"include of {pattern!r} not followed: text sent for import never reads files")
+            return
+        if not self.allow_absolute and (os.path.isabs(pattern) or _has_wildcard(pattern)):
+            raise ConfigError(
+                f"include of {pattern!r} refused: absolute paths and wildcards are followed only with "
+                "--allow-absolute-includes",
+                where,
+            )
         if os.path.isabs(pattern):
             full = pattern
         elif directory is not None:
@@ -552,6 +579,11 @@ def _any_variable_matches(category: _Category, name_pattern: str, value_pattern:
     except re.error:
         return False
     return any(name_re.search(name) and value_re.search(value) for name, value, _ in category.variables)
+
+
+def _has_wildcard(pattern: str) -> bool:
+    """Whether glob(3) with GLOB_BRACE would expand ``pattern`` (a listing of the file system)."""
+    return any(c in pattern for c in "*?[{")
 
 
 def _glob(pattern: str) -> list[str]:
