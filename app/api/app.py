@@ -22,6 +22,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
+from app.api.cors import cors_middleware
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
 from app.cache import ResolutionCache, build_cache
@@ -168,7 +169,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/readyz", ops.readyz),
             Route("/metrics", ops.metrics),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(CollectorResumesAfterResponse)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            cors_middleware(settings.allowed_origins),
+            Middleware(CollectorResumesAfterResponse),
+        ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
