@@ -23,6 +23,7 @@ from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
 from app.api.cors import cors_middleware
+from app.api.http_protocol import GraphQLResponseMediaType
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
 from app.cache import ResolutionCache, build_cache
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         middleware=[
             Middleware(RequestIdMiddleware),
             cors_middleware(settings.allowed_origins),
+            Middleware(GraphQLResponseMediaType),
             Middleware(CollectorResumesAfterResponse),
         ],
         lifespan=lifespan,
