@@ -24,6 +24,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
+from app.api.cors import cors_middleware
+from app.api.http_protocol import GraphQLResponseMediaType
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
 from app.cache import ResolutionCache, build_cache
@@ -186,7 +188,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/readyz", ops.readyz),
             Route("/metrics", ops.metrics),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(CollectorResumesAfterResponse)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            cors_middleware(settings.allowed_origins),
+            Middleware(GraphQLResponseMediaType),
+            Middleware(CollectorResumesAfterResponse),
+        ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -20,6 +20,7 @@ from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
 from app.api.types.configs import SipEndpoint, SipTemplate
+from app.api.types.scalars import SCALAR_OVERRIDES
 from app.domain.resolution import ResolvedOption
 from app.settings import Settings, get_settings
 
@@ -62,4 +63,5 @@ def build_schema(
         types=[SipTemplate, SipEndpoint],
         extensions=extensions,
         execution_context_class=Executor,
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
