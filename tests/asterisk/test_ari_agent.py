@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -26,6 +27,7 @@ import uvicorn
 
 from app.asterisk.ari import Agent, AgentError, AriClient, AriRejected, Checkpoint, CheckpointState
 from app.asterisk.ari.client import AriTransient
+from app.asterisk.ari.status import status_path_for
 from app.db.database import Database
 from app.db.models import SorceryObjectRow
 from app.domain.catalog import OBJECT_TYPES, Catalog, OptionSpec, load_catalog
@@ -362,7 +364,7 @@ async def test_rejected_update_is_logged_and_skipped_with_the_checkpoint_advance
     sip = await default_template(rig.db, rig.tenant, "sip")
     odd = line_sections("odd")
     odd[Section.ENDPOINT] += (("rtp_keepalive", "30"),)
-    await new_endpoint(rig.db, rig.caller, rig.tenant, "odd", [sip.uuid], odd)
+    odd_record = await new_endpoint(rig.db, rig.caller, rig.tenant, "odd", [sip.uuid], odd)
     await new_endpoint(rig.db, rig.caller, rig.tenant, "fine", [sip.uuid], line_sections("fine"))
     agent = rig.agent()
 
@@ -382,6 +384,32 @@ async def test_rejected_update_is_logged_and_skipped_with_the_checkpoint_advance
     assert saved is not None and saved.seq == agent.position
     assert ("endpoint", "fine") in rig.ari.snapshot()
     assert ("endpoint", "odd") not in rig.ari.snapshot()
+    # and the status file lists the divergent object until a later version of it is accepted
+    status = json.loads(status_path_for(rig.checkpoint).read_text())
+    assert list(status["divergent"]) == ["endpoint/odd"]
+    assert status["divergent"]["endpoint/odd"]["status"] == 400
+    rig.ari.catalog = load_catalog()
+    await update_endpoint(rig, odd_record, sections={**odd, Section.ENDPOINT: (("callerid", "<odd2>"),)})
+    await catch_up(agent)
+    assert json.loads(status_path_for(rig.checkpoint).read_text())["divergent"] == {}
+    assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+
+
+async def test_an_update_answered_with_server_errors_is_rejected_after_a_bounded_number_of_tries(rig: Rig) -> None:
+    # given a new endpoint and a server failing every write
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    await new_endpoint(rig.db, rig.caller, rig.tenant, "hank", [sip.uuid], line_sections("hank"))
+    rig.ari.fail_every = 1
+    agent = rig.agent(max_server_errors=3)
+
+    # when the agent runs
+    await catch_up(agent)
+
+    # then every update is given up after three 5xx answers, counted and listed, and nothing blocks
+    assert agent.counters.rejected >= 1 and agent.counters.applied + agent.counters.rejected > 0
+    assert agent.position == await head(rig.db)
+    status = json.loads(status_path_for(rig.checkpoint).read_text())
+    assert "endpoint/hank" in status["divergent"]
 
 
 async def test_reload_needing_updates_are_counted_not_pushed(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
