@@ -267,6 +267,10 @@ def _apply_put(state: AriState, object_type: str, object_id: str, fields: tuple[
     if object_type in READ_ONLY_TYPES:
         verb = "create" if created else "update"
         return _error(403, f"Cannot {verb} sorcery objects of type '{object_type}'")
+    if object_type == "endpoint" and not created:
+        # Asterisk copies a stored endpoint through its string form, which does not survive the
+        # round trip: every update of an existing endpoint fails like this on a real Asterisk.
+        return _error(500, "Allocation failed")
     multiple = state.catalog.multiple_keys(object_type).__contains__
     merged = merge(list(existing or []), fields or (), multiple)
     state.objects[(object_type, object_id)] = merged

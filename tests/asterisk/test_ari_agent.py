@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -25,6 +26,8 @@ import sqlalchemy as sa
 import uvicorn
 
 from app.asterisk.ari import Agent, AgentError, AriClient, AriRejected, Checkpoint, CheckpointState
+from app.asterisk.ari.client import AriTransient
+from app.asterisk.ari.status import status_path_for
 from app.db.database import Database
 from app.db.models import SorceryObjectRow
 from app.domain.catalog import OBJECT_TYPES, Catalog, OptionSpec, load_catalog
@@ -158,10 +161,15 @@ async def test_the_test_server_follows_the_documented_push_semantics() -> None:
     ari = AriState()
     async with asgi_client(ari) as client:
         # a PUT creates, a second PUT merges: single-valued keys replaced in place, set_var appended
-        await client.put("endpoint", "a", [("callerid", "x"), ("set_var", "A=1"), ("@tag", "t")])
-        merged = await client.put("endpoint", "a", [("callerid", "y"), ("set_var", "B=2"), ("set_var", "")])
-        assert merged == [("callerid", "y"), ("set_var", "A=1"), ("@tag", "t"), ("set_var", "B=2")]
-        assert await client.get("endpoint", "a") == merged
+        await client.put("aor", "a", [("max_contacts", "1"), ("contact", "sip:a@h"), ("@tag", "t")])
+        merged = await client.put("aor", "a", [("max_contacts", "2"), ("contact", "sip:b@h")])
+        assert merged == [("max_contacts", "2"), ("contact", "sip:a@h"), ("@tag", "t"), ("contact", "sip:b@h")]
+        assert await client.get("aor", "a") == merged
+        # an existing endpoint cannot be merged into at all, as on a real Asterisk
+        await client.put("endpoint", "a", [("callerid", "x"), ("set_var", "A=1")])
+        with pytest.raises(AriTransient) as copy_failed:
+            await client.put("endpoint", "a", [("callerid", "y")])
+        assert (copy_failed.value.status, copy_failed.value.message) == (500, "Allocation failed")
         # the errors carry Asterisk's status and message
         failures = {
             "unknown attribute": client.put("endpoint", "a", [("no_such_option", "1")]),
@@ -186,6 +194,7 @@ async def test_the_test_server_follows_the_documented_push_semantics() -> None:
         }
         # nothing failed was stored, and a DELETE of an existing object answers 204
         await client.delete("endpoint", "a")
+        await client.delete("aor", "a")
         assert ari.snapshot() == {}
         assert [r.status for r in ari.requests if r.method == "DELETE"][-1] == 204
 
@@ -268,7 +277,7 @@ async def _engine_uuid(db: Database) -> UUID:
     return next(h.uuid for h in (await engine_heads(db)).values() if h.name == "default")
 
 
-async def test_changed_single_valued_key_is_sent_alone(rig: Rig) -> None:
+async def test_changed_single_valued_key_replaces_the_full_endpoint(rig: Rig) -> None:
     # given an applied endpoint
     sip = await default_template(rig.db, rig.tenant, "sip")
     dave = await new_endpoint(rig.db, rig.caller, rig.tenant, "dave", [sip.uuid], line_sections("dave"))
@@ -280,9 +289,32 @@ async def test_changed_single_valued_key_is_sent_alone(rig: Rig) -> None:
     await update_endpoint(rig, dave, sections={Section.ENDPOINT: (("callerid", "<dave>"), ("dtmf_mode", "info"))})
     await catch_up(agent)
 
-    # then one PUT carries that key alone, and the merge leaves everything else as it was
-    writes = [(r.method, r.object_type, r.fields) for r in rig.ari.requests[mark:]]
-    assert writes == [("PUT", "endpoint", (("dtmf_mode", "info"),))]
+    # then the endpoint is replaced whole (Asterisk cannot merge into an existing endpoint:
+    # HTTP 500 "Allocation failed"), nothing is retried, and Asterisk holds the recorded object
+    writes = [(r.method, r.object_type, r.status) for r in rig.ari.requests[mark:]]
+    assert writes == [("DELETE", "endpoint", 204), ("PUT", "endpoint", 200)]
+    assert agent.counters.retries == 0
+    assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+
+
+async def test_single_key_change_of_an_aor_puts_its_full_field_list_without_delete(rig: Rig) -> None:
+    # given an applied line, whose aor Asterisk lost (an earlier version was rejected, say)
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    gina = await new_endpoint(rig.db, rig.caller, rig.tenant, "gina", [sip.uuid], line_sections("gina"))
+    agent = rig.agent()
+    await catch_up(agent)
+    del rig.ari.objects[("aor", "gina")]
+    mark = len(rig.ari.requests)
+
+    # when one single-valued key of the aor changes
+    await update_endpoint(rig, gina, sections={**line_sections("gina"), Section.AOR: (("max_contacts", "3"),)})
+    await catch_up(agent)
+
+    # then one PUT carries the whole aor (no DELETE that would drop registered contacts), and
+    # the missing object comes back complete, never as a partial object of the changed key
+    writes = [(r.method, r.object_type) for r in rig.ari.requests[mark:]]
+    assert writes == [("PUT", "aor")]
+    assert len(rig.ari.requests[-1].fields or ()) > 1
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
 
 
@@ -332,7 +364,7 @@ async def test_rejected_update_is_logged_and_skipped_with_the_checkpoint_advance
     sip = await default_template(rig.db, rig.tenant, "sip")
     odd = line_sections("odd")
     odd[Section.ENDPOINT] += (("rtp_keepalive", "30"),)
-    await new_endpoint(rig.db, rig.caller, rig.tenant, "odd", [sip.uuid], odd)
+    odd_record = await new_endpoint(rig.db, rig.caller, rig.tenant, "odd", [sip.uuid], odd)
     await new_endpoint(rig.db, rig.caller, rig.tenant, "fine", [sip.uuid], line_sections("fine"))
     agent = rig.agent()
 
@@ -352,6 +384,32 @@ async def test_rejected_update_is_logged_and_skipped_with_the_checkpoint_advance
     assert saved is not None and saved.seq == agent.position
     assert ("endpoint", "fine") in rig.ari.snapshot()
     assert ("endpoint", "odd") not in rig.ari.snapshot()
+    # and the status file lists the divergent object until a later version of it is accepted
+    status = json.loads(status_path_for(rig.checkpoint).read_text())
+    assert list(status["divergent"]) == ["endpoint/odd"]
+    assert status["divergent"]["endpoint/odd"]["status"] == 400
+    rig.ari.catalog = load_catalog()
+    await update_endpoint(rig, odd_record, sections={**odd, Section.ENDPOINT: (("callerid", "<odd2>"),)})
+    await catch_up(agent)
+    assert json.loads(status_path_for(rig.checkpoint).read_text())["divergent"] == {}
+    assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+
+
+async def test_an_update_answered_with_server_errors_is_rejected_after_a_bounded_number_of_tries(rig: Rig) -> None:
+    # given a new endpoint and a server failing every write
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    await new_endpoint(rig.db, rig.caller, rig.tenant, "hank", [sip.uuid], line_sections("hank"))
+    rig.ari.fail_every = 1
+    agent = rig.agent(max_server_errors=3)
+
+    # when the agent runs
+    await catch_up(agent)
+
+    # then every update is given up after three 5xx answers, counted and listed, and nothing blocks
+    assert agent.counters.rejected >= 1 and agent.counters.applied + agent.counters.rejected > 0
+    assert agent.position == await head(rig.db)
+    status = json.loads(status_path_for(rig.checkpoint).read_text())
+    assert "endpoint/hank" in status["divergent"]
 
 
 async def test_reload_needing_updates_are_counted_not_pushed(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:

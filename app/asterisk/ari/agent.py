@@ -6,13 +6,21 @@ one through ARI (asterisk-notes §2):
 
 * ``DELETE``: DELETE the object. A 404 means Asterisk already lacks it, which is the
   desired state, so it counts as applied.
-* ``UPSERT`` whose changed keys are all single-valued: PUT those keys only. Asterisk copies
-  the stored object and applies the given fields on top, so they replace the old values
-  and nothing else is touched. A brand-new object has every key changed and so gets its
-  whole field list.
-* ``UPSERT`` flagged ``requiresRecreate``, or changing an accumulating key (``allow``,
-  ``set_var``, ``match``, ``contact``...): DELETE (404 tolerated) then PUT the full field
-  list, because a merge would append the values to the old ones and can never remove one.
+* ``UPSERT`` of an auth, aor, identify or registration whose desired fields hold no
+  accumulating key, and that removes no key: PUT the *full* desired field list. Asterisk
+  copies the stored object and applies the fields on top, so every value ends as recorded;
+  and when Asterisk lacks the object (an earlier version was rejected), the PUT creates it
+  whole, never as a partial object made of the changed keys alone.
+* ``UPSERT`` of an endpoint, or flagged ``requiresRecreate``, or whose desired fields hold an
+  accumulating key (``allow``, ``set_var``, ``match``, ``contact``...), or that removes a key:
+  DELETE (404 tolerated) then PUT the full field list. A merge would append accumulating
+  values again and can never remove a key; and Asterisk cannot merge into an existing
+  endpoint at all: its copy of the stored endpoint goes through the endpoint's string form,
+  which fails (HTTP 500 "Allocation failed") or turns ``permit``/``deny`` into a named ACL
+  reference, leaving the endpoint open to any source.
+* A 5xx answer is retried with backoff, at most ``max_server_errors`` times for one update;
+  after that the update counts as rejected (logged, in the status file) instead of blocking
+  every later update forever.
 * ``requiresReload`` (transports, ``system``): not pushable through ARI; counted and
   logged as needing a reload, never sent.
 
@@ -35,7 +43,8 @@ from uuid import UUID
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient, Field
+from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
+from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action
@@ -48,6 +57,10 @@ POLL_INTERVAL = 0.5
 BATCH_SIZE = 200
 BACKOFF_INITIAL = 0.2
 BACKOFF_MAX = 10.0
+MAX_SERVER_ERRORS = 30
+
+# Types whose stored object Asterisk cannot copy faithfully, so an update is never merged into it.
+NEVER_MERGED = frozenset({"endpoint"})
 
 
 class AgentError(RuntimeError):
@@ -151,6 +164,7 @@ class Agent:
         backoff_initial: float = BACKOFF_INITIAL,
         backoff_max: float = BACKOFF_MAX,
         catalog: Catalog | None = None,
+        max_server_errors: int = MAX_SERVER_ERRORS,
     ) -> None:
         self.db = db
         self.client = client
@@ -161,7 +175,9 @@ class Agent:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.catalog = catalog or load_catalog()
+        self.max_server_errors = max_server_errors
         self.counters = Counters()
+        self.status = AgentStatus(status_path_for(checkpoint_path))
         self._engine_uuid: UUID | None = None
         self._position = 0
         self._stop = asyncio.Event()
@@ -285,11 +301,17 @@ class Agent:
     async def _apply_with_retries(self, update: RecordedUpdate) -> Outcome | None:
         """Apply until Asterisk gives a definitive answer; None if stopped first."""
         delay = self.backoff_initial
+        server_errors = 0
         while not self._stop.is_set():
             try:
                 return await self._apply(update)
             except AriTransient as exc:
                 self.counters.retries += 1
+                if exc.status is not None:
+                    server_errors += 1
+                    if server_errors >= self.max_server_errors:
+                        self._log_rejection(update, exc)
+                        return Outcome.REJECTED
                 log.warning("seq %s: %s, retrying in %.2fs", update.seq, exc, delay)
             await self._wait_for_stop(delay)
             delay = min(delay * 2, self.backoff_max)
@@ -313,6 +335,7 @@ class Agent:
         except AriRejected as exc:
             self._log_rejection(update, exc)
             return Outcome.REJECTED
+        self.status.applied(update)
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
@@ -322,7 +345,8 @@ class Agent:
             await self._delete_if_present(update.object_type, update.object_id)
             await self.client.put(update.object_type, update.object_id, update.fields)
         else:
-            await self.client.put(update.object_type, update.object_id, changed_fields(update))
+            # the full list, not the changed keys: the object may be missing from Asterisk
+            await self.client.put(update.object_type, update.object_id, update.fields)
 
     async def _delete_if_present(self, object_type: str, object_id: str) -> None:
         """DELETE, where "already absent" is success: it is the state wanted, and a retry
@@ -334,13 +358,17 @@ class Agent:
         """Can a merging PUT of the changed keys not produce the desired object?
 
         True when the record says so, when an accumulating key changed (a merge appends),
-        when a changed key is absent from the desired fields (a merge cannot unset it), or
-        when nothing is listed as changed (only a full write is then certain).
+        when the type is never merged into (`NEVER_MERGED`), when a desired key accumulates
+        (the full list would append its values again), when a changed key is absent from the
+        desired fields (a merge cannot unset it), or when nothing is listed as changed (only
+        a full write is then certain).
         """
-        if update.requires_recreate or not update.changed_keys:
+        if update.requires_recreate or not update.changed_keys or update.object_type in NEVER_MERGED:
             return True
         present = {key for key, _ in update.fields}
-        return any(self._is_multiple(update.object_type, k) or k not in present for k in update.changed_keys)
+        if any(self._is_multiple(update.object_type, k) for k in present):
+            return True
+        return any(k not in present for k in update.changed_keys)
 
     def _is_multiple(self, object_type: str, key: str) -> bool:
         try:
@@ -348,7 +376,8 @@ class Agent:
         except KeyError:  # a type the catalog does not know: Asterisk will say what it thinks of it
             return False
 
-    def _log_rejection(self, update: RecordedUpdate, exc: AriRejected) -> None:
+    def _log_rejection(self, update: RecordedUpdate, exc: AriError) -> None:
+        self.status.rejected(update, exc)
         log.error(
             "seq %s: Asterisk rejected %s %s/%s: HTTP %s: %s (%s %s); skipped, checkpoint advanced",
             update.seq,
@@ -371,9 +400,3 @@ def seq_of(update: RecordedUpdate) -> int:
     if update.seq is None:
         raise ValueError("a dry-run update has no sequence number")
     return update.seq
-
-
-def changed_fields(update: RecordedUpdate) -> list[Field]:
-    """The desired fields of the changed keys, in the object's field order."""
-    changed = set(update.changed_keys)
-    return [(k, v) for k, v in update.fields if k in changed]
