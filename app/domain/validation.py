@@ -31,7 +31,7 @@ _EXTENDED_KEY = re.compile(r"^@[^\s=;\[\]()]{1,78}$")
 MANAGED_KEYS: dict[str, frozenset[str]] = {
     "endpoint": frozenset({"aors", "auth", "outbound_auth", "transport"}),
     "identify": frozenset({"endpoint"}),
-    "registration": frozenset({"endpoint", "outbound_auth"}),
+    "registration": frozenset({"endpoint", "line", "outbound_auth"}),
 }
 # Sorcery extended fields (`@name`) are accepted only where Asterisk consumers use them.
 EXTENDED_KEY_TYPES = frozenset({"endpoint", "aor"})

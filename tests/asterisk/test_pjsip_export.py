@@ -391,7 +391,7 @@ def test_endpoint_references_and_registration_objects() -> None:
         "[outbound_auth_trunk]\ntype = auth\nusername = out",
         "[trunk]\ntype = identify\nmatch = 192.0.2.1\nendpoint = trunk",
         "[auth_reg_trunk]\ntype = auth\nusername = reg",
-        "[trunk]\ntype = registration\nserver_uri = sip:provider.example\nendpoint = trunk\noutbound_auth = auth_reg_trunk\n",
+        "[trunk]\ntype = registration\nserver_uri = sip:provider.example\nline = yes\nendpoint = trunk\noutbound_auth = auth_reg_trunk\n",
     ]
 
 
