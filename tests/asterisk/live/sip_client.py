@@ -116,7 +116,8 @@ def register(
             sock.sendto(("\r\n".join(lines) + "\r\n\r\n").encode(), ("127.0.0.1", server_port))
             while True:
                 reply = parse_message(sock.recv(65535))
-                if reply.status >= 200:
+                # Asterisk may qualify the new contact (OPTIONS) before its answer arrives: not a reply.
+                if reply.start_line.startswith("SIP/2.0") and reply.status >= 200:
                     break
             if reply.status != 401 or authorization is not None:
                 return reply.status
