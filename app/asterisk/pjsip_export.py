@@ -241,7 +241,8 @@ def _objects(name: str, present: Mapping[Section, bool]) -> list[tuple[Section, 
         endpoint_refs.append(("auth", name))
     if present[Section.OUTBOUND_AUTH]:
         endpoint_refs.append(("outbound_auth", f"outbound_auth_{name}"))
-    registration_refs: list[Option] = [("endpoint", name)]
+    # Asterisk refuses a registration's endpoint without line support (DOMAIN.md §5).
+    registration_refs: list[Option] = [("line", "yes"), ("endpoint", name)]
     if present[Section.REGISTRATION_OUTBOUND_AUTH]:
         registration_refs.append(("outbound_auth", f"auth_reg_{name}"))
     plan: list[tuple[Section, str, tuple[Option, ...]]] = [

@@ -14,9 +14,12 @@ DEFAULT_ENGINE = "default"
 ROOT_TENANT_SLUG = "root"
 ROOT_TENANT_NAME = "Root"
 
+# SIP over UDP on the standard port. Asterisk serves WebSocket transports through its HTTP server
+# (http.conf, TLS port 8089 by default) and does not listen on their bind address; the WSS transport
+# names that port so that no two transports claim the same address (docs/domain.md).
 DEFAULT_TRANSPORTS: dict[str, Options] = {
     "transport-udp": (("protocol", "udp"), ("bind", "0.0.0.0:5060")),
-    "transport-wss": (("protocol", "wss"), ("bind", "0.0.0.0:5060")),
+    "transport-wss": (("protocol", "wss"), ("bind", "0.0.0.0:8089")),
 }
 
 
@@ -46,7 +49,6 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
                 ("rtp_timeout", "7200"),
                 ("allow_transfer", "yes"),
                 ("use_ptime", "yes"),
-                ("callerid", "wazo"),
                 ("direct_media", "no"),
                 ("dtmf_mode", "rfc4733"),
                 ("language", "en_US"),

@@ -98,7 +98,46 @@ def resolve_applied(
         elif seen_at[-1] == index:
             overrides = _overridden(applied, seen_at) if len(seen_at) > 1 else ()
             resolved.append(ResolvedOption(key, value, origin, origin.uuid != owner, overrides))
-    return tuple(resolved)
+    return one_set_var_per_variable(tuple(resolved))
+
+
+KEYED_BY_VARIABLE = "set_var"
+
+
+def set_var_name(value: str) -> str:
+    """The variable a ``set_var`` value sets: the text before its first ``=``, as res_pjsip splits it."""
+    return value.partition("=")[0].strip()
+
+
+def one_set_var_per_variable(resolved: tuple[ResolvedOption, ...]) -> tuple[ResolvedOption, ...]:
+    """Asterisk keeps one ``set_var`` per variable (DOMAIN.md §4): at its first position, the last value,
+    which overrides the earlier ones (nearest first, each with what it overrode)."""
+    by_name: dict[str, list[int]] = {}
+    for index, option in enumerate(resolved):
+        if option.key == KEYED_BY_VARIABLE:
+            by_name.setdefault(set_var_name(option.value), []).append(index)
+    if all(len(at) == 1 for at in by_name.values()):
+        return resolved
+    replaced: dict[int, ResolvedOption | None] = {}
+    for at in by_name.values():
+        if len(at) == 1:
+            continue
+        last = resolved[at[-1]]
+        chain: list[Overridden] = []
+        for i in reversed(at):
+            if i != at[-1]:
+                chain.append(Overridden(resolved[i].value, resolved[i].origin))
+            chain.extend(resolved[i].overrides)
+        seen: set[tuple[str, UUID]] = set()
+        overrides: list[Overridden] = []
+        for item in chain:
+            if (item.value, item.origin.uuid) not in seen:
+                seen.add((item.value, item.origin.uuid))
+                overrides.append(item)
+        replaced[at[0]] = ResolvedOption(last.key, last.value, last.origin, last.inherited, tuple(overrides))
+        replaced.update(dict.fromkeys(at[1:]))
+    out = [replaced.get(i, option) if i in replaced else option for i, option in enumerate(resolved)]
+    return tuple(o for o in out if o is not None)
 
 
 def _overridden(applied: Sequence[Applied], seen_at: list[int]) -> tuple[Overridden, ...]:
@@ -215,7 +254,7 @@ def _merge(prefix: _Prefix, own: Sequence[Applied], is_multiple: Callable[[str],
             kept.append(ResolvedOption(key, value, origin, False))
         elif seen_at[-1] == index:
             kept.append(ResolvedOption(key, value, origin, False, _own_overrides(own, seen_at, prefix, key)))
-    return tuple(kept)
+    return one_set_var_per_variable(tuple(kept))
 
 
 def _own_overrides(own: Sequence[Applied], seen_at: list[int], prefix: _Prefix, key: str) -> tuple[Overridden, ...]:

@@ -72,7 +72,8 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
     if reg_auth:
         objects.append(SorceryObject("auth", auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name)[1], reg_auth))
     if registration:
-        extra: tuple[Option, ...] = (("endpoint", name),)
+        # Asterisk refuses a registration's endpoint without line support (DOMAIN.md §5).
+        extra: tuple[Option, ...] = (("line", "yes"), ("endpoint", name))
         if reg_auth:
             extra += (("outbound_auth", f"auth_reg_{name}"),)
         objects.append(SorceryObject("registration", name, registration + extra))

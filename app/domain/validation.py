@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from app.domain.asterisk_values import INT32, UINT32, VALUE_RULES, parse_c_integer
 from app.domain.catalog import BOOLEAN, DOUBLE, INTEGER, UNSIGNED, Catalog, OptionSpec
 from app.domain.sections import Options, Section
 from app.errors import Issue
@@ -32,7 +33,7 @@ _EXTENDED_KEY = re.compile(r"@[^\s=;\[\]()]{1,78}")  # always fullmatch
 MANAGED_KEYS: dict[str, frozenset[str]] = {
     "endpoint": frozenset({"aors", "auth", "outbound_auth", "transport"}),
     "identify": frozenset({"endpoint"}),
-    "registration": frozenset({"endpoint", "outbound_auth"}),
+    "registration": frozenset({"endpoint", "line", "outbound_auth"}),
 }
 # Sorcery extended fields (`@name`) are accepted only where Asterisk consumers use them.
 EXTENDED_KEY_TYPES = frozenset({"endpoint", "aor"})
@@ -55,12 +56,14 @@ def check_value(spec: OptionSpec, value: str) -> str | None:
             return f"'{value}' is not a boolean (use yes/no, true/false, on/off, 1/0)"
         return None
     if spec.type in (INTEGER, UNSIGNED):
-        text = value.strip()
-        if not _INTEGER.fullmatch(text):
-            return f"'{value}' is not an integer"
-        number = int(text, 0) if text.lstrip("+-").lower().startswith("0x") else int(text, 10)
+        number = parse_c_integer(value)
+        if number is None:
+            return f"'{value}' is not an integer (decimal, 0x hexadecimal or 0 octal, as Asterisk reads it)"
         if spec.type == UNSIGNED and number < 0:
             return f"'{value}' must not be negative"
+        low_bound, high_bound = UINT32 if spec.type == UNSIGNED else INT32
+        if not low_bound <= number <= high_bound:
+            return f"'{value}' is outside {low_bound}..{high_bound}"
         if spec.range is not None:
             low, high = spec.range
             if (low.lstrip("-").isdigit() and number < int(low)) or (high.isdigit() and number > int(high)):
@@ -114,6 +117,9 @@ def validate_options(
         spec = catalog.spec(object_type, key)
         if spec is not None:
             reason = check_value(spec, value)
+            rule = VALUE_RULES.get((object_type, key))
+            if reason is None and rule is not None:
+                reason = rule(value)
             if reason is not None:
                 issues.append(Issue(f"{at}.value", f"{object_type} option '{key}': {reason}"))
     return issues

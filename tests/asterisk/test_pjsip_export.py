@@ -81,10 +81,22 @@ def read_objects(text: str) -> dict[ObjectKey, Fields]:
 
 
 def asterisk_rule(object_type: str, fields: Fields) -> Fields:
-    """What applying the variables one by one leaves: every accumulating one, the last of any other."""
+    """What applying the variables one by one leaves: every accumulating one, the last of any other;
+    a set_var replaces an earlier one of the same variable in place (res_pjsip's set_var_handler)."""
     multiple = CATALOG.multiple_keys(object_type)
     last = {key: index for index, (key, _) in enumerate(fields) if key not in multiple}
-    return [(k, v) for index, (k, v) in enumerate(fields) if k in multiple or last[k] == index]
+    kept = [(k, v) for index, (k, v) in enumerate(fields) if k in multiple or last[k] == index]
+    out: Fields = []
+    set_var_at: dict[str, int] = {}
+    for key, value in kept:
+        name = value.partition("=")[0].strip()
+        if key == "set_var" and name in set_var_at:
+            out[set_var_at[name]] = (key, value)
+            continue
+        if key == "set_var":
+            set_var_at[name] = len(out)
+        out.append((key, value))
+    return out
 
 
 # --------------------------------------------------------------------------- random tenants
@@ -391,7 +403,7 @@ def test_endpoint_references_and_registration_objects() -> None:
         "[outbound_auth_trunk]\ntype = auth\nusername = out",
         "[trunk]\ntype = identify\nmatch = 192.0.2.1\nendpoint = trunk",
         "[auth_reg_trunk]\ntype = auth\nusername = reg",
-        "[trunk]\ntype = registration\nserver_uri = sip:provider.example\nendpoint = trunk\noutbound_auth = auth_reg_trunk\n",
+        "[trunk]\ntype = registration\nserver_uri = sip:provider.example\nline = yes\nendpoint = trunk\noutbound_auth = auth_reg_trunk\n",
     ]
 
 

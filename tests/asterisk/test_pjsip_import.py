@@ -287,6 +287,7 @@ EXPECTED_OBJECTS: dict[str, Objects] = {
             opts(
                 "server_uri=sip:provider.example.com",
                 "client_uri=sip:acme@provider.example.com",
+                "line=yes",
                 "endpoint=trunk",
                 "outbound_auth=auth_reg_trunk",
             ),
@@ -314,7 +315,7 @@ EXPECTED_OBJECTS: dict[str, Objects] = {
         (
             "registration",
             "erin",
-            opts("server_uri=sip:registrar.example.net", "endpoint=erin", "outbound_auth=auth_reg_erin"),
+            opts("server_uri=sip:registrar.example.net", "line=yes", "endpoint=erin", "outbound_auth=auth_reg_erin"),
         ),
     ],
     "frank": [("endpoint", "frank", ())],

@@ -355,7 +355,6 @@ GENERATORS: dict[str, dict[str, Any]] = {
         "client_uri": lambda rng: f"sip:{_text(rng)}@example.com",
         "retry_interval": _int(10, 120),
         "expiration": _int(60, 3600),
-        "line": _bool,
         "contact_user": TEXT,
     },
     "transport": {

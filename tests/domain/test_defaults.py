@@ -84,3 +84,15 @@ def test_webrtc_endpoint_resolves_general_then_webrtc_options() -> None:
         ("!all,ulaw", "general"),
         ("!all,opus,g722,alaw,ulaw,vp9,vp8,h264", "webrtc"),
     ]
+
+
+def test_no_default_template_sets_a_caller_id() -> None:
+    # A line without a caller id of its own must not present a fixed name to the called party.
+    for template in DEFAULT_TEMPLATES:
+        keys = [k for options in template.sections.values() for k, _ in options]
+        assert "callerid" not in keys, template.role
+
+
+def test_default_transports_bind_distinct_addresses() -> None:
+    binds = [dict(options)["bind"] for options in DEFAULT_TRANSPORTS.values()]
+    assert len(set(binds)) == len(binds), binds

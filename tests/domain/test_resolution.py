@@ -144,7 +144,7 @@ def test_sections_resolve_independently() -> None:
 ACCUMULATING = [
     (Section.ENDPOINT, "allow", ("ulaw", "alaw", "opus")),
     (Section.ENDPOINT, "disallow", ("all", "g729", "gsm")),
-    (Section.ENDPOINT, "set_var", ("A=1", "B=2", "A=3")),
+    (Section.ENDPOINT, "set_var", ("A=1", "B=2", "C=3")),
     (Section.ENDPOINT, "permit", ("10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12")),
     (Section.ENDPOINT, "deny", ("0.0.0.0/0", "10.1.0.0/16", "10.2.0.0/16")),
     (Section.AOR, "contact", ("sip:a@10.0.0.1", "sip:b@10.0.0.2", "sip:c@10.0.0.3")),
@@ -167,6 +167,21 @@ def test_accumulating_key_keeps_every_occurrence_in_application_order(
     # then all three remain, farthest first, each with its own origin and no overrides
     assert kvo(resolved) == [(key, values[0], "grand"), (key, values[1], "parent"), (key, values[2], "e")]
     assert all(o.overrides == () for o in resolved)
+
+
+def test_set_var_keeps_one_value_per_variable_at_its_first_position() -> None:
+    # given a grandparent and a parent setting A, B then A again, and the endpoint setting B
+    grand = template("grand", endpoint=(("set_var", "A=1"), ("set_var", "B=2")))
+    parent = template("parent", "grand", endpoint=(("set_var", "A=3"),))
+    e = endpoint("e", "parent", endpoint=(("set_var", "B = 4"), ("set_var", "C=5")))
+    # when resolved
+    resolved = resolve(grand, parent, e)[Section.ENDPOINT]
+    # then, like Asterisk, each variable keeps its first position and its last value
+    assert kvo(resolved) == [("set_var", "A=3", "parent"), ("set_var", "B = 4", "e"), ("set_var", "C=5", "e")]
+    # and the last value overrides the earlier ones
+    assert [(o.value, o.origin.name) for o in resolved[0].overrides] == [("A=1", "grand")]
+    assert [(o.value, o.origin.name) for o in resolved[1].overrides] == [("B=2", "grand")]
+    assert resolved[2].overrides == ()
 
 
 def test_disallow_all_then_allow_keeps_its_order() -> None:
@@ -455,16 +470,30 @@ def literal_resolution(
     applied: list[tuple[str, str, UUID]], object_type: str
 ) -> list[tuple[str, str, UUID, tuple[tuple[str, UUID], ...]]]:
     """DOMAIN.md §4.3-4: all accumulating occurrences, the last of any other key, with what it overrides."""
-    last_index = {key: index for index, (key, _, _) in enumerate(applied)}
+
+    def identity(key: str, value: str) -> str:
+        # set_var is keyed by its variable name; its first position holds its last value.
+        return f"set_var:{value.partition('=')[0].strip()}" if key == "set_var" else key
+
+    last_index = {identity(k, v): index for index, (k, v, _) in enumerate(applied)}
+    first_index: dict[str, int] = {}
+    for index, (k, v, _) in enumerate(applied):
+        first_index.setdefault(identity(k, v), index)
     earlier: dict[str, list[tuple[str, UUID]]] = {}
     result = []
     for index, (key, value, origin) in enumerate(applied):
-        if CATALOG.is_multiple(object_type, key):
+        ident = identity(key, value)
+        if key == "set_var":
+            if first_index[ident] == index:
+                occurrences = [(v, o) for k, v, o in applied if identity(k, v) == ident]
+                *before, (last_value, last_origin) = occurrences
+                result.append((key, last_value, last_origin, tuple(dict.fromkeys(reversed(before)))))
+        elif CATALOG.is_multiple(object_type, key):
             result.append((key, value, origin, ()))
-        elif last_index[key] == index:
-            nearest_first = reversed(earlier.get(key, []))
+        elif last_index[ident] == index:
+            nearest_first = reversed(earlier.get(ident, []))
             result.append((key, value, origin, tuple(dict.fromkeys(nearest_first))))
-        earlier.setdefault(key, []).append((value, origin))
+        earlier.setdefault(ident, []).append((value, origin))
     return result
 
 

@@ -76,9 +76,9 @@ def test_identify_object_gets_endpoint_reference_appended() -> None:
     assert objects[("endpoint", "alice")] == ENDPOINT
 
 
-def test_registration_without_its_auth_references_only_the_endpoint() -> None:
+def test_registration_enables_line_support_and_references_the_endpoint() -> None:
     objects = by_key(endpoint_objects("trunk1", resolved(endpoint=ENDPOINT, registration=REGISTRATION)))
-    assert objects[("registration", "trunk1")] == (*REGISTRATION, ("endpoint", "trunk1"))
+    assert objects[("registration", "trunk1")] == (*REGISTRATION, ("line", "yes"), ("endpoint", "trunk1"))
     assert ("auth", "auth_reg_trunk1") not in objects
 
 
@@ -92,6 +92,7 @@ def test_registration_with_its_auth_references_auth_reg() -> None:
     assert objects[("auth", "auth_reg_trunk1")] == REGISTRATION_AUTH
     assert objects[("registration", "trunk1")] == (
         *REGISTRATION,
+        ("line", "yes"),
         ("endpoint", "trunk1"),
         ("outbound_auth", "auth_reg_trunk1"),
     )

@@ -1,0 +1,55 @@
+"""Fixtures that run the real Asterisk: skipped with the reason when it is not installed,
+a failure instead when PJSIP_GRAPH_REQUIRE_SERVICES=1 (CI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.asterisk.live.instance import AsteriskInstance, asterisk_available, start_asterisk
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.asterisk
+
+
+@pytest.fixture(scope="session")
+def asterisk_installed() -> None:
+    reason = asterisk_available()
+    if reason is not None:
+        skip_or_fail(reason)
+
+
+@pytest.fixture
+def asterisk_factory(asterisk_installed: None, tmp_path: Path) -> Iterator[Callable[..., AsteriskInstance]]:
+    """Start Asterisk instances under tmp_path; every one is stopped (by its pid) at teardown."""
+    started: list[AsteriskInstance] = []
+
+    def factory(name: str = "asterisk", **kwargs: Any) -> AsteriskInstance:
+        instance = start_asterisk(tmp_path / f"{name}-{len(started)}", **kwargs)
+        started.append(instance)
+        return instance
+
+    yield factory
+    for instance in started:
+        instance.stop()
+
+
+@pytest.fixture(scope="module")
+def module_asterisk_factory(
+    asterisk_installed: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., AsteriskInstance]]:
+    """Like ``asterisk_factory``, for instances shared by every test of a module (fewer starts)."""
+    started: list[AsteriskInstance] = []
+    base = tmp_path_factory.mktemp("asterisk")
+
+    def factory(name: str = "asterisk", **kwargs: Any) -> AsteriskInstance:
+        instance = start_asterisk(base / f"{name}-{len(started)}", **kwargs)
+        started.append(instance)
+        return instance
+
+    yield factory
+    for instance in started:
+        instance.stop()
