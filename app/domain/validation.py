@@ -25,8 +25,6 @@ NAME_PATTERN = re.compile(r"[-_.a-zA-Z0-9]{1,79}")
 RESERVED_NAMES = frozenset({"global", "system"})
 # C0/C1 controls (U+0085 included), line separators and bidi controls: refused in every name, label and value.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# What Asterisk's strtol/strtoul with base 0 read entirely: decimal or 0x-hex, optional sign.
-_INTEGER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+)")
 _EXTENDED_KEY = re.compile(r"@[^\s=;\[\]()]{1,78}")  # always fullmatch
 
 # Keys the product writes itself from references (DOMAIN.md §3).
