@@ -22,6 +22,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
+from app.api.http_guards import RequestGuards
+from app.api.limits import TokenLimits, token_key
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
 from app.cache import ResolutionCache, build_cache
@@ -71,6 +73,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.hub = hub
         self.cache = cache
+        self.limits = TokenLimits(settings)
 
     def encode_json(self, data: object) -> str:
         # orjson is several times faster than json.dumps on large answers. A str,
@@ -86,15 +89,22 @@ class GraphQLApp(GraphQL[Context, None]):
         async with self.db.connection() as connection:
             return await authenticate(connection, token)
 
+    def _new_loaders(self) -> Loaders:
+        return Loaders(self.db, self.cache)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
+        token = bearer_token(request.headers)
         return Context(
             db=self.db,
             settings=self.settings,
-            loaders=Loaders(self.db, self.cache),
-            caller_or_none=await self._caller(bearer_token(request.headers)),
+            loaders=self._new_loaders(),
+            caller_or_none=await self._caller(token),
             hub=self.hub,
             request=request,
             response=response,
+            limits=self.limits,
+            token_key=token_key(token),
+            new_loaders=self._new_loaders if isinstance(request, WebSocket) else None,
         )
 
     async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
@@ -108,6 +118,8 @@ class GraphQLApp(GraphQL[Context, None]):
         if caller is None:
             raise ConnectionRejectionError({"reason": "send a valid 'Authorization: Bearer <token>'"})
         context.caller_or_none = caller
+        if token:
+            context.token_key = token_key(token)
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, migrate: bool = True) -> Starlette:
@@ -122,9 +134,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if settings.cache != "off"
         else None
     )
-    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener)
+    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener, metrics_token=settings.metrics_token)
     pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
-    graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[runtime.timing_extension()])
+    timing = runtime.timing_extension(settings.metrics_max_operation_names)
+    graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[timing])
     RUNNING_HUBS.add(hub)
 
     async def after_commit(facts: Committed) -> None:
@@ -168,7 +181,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/readyz", ops.readyz),
             Route("/metrics", ops.metrics),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(CollectorResumesAfterResponse)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                RequestGuards,
+                max_request_bytes=settings.max_request_bytes,
+                max_import_bytes=settings.max_import_bytes,
+            ),
+            Middleware(CollectorResumesAfterResponse),
+        ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
