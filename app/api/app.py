@@ -17,11 +17,14 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
+from app.api.errors import is_unavailable
 from app.api.http_guards import RequestGuards
 from app.api.limits import TokenLimits, token_key
 from app.api.loaders import Loaders
@@ -83,6 +86,15 @@ class GraphQLApp(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError
 
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        answer = process_result(result)
+        # Syntax errors and the token limit are raised before any extension
+        # sees the operation: they are the request's mistake too.
+        errors: list[dict[str, Any]] = answer.get("errors") or []  # type: ignore[assignment]
+        for error in errors:
+            error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
+        return answer
+
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
             return None
@@ -94,11 +106,22 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
         token = bearer_token(request.headers)
+        caller: Caller | None = None
+        unavailable = False
+        try:
+            caller = await self._caller(token)
+        except Exception as exc:
+            # The database is down: the operation answers SERVICE_UNAVAILABLE
+            # (see QueryLimits) instead of a text/plain 500.
+            if not is_unavailable(exc):
+                raise
+            unavailable = True
         return Context(
             db=self.db,
             settings=self.settings,
             loaders=self._new_loaders(),
-            caller_or_none=await self._caller(token),
+            caller_or_none=caller,
+            database_unavailable=unavailable,
             hub=self.hub,
             request=request,
             response=response,

@@ -34,6 +34,8 @@ class Context:
     # A WebSocket's context lives as long as the socket: each operation on it
     # gets fresh DataLoaders from this factory, so none serves stale data.
     new_loaders: Callable[[], Loaders] | None = None
+    # The token could not be checked because the database did not answer.
+    database_unavailable: bool = False
 
     @property
     def caller(self) -> Caller:

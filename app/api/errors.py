@@ -31,7 +31,7 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> G
     )
 
 
-def _is_unavailable(original: BaseException) -> bool:
+def is_unavailable(original: BaseException) -> bool:
     if isinstance(original, sqlalchemy.exc.OperationalError):
         # SQLite reports input it refuses (e.g. a LIKE pattern too complex) as
         # an OperationalError too; only a lost connection is unavailability.
@@ -53,12 +53,12 @@ class ErrorCodes(MaskErrors):
             original = error.original_error
             if isinstance(original, AppError):
                 out.append(_with(error, original.message, original.extensions()))
-            elif original is None or (error.path is None and not _is_unavailable(original)):
+            elif original is None or (error.path is None and not is_unavailable(original)):
                 # Before execution (parse, validation, variables): always the request's fault.
                 extensions = dict(error.extensions or {})
                 extensions.setdefault("code", "BAD_USER_INPUT")
                 out.append(_with(error, error.message, extensions))
-            elif _is_unavailable(original):
+            elif is_unavailable(original):
                 log.warning("database unavailable at %s: %s", error.path, type(original).__name__)
                 self._status(503)
                 out.append(

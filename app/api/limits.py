@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from graphql import ExecutionResult, GraphQLError
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -58,6 +59,10 @@ class TokenLimits:
         return self._slot(self.subscriptions, key, self.settings.max_subscriptions_per_token, "open subscriptions")
 
 
+def _is_websocket(request: object) -> bool:
+    return isinstance(getattr(request, "request", None), WebSocket)
+
+
 def _refusal(message: str, code: str, **extensions: object) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code, **extensions})])
 
@@ -84,7 +89,21 @@ def limits_extension(settings: Settings) -> type[SchemaExtension]:
                 )
             cost, introspection = model.cost(document, context.operation_name, context.variables)
             request = context.context
+            if getattr(request, "database_unavailable", False):
+                context.result = _refusal("the database is unavailable, retry later", "SERVICE_UNAVAILABLE")
+                response = getattr(request, "response", None)
+                if response is not None and hasattr(response, "status_code"):
+                    response.status_code = 503
+                yield
+                return
             caller = getattr(request, "caller_or_none", None)
+            if context.operation_type is OperationType.SUBSCRIPTION and not _is_websocket(request):
+                context.result = _refusal(
+                    "subscriptions need a WebSocket: use the graphql-transport-ws protocol on this path",
+                    "BAD_REQUEST",
+                )
+                yield
+                return
             if introspection and caller is None and settings.introspection_requires_token:
                 context.result = _refusal("introspection needs 'Authorization: Bearer <token>'", "UNAUTHENTICATED")
                 yield
