@@ -87,7 +87,7 @@ def limits_extension(settings: Settings) -> type[SchemaExtension]:
                 model = models[id(schema)] = CostModel(
                     schema, max_page_size=settings.max_page_size, max_list_items=settings.max_list_items
                 )
-            cost, introspection = model.cost(document, context.operation_name, context.variables)
+            cost, introspection = model.cost(document, context.operation_name, context.variables, context.query)
             request = context.context
             if getattr(request, "database_unavailable", False):
                 context.result = _refusal("the database is unavailable, retry later", "SERVICE_UNAVAILABLE")

@@ -14,7 +14,7 @@ repeated query costs one dictionary look-up.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections import OrderedDict
 
 from graphql import (
     DocumentNode,
@@ -37,6 +37,7 @@ from graphql.type.definition import GraphQLOutputType
 
 from app.domain.validation import MAX_PARENTS
 
+CACHED_DOCUMENTS = 2048
 # Lists whose length the option catalog bounds, not the data.
 FIXED_LENGTH_ITEMS = frozenset(
     {
@@ -55,15 +56,29 @@ class CostModel:
         self.schema = schema
         self.max_page_size = max_page_size
         self.max_list_items = max_list_items
-        self._cached = lru_cache(maxsize=2048)(self._cost)
+        # Keyed by the query text (its hash is cached by Python), not the parsed
+        # document, whose hash walks the whole tree.
+        self._cache: OrderedDict[tuple[str, str | None, tuple[tuple[str, int], ...]], tuple[int, bool]] = OrderedDict()
 
     def cost(
-        self, document: DocumentNode, operation_name: str | None, variables: dict[str, object] | None
+        self,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+        text: str | None = None,
     ) -> tuple[int, bool]:
         """(cost, whether introspection is used) of the operation to run."""
         # Only integer variables can change the cost (a variable `first`).
         numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
-        return self._cached(document, operation_name, numbers)
+        if text is None:
+            return self._cost(document, operation_name, numbers)
+        key = (text, operation_name, numbers)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._cost(document, operation_name, numbers)
+            if len(self._cache) > CACHED_DOCUMENTS:
+                self._cache.popitem(last=False)
+        return found
 
     def _cost(
         self, document: DocumentNode, operation_name: str | None, numbers: tuple[tuple[str, int], ...]
