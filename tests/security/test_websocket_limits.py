@@ -39,8 +39,9 @@ async def test_open_subscriptions_per_token_are_limited(world: World) -> None:
             assert (await socket.next())["type"] == "connection_ack"
             for op_id in ("1", "2", "3"):
                 await socket.subscribe(CHANGES, op_id=op_id)
+            # then one of the three (they start concurrently) is refused
             refused = await socket.next()
-            assert refused["id"] == "3", refused
+            assert refused["id"] in ("1", "2", "3"), refused
             assert refused["type"] == "error" or refused["payload"]["errors"], refused
             errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
             assert errors[0]["extensions"]["code"] == "TOO_MANY_REQUESTS", refused
