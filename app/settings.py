@@ -49,13 +49,13 @@ class Settings(BaseSettings):
     # Hostile-tenant limits (docs/security.md).
     # Budget of an operation's computed cost (lists count by their `first`, or
     # by their bound when they are not paginated); over it: QUERY_TOO_COMPLEX.
-    max_query_cost: int = 200_000
+    max_query_cost: int = 100_000
     # Most items an unpaginated list field that grows with the data returns.
     max_list_items: int = 500
     # Operations costing more than this are "expensive": each token may run at
     # most max_expensive_per_token of them at once.
-    expensive_query_cost: int = 20_000
-    max_expensive_per_token: int = 2
+    expensive_query_cost: int = 10_000
+    max_expensive_per_token: int = 1
     # Open subscriptions per token (per process).
     max_subscriptions_per_token: int = 100
     # Request bodies: a GraphQL request, and a multipart import.
