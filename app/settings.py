@@ -51,6 +51,28 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
 
+    # Hostile-tenant limits (docs/security.md).
+    # Budget of an operation's computed cost (lists count by their `first`, or
+    # by their bound when they are not paginated); over it: QUERY_TOO_COMPLEX.
+    max_query_cost: int = 100_000
+    # Most items an unpaginated list field that grows with the data returns.
+    max_list_items: int = 500
+    # Operations costing more than this are "expensive": each token may run at
+    # most max_expensive_per_token of them at once.
+    expensive_query_cost: int = 10_000
+    max_expensive_per_token: int = 1
+    # Open subscriptions per token (per process).
+    max_subscriptions_per_token: int = 100
+    # Request bodies: a GraphQL request, and a multipart import.
+    max_request_bytes: int = 1_000_000
+    max_import_bytes: int = 20_000_000
+    # Introspection (__schema, __type) only with a valid token.
+    introspection_requires_token: bool = True
+    # /metrics: when set, scrapes must send 'Authorization: Bearer <this>'.
+    metrics_token: str | None = None
+    # Operation names that get their own latency series; the rest are "other".
+    metrics_max_operation_names: int = 50
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -19,13 +19,18 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from app.api import ops
 from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
 from app.api.cors import cors_middleware
+from app.api.errors import is_unavailable
+from app.api.http_guards import RequestGuards
 from app.api.http_protocol import GraphQLResponseMediaType
+from app.api.limits import TokenLimits, token_key
 from app.api.loaders import Loaders
 from app.api.schema import build_schema
 from app.cache import ResolutionCache, build_cache
@@ -76,6 +81,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.hub = hub
         self.cache = cache
+        self.limits = TokenLimits(settings)
 
     def encode_json(self, data: object) -> str:
         # orjson is several times faster than json.dumps on large answers. A str,
@@ -84,6 +90,15 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        answer = process_result(result)
+        # Syntax errors and the token limit are raised before any extension
+        # sees the operation: they are the request's mistake too.
+        errors: list[dict[str, Any]] = answer.get("errors") or []  # type: ignore[assignment]
+        for error in errors:
+            error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
+        return answer
 
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
@@ -105,15 +120,33 @@ class GraphQLApp(GraphQL[Context, None]):
         async with self.db.writing() as session:
             await write_last_used(session, token_uuid, when)
 
+    def _new_loaders(self) -> Loaders:
+        return Loaders(self.db, self.cache)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
+        token = bearer_token(request.headers)
+        caller: Caller | None = None
+        unavailable = False
+        try:
+            caller = await self._caller(token)
+        except Exception as exc:
+            # The database is down: the operation answers SERVICE_UNAVAILABLE
+            # (see QueryLimits) instead of a text/plain 500.
+            if not is_unavailable(exc):
+                raise
+            unavailable = True
         return Context(
             db=self.db,
             settings=self.settings,
-            loaders=Loaders(self.db, self.cache),
-            caller_or_none=await self._caller(bearer_token(request.headers)),
+            loaders=self._new_loaders(),
+            caller_or_none=caller,
+            database_unavailable=unavailable,
             hub=self.hub,
             request=request,
             response=response,
+            limits=self.limits,
+            token_key=token_key(token),
+            new_loaders=self._new_loaders if isinstance(request, WebSocket) else None,
         )
 
     async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
@@ -128,6 +161,8 @@ class GraphQLApp(GraphQL[Context, None]):
             raise ConnectionRejectionError({"reason": "send a valid 'Authorization: Bearer <token>'"})
         context.caller_or_none = caller
         await self.last_used.flush()  # once per connection, before any operation
+        if token:
+            context.token_key = token_key(token)
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, migrate: bool = True) -> Starlette:
@@ -142,9 +177,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if settings.cache != "off"
         else None
     )
-    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener)
+    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener, metrics_token=settings.metrics_token)
     pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
-    graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[runtime.timing_extension()])
+    timing = runtime.timing_extension(settings.metrics_max_operation_names)
+    graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[timing])
     RUNNING_HUBS.add(hub)
 
     async def after_commit(facts: Committed) -> None:
@@ -192,6 +228,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Middleware(RequestIdMiddleware),
             cors_middleware(settings.allowed_origins),
             Middleware(GraphQLResponseMediaType),
+            Middleware(
+                RequestGuards,
+                max_request_bytes=settings.max_request_bytes,
+                max_import_bytes=settings.max_import_bytes,
+            ),
             Middleware(CollectorResumesAfterResponse),
         ],
         lifespan=lifespan,

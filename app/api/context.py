@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from app.api.limits import TokenLimits
 from app.api.loaders import Loaders
 from app.db.database import Database
 from app.errors import Unauthenticated
@@ -26,6 +28,14 @@ class Context:
     response: Any = None
     # Set by Strawberry for WebSocket connections (connection_init payload).
     connection_params: dict[str, Any] | None = field(default=None)
+    # Per-token limits shared by the application, and this token's key in them.
+    limits: TokenLimits | None = None
+    token_key: str | None = None
+    # A WebSocket's context lives as long as the socket: each operation on it
+    # gets fresh DataLoaders from this factory, so none serves stale data.
+    new_loaders: Callable[[], Loaders] | None = None
+    # The token could not be checked because the database did not answer.
+    database_unavailable: bool = False
 
     @property
     def caller(self) -> Caller:

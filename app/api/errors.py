@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy.exc
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from app.errors import AppError
 
 log = logging.getLogger("pjsip_graph.errors")
+
+# The database cannot be reached: the client may retry later (HTTP 503).
+UNAVAILABLE = (ConnectionError, TimeoutError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.OperationalError)
+# A value the database cannot store or compare (a NUL character, a date out
+# of range): the client's input, not an incident.
+BAD_VALUE = (sqlalchemy.exc.DataError, OverflowError, UnicodeEncodeError)
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
@@ -24,10 +31,21 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> G
     )
 
 
+def is_unavailable(original: BaseException) -> bool:
+    if isinstance(original, sqlalchemy.exc.OperationalError):
+        # SQLite reports input it refuses (e.g. a LIKE pattern too complex) as
+        # an OperationalError too; only a lost connection is unavailability.
+        return original.connection_invalidated or "unable to open" in str(original) or "connect" in str(original)
+    asyncpg_connection = type(original).__module__.startswith("asyncpg") and "Connection" in type(original).__name__
+    return isinstance(original, UNAVAILABLE) or asyncpg_connection
+
+
 class ErrorCodes(MaskErrors):
     """Typed service errors keep their message and get their code; GraphQL
-    syntax/validation/coercion errors are the client's (BAD_USER_INPUT);
-    anything else is logged and masked as INTERNAL_SERVER_ERROR."""
+    syntax, validation and variable coercion errors are the client's
+    (BAD_USER_INPUT, with graphql-core's message and no log); a database that
+    cannot be reached is SERVICE_UNAVAILABLE; anything else is logged and
+    masked as INTERNAL_SERVER_ERROR."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         out: list[GraphQLError] = []
@@ -35,8 +53,32 @@ class ErrorCodes(MaskErrors):
             original = error.original_error
             if isinstance(original, AppError):
                 out.append(_with(error, original.message, original.extensions()))
-            elif original is None:
-                out.append(_with(error, error.message, {**(error.extensions or {}), "code": "BAD_USER_INPUT"}))
+            elif original is None or (error.path is None and not is_unavailable(original)):
+                # Before execution (parse, validation, variables): always the request's fault.
+                extensions = dict(error.extensions or {})
+                extensions.setdefault("code", "BAD_USER_INPUT")
+                out.append(_with(error, error.message, extensions))
+            elif is_unavailable(original):
+                log.warning("database unavailable at %s: %s", error.path, type(original).__name__)
+                self._status(503)
+                out.append(
+                    GraphQLError(
+                        "the database is unavailable, retry later",
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": "SERVICE_UNAVAILABLE"},
+                    )
+                )
+            elif isinstance(original, BAD_VALUE):
+                out.append(
+                    GraphQLError(
+                        "an argument has a value that cannot be used (for example a NUL character or a date "
+                        "out of range)",
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": "BAD_USER_INPUT", "field": ".".join(map(str, error.path or []))},
+                    )
+                )
             else:
                 log.error("unexpected error at %s", error.path, exc_info=original)
                 out.append(
@@ -48,3 +90,8 @@ class ErrorCodes(MaskErrors):
                     )
                 )
         return out
+
+    def _status(self, status: int) -> None:
+        response = getattr(self.execution_context.context, "response", None)
+        if response is not None and hasattr(response, "status_code"):
+            response.status_code = status

@@ -19,7 +19,7 @@ from app.api.inputs import (
     options_of,
 )
 from app.api.types.configs import SipEndpoint, SipTemplate
-from app.api.types.engines import Engine, Transport
+from app.api.types.engines import Engine, Transport, sees_engine_secrets
 from app.api.types.payloads import (
     ChangeSummary,
     DeletePayload,
@@ -209,7 +209,7 @@ class Mutation(TokenMutations):
             info.context.db, info.context.caller, engine or "default", name=name, options=options_of(options) or ()
         )
         assert result.transport is not None
-        return Transport.of(result.transport, show_secrets=info.context.caller.sees_secrets)
+        return Transport.of(result.transport, show_secrets=sees_engine_secrets(info.context.caller))
 
     @strawberry.mutation
     async def update_transport(
@@ -219,7 +219,7 @@ class Mutation(TokenMutations):
             info.context.db, info.context.caller, uuid, name=name, options=options_of(options)
         )
         assert result.transport is not None
-        return Transport.of(result.transport, show_secrets=info.context.caller.sees_secrets)
+        return Transport.of(result.transport, show_secrets=sees_engine_secrets(info.context.caller))
 
     @strawberry.mutation(
         description="fallbackUuid: move users of the transport there first; without it a used transport is not deleted."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ class Runtime:
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     # Refreshed at each scrape: (engine name, stream) -> (records behind, retained records).
     streams: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    operation_names: OperationNames = field(default_factory=lambda: OperationNames())
+    # When set, /metrics answers only 'Authorization: Bearer <metrics_token>'.
+    metrics_token: str | None = None
 
     def __post_init__(self) -> None:
         self.latency = Histogram(
@@ -44,8 +48,9 @@ class Runtime:
         )
         self.registry.register(_RuntimeCollector(self))
 
-    def timing_extension(self) -> type[SchemaExtension]:
+    def timing_extension(self, max_operation_names: int = 50) -> type[SchemaExtension]:
         histogram = self.latency
+        names = self.operation_names
 
         class OperationTiming(SchemaExtension):
             def on_operation(self) -> Iterator[None]:
@@ -53,10 +58,37 @@ class Runtime:
                 yield
                 context = self.execution_context
                 operation_type = context.operation_type.value if context.operation_type else "unknown"
-                name = context.operation_name or "anonymous"
-                histogram.labels(name[:64], operation_type).observe(time.perf_counter() - start)
+                name = names.label(context.operation_name, context.context, max_operation_names)
+                histogram.labels(name, operation_type).observe(time.perf_counter() - start)
 
         return OperationTiming
+
+
+@dataclass
+class OperationNames:
+    """The bounded set of operation names that get their own latency series.
+
+    Only the operator's own operations (root tenant) are named: a tenant's
+    operation names are its own business and /metrics is read by whoever runs
+    the monitoring. Unauthenticated requests never add a name. Once the set is
+    full, new names count as "other".
+    """
+
+    known: set[str] = field(default_factory=set)
+
+    def label(self, name: str | None, context: object, limit: int) -> str:
+        caller = getattr(context, "caller_or_none", None)
+        if name is None:
+            return "anonymous"
+        if caller is None or not caller.is_root:
+            return "other"
+        name = name[:64]
+        if name in self.known:
+            return name
+        if len(self.known) >= limit:
+            return "other"
+        self.known.add(name)
+        return name
 
 
 class _RuntimeCollector(Collector):
@@ -124,6 +156,10 @@ async def readyz(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
+    if runtime.metrics_token is not None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {runtime.metrics_token}".encode()):
+            return JSONResponse({"error": "send 'Authorization: Bearer <metrics token>'"}, status_code=401)
     heads = await engine_heads(runtime.db)
     windows = runtime.hub.window_heads()
     runtime.streams = {}

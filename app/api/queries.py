@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from app.api.arguments import search_argument, text_argument
 from app.api.context import Info
 from app.api.types.catalog import CatalogOption, catalog_options
 from app.api.types.common import (
@@ -102,8 +103,8 @@ class Query(TokenQueries):
             info.context.db,
             info.context.caller,
             first=50 if first is None else first,
-            after=after,
-            search=search,
+            after=text_argument("after", after),
+            search=search_argument(search),
             recurse=recurse is not False,
         )
         return TenantConnection(
@@ -134,12 +135,12 @@ class Query(TokenQueries):
             kind=ConfigKind.TEMPLATE,
             tenant_uuid=tenant_uuid,
             recurse=bool(recurse),
-            search=search,
+            search=search_argument(search),
             inherits_from=None,
             order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
             descending=direction is OrderDirection.DESC,
             first=50 if first is None else first,
-            after=after,
+            after=text_argument("after", after),
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipTemplateConnection(
@@ -176,12 +177,12 @@ class Query(TokenQueries):
             kind=ConfigKind.ENDPOINT,
             tenant_uuid=tenant_uuid,
             recurse=bool(recurse),
-            search=search,
+            search=search_argument(search),
             inherits_from=inherits_from,
             order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
             descending=direction is OrderDirection.DESC,
             first=50 if first is None else first,
-            after=after,
+            after=text_argument("after", after),
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipEndpointConnection(
@@ -198,7 +199,7 @@ class Query(TokenQueries):
         caller = info.context.caller
         caller.require(SIP_READ)
         name = name or "default"
-        record = await reads.engine_by_name(info.context.db, name)
+        record = await reads.engine_by_name(info.context.db, text_argument("name", name) or "default")
         if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
             raise NotFound(f"engine '{name}' not found")
         return Engine.of(record)
@@ -218,7 +219,11 @@ class Query(TokenQueries):
     ) -> str:
         mode = TemplateMode((templates or PjsipTemplates.FLAT).value)
         return await exports.pjsip_conf(
-            info.context.db, info.context.caller, engine=engine or "default", tenant_uuid=tenant_uuid, mode=mode
+            info.context.db,
+            info.context.caller,
+            engine=text_argument("engine", engine) or "default",
+            tenant_uuid=tenant_uuid,
+            mode=mode,
         )
 
     @strawberry.field(description="The documented options of a section (or of transport/global/system).")
@@ -234,6 +239,10 @@ class Query(TokenQueries):
     ) -> list[SorceryUpdate]:
         caller = info.context.caller
         updates = await listing.list_sorcery_updates(
-            info.context.db, caller, engine=engine or "default", after=after or 0, first=100 if first is None else first
+            info.context.db,
+            caller,
+            engine=text_argument("engine", engine) or "default",
+            after=after or 0,
+            first=100 if first is None else first,
         )
         return [update_type(u, show_secrets=True) for u in updates]

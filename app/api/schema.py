@@ -16,6 +16,8 @@ from strawberry.types import ExecutionContext
 from app.api.collector import MutationsPauseCollector
 from app.api.errors import ErrorCodes
 from app.api.execution import PlainObjectExecutor
+from app.api.fresh_loaders import FreshLoadersPerOperation
+from app.api.limits import limits_extension
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
@@ -53,6 +55,8 @@ def build_schema(
         ParserCache,
         ValidationCache,
         lambda: ErrorCodes(),
+        FreshLoadersPerOperation,
+        limits_extension(settings),
         MutationsPauseCollector,
         *extra_extensions,
     ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from uuid import UUID
 
 import strawberry
 
+from app.api.arguments import text_argument
 from app.api.context import Info
 from app.api.types.common import ChangeAction, SorceryUpdate, update_type
 from app.errors import NotFound
@@ -48,7 +50,7 @@ def _sees_event(event: ChangeEvent, tenant: UUID, recurse: bool) -> bool:
 
 
 async def _engine_of(info: Info, caller: Caller, engine: str) -> UUID:
-    record = await reads.engine_by_name(info.context.db, engine)
+    record = await reads.engine_by_name(info.context.db, text_argument("engine", engine) or "default")
     if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
         raise NotFound(f"engine '{engine}' not found")
     return record.uuid
@@ -72,10 +74,11 @@ class Subscription:
         record = await info.context.loaders.tenant.load(tenant)
         if record is None:
             raise NotFound("tenant not found")
-        events = follow(info.context.hub, record.engine_uuid, CHANGES, after)
-        async for event in while_valid(info.context.db, caller.token_uuid, events):
-            if _sees_event(event, tenant, recurse is not False):
-                yield ConfigChangeEvent.of(event)
+        with _subscription_slot(info):
+            events = follow(info.context.hub, record.engine_uuid, CHANGES, after)
+            async for event in while_valid(info.context.db, caller.token_uuid, events):
+                if _sees_event(event, tenant, recurse is not False):
+                    yield ConfigChangeEvent.of(event)
 
     @strawberry.subscription(
         description="An engine's Sorcery updates; replays those after `after`, then goes live. Needs the secrets scope."
@@ -86,10 +89,19 @@ class Subscription:
         caller = info.context.caller
         caller.require(SECRETS_READ)
         engine_uuid = await _engine_of(info, caller, engine or "default")
-        updates = follow(info.context.hub, engine_uuid, UPDATES, after)
-        async for update in while_valid(info.context.db, caller.token_uuid, updates):
-            if caller.is_operator or await _sees_tenant(info, caller, update.tenant_uuid):
-                yield update_type(update, show_secrets=True)
+        with _subscription_slot(info):
+            updates = follow(info.context.hub, engine_uuid, UPDATES, after)
+            async for update in while_valid(info.context.db, caller.token_uuid, updates):
+                if caller.is_operator or await _sees_tenant(info, caller, update.tenant_uuid):
+                    yield update_type(update, show_secrets=True)
+
+
+def _subscription_slot(info: Info) -> contextlib.AbstractContextManager[None]:
+    """One of the token's open subscriptions (max_subscriptions_per_token)."""
+    limits = info.context.limits
+    if limits is None:
+        return contextlib.nullcontext()
+    return limits.subscription_slot(info.context.token_key)
 
 
 async def _sees_tenant(info: Info, caller: Caller, tenant_uuid: UUID | None) -> bool:

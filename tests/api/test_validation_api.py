@@ -696,8 +696,11 @@ async def test_request_limits(gql: GraphQLClient) -> None:
         assert body.get("data") is None, body
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
 
+    # a query within the depth limit whose nested lists multiply past the cost budget is refused too
+    costly = await gql.error(nested_query(6))
+    assert costly["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     # while a reasonably nested query is executed (the endpoint does not exist: NOT_FOUND, not a limit)
-    shallow = await gql.error(nested_query(6))
+    shallow = await gql.error(nested_query(2))
     assert shallow["extensions"]["code"] == "NOT_FOUND"
     # and a few aliases are fine
     assert len(await gql.ok(aliased_query(5))) == 5

@@ -20,14 +20,26 @@ from app.api.types.common import (
     sections_type,
     sorcery_object_type,
 )
-from app.api.types.engines import Transport
+from app.api.types.engines import Transport, sees_engine_secrets
 from app.domain.resolution import ConfigKind as DomainKind
 from app.domain.resolution import ResolvedSections
 from app.domain.sorcery import endpoint_objects
+from app.errors import InvalidInput
 from app.services.records import ConfigRecord, ConfigView
 
 if TYPE_CHECKING:
     from app.api.types.tenants import Tenant
+
+
+def list_bound(info: Info, first: int | None) -> int:
+    """How many items an unpaginated list returns: `first`, at most max_list_items."""
+    bound = info.context.settings.max_list_items
+    if first is None:
+        return bound
+    if first < 0 or first > bound:
+        raise InvalidInput.at("first", f"must be between 0 and {bound}")
+    return first
+
 
 TenantRef = Annotated["Tenant", strawberry.lazy("app.api.types.tenants")]
 
@@ -66,7 +78,9 @@ class SipConfig:
         if self.record.transport_uuid is None:
             return None
         record = await info.context.loaders.transport.load(self.record.transport_uuid)
-        return Transport.of(record, show_secrets=info.context.caller.sees_secrets) if record is not None else None
+        return (
+            Transport.of(record, show_secrets=sees_engine_secrets(info.context.caller)) if record is not None else None
+        )
 
     @strawberry.field
     def own(self, info: Info) -> SipSections:
@@ -114,10 +128,15 @@ def _fields(
 
 @strawberry.type
 class SipTemplate(SipConfig):
-    @strawberry.field(description="Templates and endpoints that list this template as a parent.")
-    async def children(self, info: Info) -> list[SipConfig]:
+    @strawberry.field(
+        description=(
+            "Templates and endpoints that list this template as a parent: at most `first` of them "
+            "(default and bound: the server's max_list_items). Use `endpoints(inheritsFrom:)` to page through all."
+        )
+    )
+    async def children(self, info: Info, first: int | None = None) -> list[SipConfig]:
         records = await info.context.loaders.children.load(self.uuid)
-        return [config_type(r) for r in records]
+        return [config_type(r) for r in records[: list_bound(info, first)]]
 
     @strawberry.field(description="Number of endpoints whose resolution includes this template.")
     async def endpoint_count(self, info: Info) -> int:

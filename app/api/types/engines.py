@@ -9,6 +9,7 @@ import strawberry
 from app.api.context import Info
 from app.api.types.common import SipOption, option_list
 from app.domain.sorcery import mask_fields
+from app.services.access import Caller
 from app.services.records import EngineRecord, TransportRecord
 
 
@@ -24,6 +25,12 @@ class Transport:
         return cls(uuid=record.uuid, name=record.name, options=option_list(options))
 
 
+def sees_engine_secrets(caller: Caller) -> bool:
+    """Engine secrets (a TLS transport's password) belong to the operator, not to
+    the tenants that share the engine, whatever their scopes."""
+    return caller.sees_secrets and caller.is_operator
+
+
 @strawberry.type
 class Engine:
     uuid: UUID
@@ -34,7 +41,7 @@ class Engine:
     @strawberry.field
     async def transports(self, info: Info) -> list[Transport]:
         records = await info.context.loaders.engine_transports.load(self.uuid)
-        show = info.context.caller.sees_secrets
+        show = sees_engine_secrets(info.context.caller)
         return [Transport.of(r, show_secrets=show) for r in records]
 
     @classmethod

@@ -10,8 +10,9 @@ import strawberry
 
 from app.api.context import Info
 from app.api.types.common import PageInfo
-from app.api.types.configs import SipTemplate
+from app.api.types.configs import SipTemplate, list_bound
 from app.api.types.engines import Engine
+from app.services.access import TENANTS_READ
 from app.services.records import ConfigRecord, TenantRecord
 
 
@@ -37,16 +38,25 @@ class Tenant:
 
     @strawberry.field
     async def parent(self, info: Info) -> Tenant | None:
+        info.context.caller.require(TENANTS_READ)
         parent = self.record.parent_uuid
         if parent is None or not info.context.caller.can_see(parent):
             return None
         record = await info.context.loaders.tenant.load(parent)
         return Tenant.of(record) if record is not None else None
 
-    @strawberry.field
-    async def children(self, info: Info) -> list[Tenant]:
+    @strawberry.field(
+        description=(
+            "Sub-tenants: at most `first` of them (default and bound: the server's max_list_items). "
+            "Use `tenants` to page through all."
+        )
+    )
+    async def children(self, info: Info, first: int | None = None) -> list[Tenant]:
+        # The same rule as `tenants`: the tenant tree needs tenants:read on every path.
+        info.context.caller.require(TENANTS_READ)
         records = await info.context.loaders.tenant_children.load(self.uuid)
-        return [Tenant.of(r) for r in records if info.context.caller.can_see(r.uuid)]
+        visible = [r for r in records if info.context.caller.can_see(r.uuid)]
+        return [Tenant.of(r) for r in visible[: list_bound(info, first)]]
 
     @strawberry.field
     async def engine(self, info: Info) -> Engine:

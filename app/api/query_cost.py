@@ -1,0 +1,158 @@
+"""Cost of a GraphQL operation, computed before it runs.
+
+Every field costs 1, times the number of items its parent list can hold. A
+list counts by its ``first`` argument (a variable counts as the largest page,
+``max_page_size``, unless its value is given), ``parents`` by the most
+parents a configuration may have, a list that grows with the data and is not paginated by its
+bound (``max_list_items``), and a list whose length is fixed by the option
+catalog (options, resolved options, sorcery objects) as one. Fragments are
+counted where they are spread; introspection fields count 1 each.
+
+The analysis is cached per (document, operation name), like validation, so a
+repeated query costs one dictionary look-up.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from graphql.type.definition import GraphQLOutputType
+
+from app.domain.validation import MAX_PARENTS
+
+CACHED_DOCUMENTS = 2048
+# Lists whose length the option catalog bounds, not the data.
+FIXED_LENGTH_ITEMS = frozenset(
+    {
+        "SipOption",
+        "ResolvedSipOption",
+        "OverriddenSipOption",
+        "SorceryObject",
+        "CatalogOption",
+        "String",
+    }
+)
+
+
+class CostModel:
+    def __init__(self, schema: GraphQLSchema, *, max_page_size: int, max_list_items: int) -> None:
+        self.schema = schema
+        self.max_page_size = max_page_size
+        self.max_list_items = max_list_items
+        # Keyed by the query text (its hash is cached by Python), not the parsed
+        # document, whose hash walks the whole tree.
+        self._cache: OrderedDict[tuple[str, str | None, tuple[tuple[str, int], ...]], tuple[int, bool]] = OrderedDict()
+
+    def cost(
+        self,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+        text: str | None = None,
+    ) -> tuple[int, bool]:
+        """(cost, whether introspection is used) of the operation to run."""
+        # Only integer variables can change the cost (a variable `first`).
+        numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
+        if text is None:
+            return self._cost(document, operation_name, numbers)
+        key = (text, operation_name, numbers)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._cost(document, operation_name, numbers)
+            if len(self._cache) > CACHED_DOCUMENTS:
+                self._cache.popitem(last=False)
+        return found
+
+    def _cost(
+        self, document: DocumentNode, operation_name: str | None, numbers: tuple[tuple[str, int], ...]
+    ) -> tuple[int, bool]:
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        chosen = next(
+            (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)), None
+        )
+        if chosen is None:
+            return 0, False
+        root = self.schema.get_root_type(chosen.operation)
+        if root is None:
+            return 0, False
+        walk = _Walk(self, fragments, dict(numbers))
+        return walk.selections(chosen.selection_set, root, frozenset()), walk.introspection
+
+    def factor(self, field: FieldNode, return_type: GraphQLOutputType, numbers: dict[str, int]) -> int:
+        inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        for argument in field.arguments or ():
+            if argument.name.value == "first":
+                value = argument.value
+                if isinstance(value, IntValueNode):
+                    return min(max(int(value.value), 1), self.max_page_size)
+                if isinstance(value, VariableNode) and value.name.value in numbers:
+                    return min(max(numbers[value.name.value], 1), self.max_page_size)
+                return self.max_page_size
+        if field.name.value == "parents":
+            return MAX_PARENTS
+        if not isinstance(inner, GraphQLList):
+            return 1
+        item = get_named_type(inner).name
+        # A connection's edges were counted by the connection's `first`.
+        if item in FIXED_LENGTH_ITEMS or item.endswith("Edge"):
+            return 1
+        return self.max_list_items
+
+
+class _Walk:
+    def __init__(self, model: CostModel, fragments: dict[str, FragmentDefinitionNode], numbers: dict[str, int]) -> None:
+        self.model = model
+        self.numbers = numbers
+        self.fragments = fragments
+        self.introspection = False
+
+    def selections(self, selection_set: SelectionSetNode | None, parent: object, seen: frozenset[str]) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.model.schema.get_type(condition.name.value) if condition else parent
+                total += self.selections(selection.selection_set, target, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:  # cycles are refused by validation
+                    continue
+                target = self.model.schema.get_type(fragment.type_condition.name.value)
+                total += self.selections(fragment.selection_set, target, seen | {name})
+        return total
+
+    def field(self, node: FieldNode, parent: object, seen: frozenset[str]) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            self.introspection = self.introspection or name in ("__schema", "__type")
+            return 1
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 1
+        definition = parent.fields.get(name)
+        if definition is None:
+            return 1
+        below = self.selections(node.selection_set, get_named_type(definition.type), seen)
+        return self.model.factor(node, definition.type, self.numbers) * (1 + below)
