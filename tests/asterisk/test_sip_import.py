@@ -257,8 +257,8 @@ EXPECTED_OBJECTS: dict[tuple[str, str], Fields] = {
     ("auth", "auth_reg_acme"): [("username", "acme-auth"), ("password", "acme-secret")],
     ("registration", "acme"): [*_TRUNK_REGISTRATION, ("server_uri", "sip:sip.acme.example:5070"),
                                ("client_uri", "sip:acme-user@sip.acme.example:5070"), ("contact_user", "1000"),
-                               ("expiration", "600"), ("transport", "transport-tcp"), ("endpoint", "acme"),
-                               ("outbound_auth", "auth_reg_acme")],
+                               ("expiration", "600"), ("transport", "transport-tcp"), ("line", "yes"),
+                               ("endpoint", "acme"), ("outbound_auth", "auth_reg_acme")],
     ("auth", "voip"): [("username", "voip"), ("password", "voip-secret")],
     ("aor", "voip"): [*_AOR_GENERAL, ("contact", "sip:voip.example.net"), ("qualify_frequency", "30")],
     ("endpoint", "voip"): [*_CODECS_GENERAL, *_NAT_GENERAL, ("language", "en"), ("transport", "transport-udp"),
@@ -270,7 +270,7 @@ EXPECTED_OBJECTS: dict[tuple[str, str], Fields] = {
     ("auth", "auth_reg_voip"): [("username", "voip-user"), ("password", "voip-pass"), ("realm", "voip.example.net")],
     ("registration", "voip"): [*_TRUNK_REGISTRATION, ("server_uri", "sip:voip.example.net"),
                                ("client_uri", "sip:5551234@voip.example.net"), ("expiration", "300"),
-                               ("transport", "transport-udp"), ("endpoint", "voip"), ("outbound_auth", "auth_reg_voip")],
+                               ("transport", "transport-udp"), ("line", "yes"), ("endpoint", "voip"), ("outbound_auth", "auth_reg_voip")],
     ("aor", "reg_sip.lonely.example"): [*_AOR_GENERAL, ("contact", "sip:sip.lonely.example")],
     ("endpoint", "reg_sip.lonely.example"): [("context", "public"), *_CODECS_GENERAL, *_NAT_GENERAL, ("language", "en"),
                                              ("transport", "transport-udp"), ("aors", "reg_sip.lonely.example")],
@@ -279,7 +279,7 @@ EXPECTED_OBJECTS: dict[tuple[str, str], Fields] = {
     ("registration", "reg_sip.lonely.example"): [
         *_TRUNK_REGISTRATION, ("server_uri", "sip:sip.lonely.example"), ("client_uri", "sip:3000@sip.lonely.example"),
         ("contact_user", "3000"), ("expiration", "300"), ("transport", "transport-udp"),
-        ("endpoint", "reg_sip.lonely.example"), ("outbound_auth", "auth_reg_reg_sip.lonely.example"),
+        ("line", "yes"), ("endpoint", "reg_sip.lonely.example"), ("outbound_auth", "auth_reg_reg_sip.lonely.example"),
     ],
 }  # fmt: skip
 
@@ -700,7 +700,8 @@ async def test_an_invalid_value_names_its_line_and_nothing_is_written(world: Wor
         await import_file(world, FIXTURES / "bad_value.conf", "pbx")
     assert [(i.field, i.message) for i in caught.value.issues] == [
         (f"{FIXTURES / 'bad_value.conf'}:9 [2001] options.aor[0].value",
-         "aor option 'qualify_frequency': 'often' is not an integer"),
+         "aor option 'qualify_frequency': 'often' is not an integer"
+         " (decimal, 0x hexadecimal or 0 octal, as Asterisk reads it)"),
     ]  # fmt: skip
     assert await snapshot(world.db) == before
 

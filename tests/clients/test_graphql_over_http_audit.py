@@ -14,7 +14,10 @@ from tests.integration.servers import server_env, start_server, stop
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     node_ready()  # skip before starting a server when Node is absent
     data: Path = tmp_path_factory.mktemp("audit")
-    process, port = start_server(server_env(f"sqlite+aiosqlite:///{data / 'audit.db'}", data))
+    # The audit's requests carry no token and ask for `__type`: introspection is
+    # opened to anonymous callers here so the audit judges the protocol alone.
+    env = server_env(f"sqlite+aiosqlite:///{data / 'audit.db'}", data, PJSIP_GRAPH_INTROSPECTION_REQUIRES_TOKEN="false")
+    process, port = start_server(env)
     try:
         yield f"http://127.0.0.1:{port}/graphql"
     finally:
