@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # Template applications one configuration's resolution may go through
     # (an ancestor reached twice counts twice, as Asterisk applies it twice).
     max_inheritance_expansion: int = 1000
+    # Option values one section's application list may hold (bounds its resolved values).
+    max_section_values: int = 10_000
 
     # Limits of the GraphQL layer.
     max_page_size: int = 500

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from app.domain.catalog import Catalog
 from app.domain.sections import SECTIONS, Options, Section
+from app.errors import InvalidInput, Issue
 
 
 class ConfigKind(StrEnum):
@@ -71,6 +72,31 @@ ResolvedSections = dict[Section, tuple[ResolvedOption, ...]]
 
 class CycleError(ValueError):
     """Stored data has a parent cycle; validation should have made this impossible."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpansionLimits:
+    """How far one configuration's resolution may expand (docs/security.md).
+
+    ``applications``: configurations on its application list, an ancestor
+    reached twice counting twice. ``section_values``: option values one
+    section's application list may hold, which bounds its resolved values.
+    """
+
+    applications: int = 1000
+    section_values: int = 10_000
+
+
+class ExpansionTooLarge(InvalidInput):
+    """A configuration's resolution would go past its expansion limits.
+
+    Mutations and imports check the graph before writing, so stored data meets
+    this only when a limit was lowered after the fact; a change that would
+    produce it is refused (its transaction rolls back).
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(Issue("parents", f"'{name}': {message}"))
 
 
 def resolve_applied(
@@ -175,10 +201,14 @@ class Resolver:
     their own options.
     """
 
-    def __init__(self, nodes: Mapping[UUID, ConfigNode], catalog: Catalog) -> None:
+    def __init__(
+        self, nodes: Mapping[UUID, ConfigNode], catalog: Catalog, limits: ExpansionLimits | None = None
+    ) -> None:
         self._nodes = nodes
         self._catalog = catalog
+        self._limits = limits or ExpansionLimits()
         self._memo: dict[tuple[UUID, Section], tuple[Applied, ...]] = {}
+        self._applications: dict[UUID, int] = {}
         self._prefixes: dict[tuple[tuple[UUID, ...], Section], _Prefix] = {}
         self._multiple = {s: catalog.multiple_keys(s.object_type).__contains__ for s in SECTIONS}
 
@@ -192,14 +222,41 @@ class Resolver:
         if uuid in path:
             raise CycleError(f"parent cycle through {uuid}")
         node = self._nodes[uuid]
+        inherited = [self._application_list(parent, section, (*path, uuid)) for parent in node.parents]
+        own = self._own(node, section)
+        self._check(node, section, inherited, len(own))
         applied: list[Applied] = []
-        for parent in node.parents:
-            applied.extend(self._application_list(parent, section, (*path, uuid)))
-        applied.extend(self._own(node, section))
+        for part in inherited:
+            applied.extend(part)
+        applied.extend(own)
         result = tuple(applied)
         if node.kind is ConfigKind.TEMPLATE:
             self._memo[(uuid, section)] = result
         return result
+
+    def _check(self, node: ConfigNode, section: Section, inherited: Sequence[Sequence[Applied]], own: int) -> None:
+        """Refuse, before building it, an application list past the limits.
+
+        Each parent's list was checked when it was built, so the work done
+        before refusing is bounded too.
+        """
+        applications = self._applications.get(node.uuid)
+        if applications is None:
+            applications = 1 + sum(self._applications[p] for p in node.parents)
+            self._applications[node.uuid] = applications
+        if applications > self._limits.applications:
+            raise ExpansionTooLarge(
+                node.name,
+                f"inheritance expands to {applications} template applications; "
+                f"at most {self._limits.applications} (setting max_inheritance_expansion)",
+            )
+        values = own + sum(map(len, inherited))
+        if values > self._limits.section_values:
+            raise ExpansionTooLarge(
+                node.name,
+                f"its {section.value} section applies {values} option values through inheritance; "
+                f"at most {self._limits.section_values} (setting max_section_values)",
+            )
 
     @staticmethod
     def _own(node: ConfigNode, section: Section) -> list[Applied]:
@@ -213,14 +270,20 @@ class Resolver:
         key = (parents, section)
         prefix = self._prefixes.get(key)
         if prefix is None:
-            applied: list[Applied] = []
-            for parent in parents:
-                applied.extend(self._application_list(parent, section, ()))
+            applied = [item for parent in parents for item in self._application_list(parent, section, ())]
             multiple = self._multiple[section]
             resolved = resolve_applied(applied, multiple, _NOBODY)
             prefix = _Prefix(resolved, {o.key: o for o in resolved if not multiple(o.key)})
             self._prefixes[key] = prefix
         return prefix
+
+    def check(self, uuid: UUID) -> None:
+        """Raise ExpansionTooLarge if this configuration's resolution would pass the limits."""
+        if self._nodes[uuid].kind is ConfigKind.ENDPOINT:
+            self.resolve(uuid)
+            return
+        for section in SECTIONS:
+            self._application_list(uuid, section, ())
 
     def resolve(self, uuid: UUID) -> ResolvedSections:
         """Every section of one configuration, resolved with origins.
@@ -237,6 +300,7 @@ class Resolver:
         for section in SECTIONS:
             prefix = self._prefix(node.parents, section)
             own = self._own(node, section)
+            self._check(node, section, [self._application_list(p, section, ()) for p in node.parents], len(own))
             out[section] = _merge(prefix, own, self._multiple[section]) if own else prefix.resolved
         return out
 

@@ -17,7 +17,7 @@ from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, ut
 from app.db.queries import Graph, load_graph, load_tenant_graphs
 from app.domain.catalog import load_catalog
 from app.domain.graph import check_parent_graph, descendants
-from app.domain.resolution import ConfigKind, Resolver
+from app.domain.resolution import ConfigKind
 from app.domain.sections import SECTIONS, Options, Section, sections_to_json
 from app.domain.sorcery import MASK, SECRET_KEYS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
@@ -32,6 +32,7 @@ from app.services.recording import (
     sync_endpoints,
 )
 from app.services.records import ConfigRecord, ConfigView
+from app.services.resolving import check_templates, new_resolver
 
 # Object ids an endpoint's auths take (DOMAIN.md §5); an endpoint named like
 # them would collide with another endpoint's objects.
@@ -282,6 +283,7 @@ async def _finish(
     elif kind is ConfigKind.TEMPLATE:
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         inheritors = descendants([row.uuid], graph.children_of())
+        check_templates(graph.nodes, inheritors | {row.uuid})
         row.resolved_version = await bump_resolution(session, engine, inheritors | {row.uuid})
         changes = await sync_endpoints(
             session,
@@ -314,7 +316,7 @@ async def _finish(
 
 async def _view(session: AsyncSession, graph: Graph, row: SipConfig) -> ConfigView:
     record = ConfigRecord.of(row)
-    resolver = Resolver(graph.nodes, load_catalog())
+    resolver = new_resolver(graph.nodes)
     resolved = resolver.resolve(row.uuid)
     parent_uuids = graph.nodes[row.uuid].parents
     parent_rows = {

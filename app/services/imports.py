@@ -47,6 +47,7 @@ from app.services.recording import (
     sync_endpoints,
     sync_engine_objects,
 )
+from app.services.resolving import check_templates
 
 config_t = SipConfig.__table__  # type: ignore[attr-defined]
 parent_t = ConfigParent.__table__  # type: ignore[attr-defined]
@@ -107,6 +108,7 @@ async def apply_import(
             dry_run=dry_run,
         )
         graph = await load_tenant_graphs(session, [tenant.uuid])
+        check_templates(graph.nodes, [uuid for uuid, kind in created if kind is ConfigKind.TEMPLATE])
         new_endpoints = [uuid for uuid, kind in created if kind is ConfigKind.ENDPOINT]
         changes.extend(
             await sync_endpoints(session, engine, graph, new_endpoints, resolution_version=1, dry_run=dry_run)

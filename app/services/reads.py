@@ -12,10 +12,10 @@ from app.cache import ResolutionCache
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport
 from app.db.queries import load_graph
-from app.domain.catalog import load_catalog
 from app.domain.graph import descendants
-from app.domain.resolution import ConfigKind, ResolvedSections, Resolver
+from app.domain.resolution import ConfigKind, ResolvedSections
 from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
+from app.services.resolving import new_resolver
 
 # Built once: the most frequent read (every config a request touches), and
 # building a select costs more than running it.
@@ -98,7 +98,7 @@ async def resolved_of(
         return found
     async with db.reading() as session:
         graph = await load_graph(session, [u for u, _ in missing])
-    resolver = Resolver(graph.nodes, load_catalog())
+    resolver = new_resolver(graph.nodes)
     fresh = {k: resolver.resolve(k[0]) for k in missing if k[0] in graph.nodes}
     if cache is not None:
         await cache.set_many(fresh)

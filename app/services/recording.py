@@ -30,6 +30,7 @@ from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options, Section, to_options
 from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
 from app.errors import NotFound
+from app.services.resolving import new_resolver
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def desired_endpoint_objects(
     graph: Graph, endpoint_uuids: Iterable[UUID], catalog: Catalog, resolver: Resolver | None = None
 ) -> Desired:
     """Resolve each endpoint and flatten it into its Sorcery objects."""
-    resolver = resolver or Resolver(graph.nodes, catalog)
+    resolver = resolver or new_resolver(graph.nodes, catalog)
     desired = Desired()
     with collector_paused():
         _desire(desired, graph, endpoint_uuids, resolver)
