@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg.exceptions
 import sqlalchemy.exc
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -16,7 +17,24 @@ log = logging.getLogger("pjsip_graph.errors")
 UNAVAILABLE = (ConnectionError, TimeoutError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.OperationalError)
 # A value the database cannot store or compare (a NUL character, a date out
 # of range): the client's input, not an incident.
-BAD_VALUE = (sqlalchemy.exc.DataError, OverflowError, UnicodeEncodeError)
+BAD_VALUE = (sqlalchemy.exc.DataError, OverflowError, UnicodeEncodeError, asyncpg.exceptions.DataError)
+
+
+def is_bad_value(original: BaseException) -> bool:
+    """Is this, or what caused it, a value the database refused (SQLSTATE class 22)?
+
+    SQLAlchemy does not always translate asyncpg's data errors into its own
+    DataError (a NUL in a parameter arrives as a plain DBAPIError), so the
+    cause chain is searched too.
+    """
+    seen: BaseException | None = original
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, BAD_VALUE):
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
@@ -69,7 +87,7 @@ class ErrorCodes(MaskErrors):
                         extensions={"code": "SERVICE_UNAVAILABLE"},
                     )
                 )
-            elif isinstance(original, BAD_VALUE):
+            elif is_bad_value(original):
                 out.append(
                     GraphQLError(
                         "an argument has a value that cannot be used (for example a NUL character or a date "

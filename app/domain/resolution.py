@@ -187,6 +187,9 @@ class _Prefix:
 
     resolved: tuple[ResolvedOption, ...]
     winners: dict[str, ResolvedOption]
+    # Template applications and option values of the parents' lists together.
+    applications: int
+    values: int
 
 
 class Resolver:
@@ -244,19 +247,22 @@ class Resolver:
         if applications is None:
             applications = 1 + sum(self._applications[p] for p in node.parents)
             self._applications[node.uuid] = applications
+        values = own + sum(map(len, inherited))
+        if applications > self._limits.applications or values > self._limits.section_values:
+            self._refuse(node, section, applications, values)
+
+    def _refuse(self, node: ConfigNode, section: Section, applications: int, values: int) -> None:
         if applications > self._limits.applications:
             raise ExpansionTooLarge(
                 node.name,
                 f"inheritance expands to {applications} template applications; "
                 f"at most {self._limits.applications} (setting max_inheritance_expansion)",
             )
-        values = own + sum(map(len, inherited))
-        if values > self._limits.section_values:
-            raise ExpansionTooLarge(
-                node.name,
-                f"its {section.value} section applies {values} option values through inheritance; "
-                f"at most {self._limits.section_values} (setting max_section_values)",
-            )
+        raise ExpansionTooLarge(
+            node.name,
+            f"its {section.value} section applies {values} option values through inheritance; "
+            f"at most {self._limits.section_values} (setting max_section_values)",
+        )
 
     @staticmethod
     def _own(node: ConfigNode, section: Section) -> list[Applied]:
@@ -273,7 +279,8 @@ class Resolver:
             applied = [item for parent in parents for item in self._application_list(parent, section, ())]
             multiple = self._multiple[section]
             resolved = resolve_applied(applied, multiple, _NOBODY)
-            prefix = _Prefix(resolved, {o.key: o for o in resolved if not multiple(o.key)})
+            applications = sum(self._applications[p] for p in parents)
+            prefix = _Prefix(resolved, {o.key: o for o in resolved if not multiple(o.key)}, applications, len(applied))
             self._prefixes[key] = prefix
         return prefix
 
@@ -300,7 +307,11 @@ class Resolver:
         for section in SECTIONS:
             prefix = self._prefix(node.parents, section)
             own = self._own(node, section)
-            self._check(node, section, [self._application_list(p, section, ()) for p in node.parents], len(own))
+            if (
+                prefix.applications >= self._limits.applications
+                or prefix.values + len(own) > self._limits.section_values
+            ):
+                self._refuse(node, section, 1 + prefix.applications, prefix.values + len(own))
             out[section] = _merge(prefix, own, self._multiple[section]) if own else prefix.resolved
         return out
 

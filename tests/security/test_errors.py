@@ -101,3 +101,17 @@ async def test_a_database_that_went_away_is_service_unavailable(world: World, ba
     await gone.dispose()
     assert response.status_code == 503, response.text
     assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+async def test_a_nul_in_an_engine_name_given_to_a_mutation_is_not_an_internal_error(
+    gql: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL refuses a NUL in any parameter; the arguments not checked by name reach it as a DBAPIError."""
+    error = await gql.error(
+        'mutation($e: String!) { setEngineOptions(engine: $e, globalOptions: [{key: "user_agent", value: "x"}]) '
+        "{ __typename } }",
+        {"e": "de\x00fault"},
+    )
+    # SQLite compares the name and finds nothing; PostgreSQL cannot take it at all.
+    assert error["extensions"]["code"] in {"BAD_USER_INPUT", "NOT_FOUND"}, error
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
