@@ -8,6 +8,11 @@ once as one token may run) while another tenant sends small queries; the
 report shows the attacker's completion times and the small queries' p99
 (target < 100 ms), next to the same small queries without the attacker.
 
+Last, the limits' own cost on ordinary requests: the time the cost analysis
+adds to the page of 100 resolved endpoints of bench_core.py and to a small
+query (cached by query text, as the server runs it, and uncached), next to
+those requests' own latency measured on the same server (target: at most 5%).
+
 Run from the repository root:  .venv/bin/python bench/bench_security.py
 Benchmarks are not pass/fail: the exit code is 0 even when a target is MISSED.
 """
@@ -33,7 +38,7 @@ try:
 except ImportError:  # pragma: no cover - running from a checkout without install
     sys.path.insert(0, str(REPO))
 
-from bench_core import PG_ADMIN_URL, fresh_database, running_server  # noqa: E402
+from bench_core import PAGE_QUERY, PG_ADMIN_URL, fresh_database, running_server  # noqa: E402
 from common import code_state, data_dir_env, verdict  # noqa: E402
 from graphql import parse  # noqa: E402
 
@@ -146,6 +151,37 @@ async def tokens(url: str, tenant_uuid: UUID, admin_token: str) -> tuple[str, st
     return attacker_token, bystander_token
 
 
+def limits_overhead(settings: Settings, base: str, token: str, tenant: UUID, runs: int = 200) -> None:
+    """The cost analysis's time per request against the request's own latency, in one run."""
+    model = CostModel(
+        build_schema(settings)._schema, max_page_size=settings.max_page_size, max_list_items=settings.max_list_items
+    )
+    variables = {"tenant": str(tenant)}
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        for label, query, given in (("page of 100, resolved", PAGE_QUERY, variables), ("small query", SMALL, None)):
+            latencies = []
+            for _ in range(30):
+                start = time.perf_counter()
+                body = client.post("/graphql", json={"query": query, "variables": given}).json()
+                latencies.append((time.perf_counter() - start) * 1000)
+                if body.get("errors"):
+                    raise RuntimeError(f"{label} failed: {body['errors']}")
+            document = parse(query)
+            timings = {}
+            for mode in ("cached", "uncached"):
+                start = time.perf_counter()
+                for i in range(runs):
+                    # A new text each time defeats the per-text cache.
+                    model.cost(document, None, given, query if mode == "cached" else f"{query}#{i}")
+                timings[mode] = (time.perf_counter() - start) * 1000 / runs
+            request = statistics.median(latencies)
+            print(
+                f"{label}: request p50 {request:.2f} ms; cost analysis {timings['cached'] * 1000:.1f} us cached "
+                f"({timings['cached'] / request:.2%}), {timings['uncached'] * 1000:.0f} us uncached "
+                f"({timings['uncached'] / request:.2%})  target <= 5%: {verdict(timings['cached'] / request <= 0.05)}"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
@@ -185,6 +221,8 @@ def main() -> int:
                 stop.set()
                 for thread in threads:
                     thread.join()
+                print("\nlimits' own cost on ordinary requests (same server, no attacker):")
+                limits_overhead(settings, base, admin_token, data.tenant_uuid)
     print(
         f"\nattacker: {len(times)} completed, median {statistics.median(times) if times else float('nan'):.2f} s, "
         f"max {max(times, default=float('nan')):.2f} s; refused: {len(errors)} ({sorted(set(errors))})"

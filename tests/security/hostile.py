@@ -89,7 +89,9 @@ def hostile_text(max_size: int = 40) -> st.SearchStrategy[str]:
 
 def any_json() -> st.SearchStrategy[Any]:
     """A JSON value of any type, for arguments sent with the wrong one."""
-    leaves = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | hostile_text(12)
+    leaves = (
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | hostile_text(12)
+    )
     return st.recursive(
         leaves,
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text(8), inner, max_size=3),
