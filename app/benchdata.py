@@ -38,10 +38,13 @@ from app.domain.defaults import DEFAULT_ENGINE, ROOT_TENANT_SLUG
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section, sections_to_json
 from app.domain.validation import validate_name, validate_sections
+from app.record.engine_row import lock_engine
+from app.record.sync import sync_endpoints
+from app.record.updates import Change
+from app.record.writing import record_changes
 from app.services.access import ALL, Caller
 from app.services.bootstrap import bootstrap
 from app.services.configs import NewConfig, create_config
-from app.services.recording import Change, lock_engine, record_changes, sync_endpoints
 from app.services.tenants import create_tenant, delete_tenant
 from app.settings import get_settings
 

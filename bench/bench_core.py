@@ -61,7 +61,7 @@ from app.db.queries import load_tenant_graphs  # noqa: E402
 from app.domain.catalog import load_catalog  # noqa: E402
 from app.domain.resolution import Resolver  # noqa: E402
 from app.domain.sections import Section  # noqa: E402
-from app.services.recording import desired_endpoint_objects  # noqa: E402
+from app.record.sync import desired_endpoint_objects  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("PJSIP_GRAPH_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

@@ -24,7 +24,6 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from app.api import ops
-from app.api.collector import CollectorResumesAfterResponse
 from app.api.context import Context
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
@@ -32,7 +31,9 @@ from app.api.http_guards import RequestGuards
 from app.api.http_protocol import GraphQLResponseMediaType
 from app.api.limits import TokenLimits, token_key
 from app.api.loaders import Loaders
+from app.api.mutation_gc import CollectorResumesAfterResponse
 from app.api.schema import build_schema
+from app.asterisk.realtime.apply import write_in_transaction
 from app.cache import ResolutionCache, build_cache
 from app.db.aftercommit import Committed
 from app.db.database import Database
@@ -169,7 +170,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     """Build the application. With ``migrate``, start-up applies migrations and bootstraps."""
     settings = settings or get_settings()
     database = db or Database(settings.resolved_database_url)
-    database.realtime_tables = settings.realtime_in_same_database
+    database.realtime_writer = write_in_transaction if settings.realtime_in_same_database else None
     hub = EventHub(database)
     listener = PgListener(database.url, hub) if not database.is_sqlite else None
     cache = (

@@ -31,9 +31,9 @@ from app.api.types.payloads import (
 from app.api.types.tenants import Tenant
 from app.api.types.tokens import TokenMutations
 from app.domain.resolution import ConfigKind
+from app.record.updates import ChangeSummary as ChangeRecord
 from app.services import configs, engines, imports, tenants
 from app.services.imports import FileKind
-from app.services.recording import ChangeSummary as ChangeRecord
 
 
 def _changes(info: Info, summary: ChangeRecord) -> ChangeSummary:

@@ -13,11 +13,11 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.types import ExecutionContext
 
-from app.api.collector import MutationsPauseCollector
 from app.api.errors import ErrorCodes
 from app.api.execution import PlainObjectExecutor
 from app.api.fresh_loaders import FreshLoadersPerOperation
 from app.api.limits import limits_extension
+from app.api.mutation_gc import MutationsPauseCollector
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ from app.db.session import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
 REALTIME_KEY = "pjsip_graph.realtime_tables"
+# Writes recorded updates into Asterisk's realtime tables through the transaction's connection.
+RealtimeWriter = Callable[[AsyncConnection, Sequence[Any]], Awaitable[None]]
 
 
 # The SQLite file and its -wal/-shm companions hold SIP passwords: only the server's user may read them.
@@ -101,8 +103,9 @@ class Database:
         self._read_sessions = session_factory(self._read_engine)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.commit_hooks: list[CommitHook] = []
-        # Asterisk's realtime tables live in this database: write them in every change's transaction.
-        self.realtime_tables = False
+        # When Asterisk's realtime tables live in this database, what writes them in every change's
+        # transaction (set by the application, so that the record need not know about Asterisk).
+        self.realtime_writer: RealtimeWriter | None = None
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -121,7 +124,7 @@ class Database:
         """One transaction; committed at the end unless ``commit`` is false (dry runs)."""
         lock = self._write_lock if self._write_lock is not None else contextlib.nullcontext()
         async with lock, self.sessions() as session:
-            session.info[REALTIME_KEY] = self.realtime_tables
+            session.info[REALTIME_KEY] = self.realtime_writer
             transaction = await session.begin()
             try:
                 yield session

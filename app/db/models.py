@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(ts: datetime) -> datetime:
+    """SQLite returns naive timestamps; every stored timestamp is UTC."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
 def _ts() -> Any:
     return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False)
 

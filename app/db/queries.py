@@ -13,10 +13,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.collector import collector_paused
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
 from app.domain.resolution import ConfigKind, ConfigNode
 from app.domain.sections import Options, sections_from_json, to_options
+from app.gc_pause import collector_paused
 
 # Both SQLite (>= 3.32) and asyncpg accept 32k bound parameters; stay well below.
 CHUNK = 2000

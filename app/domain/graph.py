@@ -9,6 +9,10 @@ from uuid import UUID
 from app.domain.validation import MAX_INHERITANCE_DEPTH
 from app.errors import Issue
 
+# Template applications one configuration may expand to, unless the caller says otherwise
+# (the services pass the max_inheritance_expansion setting).
+DEFAULT_MAX_EXPANSION = 1000
+
 
 def check_parent_graph(
     child: UUID,
@@ -17,7 +21,7 @@ def check_parent_graph(
     children_of: Mapping[UUID, Sequence[UUID]],
     *,
     field: str,
-    max_expansion: int | None = None,
+    max_expansion: int = DEFAULT_MAX_EXPANSION,
 ) -> list[Issue]:
     """Would giving ``child`` these ``parents`` make a cycle or a chain deeper than 16?
 
@@ -46,7 +50,7 @@ def check_parent_graph(
     if depth > MAX_INHERITANCE_DEPTH:
         issues.append(Issue(field, f"inheritance would be {depth} levels deep; at most {MAX_INHERITANCE_DEPTH}"))
         return issues
-    limit = max_expansion if max_expansion is not None else _expansion_setting()
+    limit = max_expansion
     size = expansion_size(child, parents, parents_of, children_of)
     if size > limit:
         issues.append(
@@ -80,12 +84,6 @@ def expansion_size(
         return 1 + sum(length(p) for p in above)
 
     return max(length(n) + (1 if children_of.get(n) else 0) for n in {child} | descendants([child], children_of))
-
-
-def _expansion_setting() -> int:
-    from app.settings import get_settings
-
-    return get_settings().max_inheritance_expansion
 
 
 def _ancestors(start: UUID, parents_of: Mapping[UUID, Sequence[UUID]], skip_parents_of: UUID) -> set[UUID]:

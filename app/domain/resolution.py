@@ -15,6 +15,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.catalog import Catalog
+from app.domain.graph import DEFAULT_MAX_EXPANSION
 from app.domain.sections import SECTIONS, Options, Section
 from app.errors import InvalidInput, Issue
 
@@ -83,7 +84,7 @@ class ExpansionLimits:
     section's application list may hold, which bounds its resolved values.
     """
 
-    applications: int = 1000
+    applications: int = DEFAULT_MAX_EXPANSION
     section_values: int = 10_000
 
 

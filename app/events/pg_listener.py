@@ -17,7 +17,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from app.events.hub import EventHub
-from app.services.recording import NOTIFY_CHANNEL
+from app.record.updates import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 # Shown in pg_stat_activity, so operators (and tests) can find the listener connections.

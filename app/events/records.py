@@ -11,10 +11,9 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from app.db.database import Database
-from app.db.models import ConfigEventRow, Engine, SorceryUpdateRow
-from app.services.listing import update_record
-from app.services.recording import RecordedUpdate
-from app.services.records import aware
+from app.db.models import ConfigEventRow, Engine, SorceryUpdateRow, aware
+from app.record.reading import update_record
+from app.record.updates import RecordedUpdate
 
 UPDATES = "updates"
 CHANGES = "changes"

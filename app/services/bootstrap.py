@@ -13,7 +13,8 @@ from app.db.database import Database
 from app.db.models import Engine, Tenant, Transport
 from app.domain.defaults import DEFAULT_ENGINE, DEFAULT_TRANSPORTS, ROOT_TENANT_NAME, ROOT_TENANT_SLUG
 from app.domain.sorcery import transport_object
-from app.services.recording import lock_engine, sync_engine_objects
+from app.record.engine_row import lock_engine
+from app.record.sync import sync_engine_objects
 from app.services.tenants import create_default_templates
 from app.services.tokens import create_token
 

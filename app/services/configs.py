@@ -22,17 +22,14 @@ from app.domain.sections import SECTIONS, Options, Section, sections_to_json
 from app.domain.sorcery import MASK, SECRET_KEYS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
 from app.errors import Conflict, InvalidInput, Issue, NotFound
+from app.record.engine_row import bump_resolution, lock_engine
+from app.record.resolver import check_templates, new_resolver
+from app.record.sync import sync_endpoints
+from app.record.updates import Change, ChangeSummary
+from app.record.writing import record_changes
 from app.services.access import SIP_WRITE, Caller
-from app.services.recording import (
-    Change,
-    ChangeSummary,
-    bump_resolution,
-    lock_engine,
-    record_changes,
-    sync_endpoints,
-)
 from app.services.records import ConfigRecord, ConfigView
-from app.services.resolving import check_templates, new_resolver
+from app.settings import get_settings
 
 # Object ids an endpoint's auths take (DOMAIN.md §5); an endpoint named like
 # them would collide with another endpoint's objects.
@@ -441,7 +438,14 @@ async def _parent_issues(
         children_of.setdefault(p, []).append(c)
     ordered = {c: [p for _, p in sorted(ps)] for c, ps in parents_of.items()}
     me = child if child is not None else UUID(int=0)
-    issues += check_parent_graph(me, list(parent_uuids), ordered, children_of, field=field_name)
+    issues += check_parent_graph(
+        me,
+        list(parent_uuids),
+        ordered,
+        children_of,
+        field=field_name,
+        max_expansion=get_settings().max_inheritance_expansion,
+    )
     return parents, issues
 
 

@@ -19,18 +19,12 @@ from app.domain.sections import Options
 from app.domain.sorcery import global_object, system_object, transport_object
 from app.domain.validation import validate_name, validate_options
 from app.errors import Conflict, InvalidInput, Issue, NotFound
+from app.record.engine_row import bump_resolution, lock_engine, lock_engine_by_name
+from app.record.sync import sync_endpoints, sync_engine_objects
+from app.record.updates import Change, ChangeSummary
+from app.record.writing import record_changes
 from app.services.access import Caller
 from app.services.configs import affected_endpoints
-from app.services.recording import (
-    Change,
-    ChangeSummary,
-    bump_resolution,
-    lock_engine,
-    lock_engine_by_name,
-    record_changes,
-    sync_endpoints,
-    sync_engine_objects,
-)
 from app.services.records import EngineRecord, TransportRecord
 
 

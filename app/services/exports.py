@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.asterisk.pjsip_export import TenantConfigs, render_flat, render_native
-from app.collector import collector_paused
 from app.db.database import Database
 from app.db.models import Engine, SipConfig, SorceryObjectRow, Tenant, Transport
 from app.db.queries import load_tenant_graphs, tenant_subtree
@@ -24,6 +23,7 @@ from app.domain.resolution import ConfigNode
 from app.domain.sections import Options, to_options
 from app.domain.sorcery import SorceryObject
 from app.errors import NotFound
+from app.gc_pause import collector_paused
 from app.services.access import SECRETS_READ, SIP_READ, Caller
 
 # The order of the object table of the product rules, per endpoint.

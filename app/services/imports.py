@@ -37,17 +37,13 @@ from app.domain.validation import (
     validate_sections,
 )
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
+from app.record.engine_row import lock_engine
+from app.record.resolver import check_templates
+from app.record.sync import sync_endpoints, sync_engine_objects
+from app.record.updates import Change, ChangeSummary
+from app.record.writing import record_changes
 from app.services.access import SIP_WRITE, Caller
 from app.services.configs import RESERVED_PREFIXES
-from app.services.recording import (
-    Change,
-    ChangeSummary,
-    lock_engine,
-    record_changes,
-    sync_endpoints,
-    sync_engine_objects,
-)
-from app.services.resolving import check_templates
 
 config_t = SipConfig.__table__  # type: ignore[attr-defined]
 parent_t = ConfigParent.__table__  # type: ignore[attr-defined]

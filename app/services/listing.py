@@ -19,13 +19,12 @@ from sqlmodel import col, select
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, SorceryUpdateRow, Tenant
 from app.db.queries import tenant_subtree
-from app.domain.diff import Action
 from app.domain.resolution import ConfigKind
-from app.domain.sections import to_options
 from app.errors import InvalidInput, NotFound
+from app.record.reading import update_record
+from app.record.updates import RecordedUpdate
 from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
-from app.services.recording import RecordedUpdate
-from app.services.records import ConfigRecord, TenantRecord, aware, config_columns
+from app.services.records import ConfigRecord, TenantRecord, config_columns
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
@@ -224,20 +223,3 @@ async def list_sorcery_updates(
             query = query.where(col(SorceryUpdateRow.tenant_uuid).in_(list(caller.visible)))
         rows = (await session.scalars(query.order_by(col(SorceryUpdateRow.seq)).limit(first))).all()
     return [update_record(r, row.name) for r in rows]
-
-
-def update_record(row: SorceryUpdateRow, engine_name: str) -> RecordedUpdate:
-    return RecordedUpdate(
-        seq=row.seq,
-        engine=engine_name,
-        action=Action(row.action),
-        object_type=row.object_type,
-        object_id=row.object_id,
-        fields=to_options(row.fields),
-        changed_keys=tuple(row.changed_keys),
-        requires_recreate=row.requires_recreate,
-        requires_reload=row.requires_reload,
-        tenant_uuid=row.tenant_uuid,
-        endpoint_uuid=row.endpoint_uuid,
-        created_at=aware(row.created_at),
-    )

@@ -7,7 +7,7 @@ records do neither, so a view built inside a transaction stays valid after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,15 +15,10 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import Row
 
-from app.db.models import Engine, SipConfig, Tenant, Transport
+from app.db.models import Engine, SipConfig, Tenant, Transport, aware
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.domain.sections import Options, Section, sections_from_json, to_options
 from app.domain.sorcery import SorceryObject
-
-
-def aware(ts: datetime) -> datetime:
-    """SQLite returns naive timestamps; every stored timestamp is UTC."""
-    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

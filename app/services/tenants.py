@@ -15,9 +15,12 @@ from app.db.queries import Graph, tenant_subtree
 from app.domain.defaults import DEFAULT_TEMPLATES
 from app.domain.resolution import ConfigKind
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
+from app.record.engine_row import lock_engine
+from app.record.sync import sync_endpoints
+from app.record.updates import Change, ChangeSummary
+from app.record.writing import record_changes
 from app.services.access import TENANTS_WRITE, Caller
 from app.services.configs import NewConfig, insert_config
-from app.services.recording import Change, ChangeSummary, lock_engine, record_changes, sync_endpoints
 from app.services.records import TenantRecord
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: `$` would accept a trailing newline

@@ -14,8 +14,8 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.api.collector import MutationsPauseCollector
 from app.api.execution import PlainObjectExecutor
+from app.api.mutation_gc import MutationsPauseCollector
 from app.api.schema import build_schema
 
 
@@ -234,7 +234,7 @@ async def test_the_collector_resumes_only_once_the_mutation_is_answered() -> Non
 
     from strawberry.asgi import GraphQL
 
-    from app.api.collector import CollectorResumesAfterResponse
+    from app.api.mutation_gc import CollectorResumesAfterResponse
 
     @strawberry.type
     class Query:

@@ -21,7 +21,7 @@ from sqlmodel import col
 from typer.testing import CliRunner
 
 from app.asterisk.realtime import follower as follower_module
-from app.asterisk.realtime.apply import ApplyReport, apply_updates
+from app.asterisk.realtime.apply import ApplyReport, apply_updates, write_in_transaction
 from app.asterisk.realtime.convert import encode_value, object_to_row, row_to_fields, split_column
 from app.asterisk.realtime.follower import CHECKPOINTS, RealtimeFollower, checkpoint_t
 from app.asterisk.realtime.schema import METADATA, OBJECT_TYPES, TABLE_BY_TYPE, create_schema
@@ -901,12 +901,12 @@ async def test_the_product_writes_its_own_realtime_tables_with_every_change(worl
     async with db.engine.begin() as conn:
         await conn.run_sync(METADATA.create_all, checkfirst=True)
     start = len(await _all_updates(db))  # the bootstrap's transports predate the switch
-    db.realtime_tables = True
+    db.realtime_writer = write_in_transaction
     try:
         # when mutations run through the services
         caller = await caller_for(db, world.admin_token)
         await Scenario(random.Random(11), db, caller).run(10)
-        db.realtime_tables = False
+        db.realtime_writer = None
         # then the tables already hold what applying the whole record from scratch gives
         live = await _rows(db.url)
         async with db.writing(commit=False) as session:
@@ -925,6 +925,6 @@ async def test_the_product_writes_its_own_realtime_tables_with_every_change(worl
         assert {k: v for k, v in live.items() if v != expected[k]} == {}
         assert report.updates > 0 and live
     finally:
-        db.realtime_tables = False
+        db.realtime_writer = None
         async with db.engine.begin() as conn:
             await conn.run_sync(METADATA.drop_all, checkfirst=True)

@@ -15,7 +15,8 @@ from app.db.bulk import RawJSON, delete_rows, insert_rows, json_text
 from app.db.models import Engine, SorceryObjectRow, SorceryUpdateRow
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
-from app.services import configs, recording
+from app.record import sync
+from app.services import configs
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
@@ -122,7 +123,7 @@ async def test_an_object_stored_in_another_text_form_is_compared_by_value(world:
 
     # when a template change that does not touch these endpoints' resolution is recorded
     patch = configs.ConfigPatch(sections={Section.AOR: (("max_contacts", "3"),)})
-    with mock.patch.object(recording, "to_options", side_effect=recording.to_options) as decoded:
+    with mock.patch.object(sync, "to_options", side_effect=sync.to_options) as decoded:
         await configs.update_config(
             world.db, caller, ConfigKind.TEMPLATE, sip.uuid, patch, expected_revision=None, dry_run=False
         )

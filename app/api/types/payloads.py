@@ -9,7 +9,7 @@ import strawberry
 from app.api.types.common import SorceryUpdate, update_type
 from app.api.types.configs import SipEndpoint, SipTemplate
 from app.api.types.tenants import Tenant
-from app.services.recording import ChangeSummary as ChangeSummaryRecord
+from app.record.updates import ChangeSummary as ChangeSummaryRecord
 
 
 @strawberry.type

@@ -49,7 +49,7 @@ from app.db.database import Database
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action
 from app.events.records import EngineHead, engine_heads, read_updates
-from app.services.recording import RecordedUpdate
+from app.record.updates import RecordedUpdate
 
 log = logging.getLogger(__name__)
 

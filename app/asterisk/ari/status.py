@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.asterisk.ari.client import AriError
-from app.services.recording import RecordedUpdate
+from app.record.updates import RecordedUpdate
 
 
 def status_path_for(checkpoint_path: Path) -> Path:

@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.collector import collector_paused
+from app.gc_pause import collector_paused
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # config.c MAX_INCLUDE_LEVEL: files open at once, the top file counting as the first.

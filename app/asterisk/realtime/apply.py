@@ -22,7 +22,7 @@ from app.domain.catalog import load_catalog
 from app.domain.diff import RELOAD_TYPES, Action
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey, SorceryObject
-from app.services.recording import RecordedUpdate
+from app.record.updates import RecordedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,13 @@ class ApplyReport:
             f"{len(self.unmapped)} objects with unmapped options, {len(self.rejected)} with rejected values, "
             f"{len(self.unstorable)} not storable"
         )
+
+
+async def write_in_transaction(conn: AsyncConnection, updates: Sequence[RecordedUpdate]) -> None:
+    """The realtime writer of a database that holds Asterisk's tables: apply, and log what did not map."""
+    report = await apply_updates(conn, updates)
+    if report.unmapped or report.rejected:
+        log.warning("realtime tables: %s", report.summary())
 
 
 async def apply_updates(

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from app.collector import collector_paused
+from app.gc_pause import collector_paused
 
 _after_response: ContextVar[list[Callable[[], object]] | None] = ContextVar("after_response", default=None)
 

@@ -1,0 +1,167 @@
+"""Recomputing Sorcery objects and recording their differences.
+
+Every mutation ends here: the desired objects of the endpoints it can affect
+are compared with the last recorded ones, and only the differences are
+written, numbered with the engine's next sequence numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.aftercommit import committed
+from app.db.models import Engine
+from app.db.queries import CHUNK, Graph, engine_objects, recorded_object_texts
+from app.domain.catalog import Catalog, load_catalog
+from app.domain.diff import Owner, diff_objects
+from app.domain.resolution import ResolvedSections, Resolver
+from app.domain.sections import Options, Section, to_options
+from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
+from app.gc_pause import collector_paused
+from app.record.resolver import new_resolver
+from app.record.updates import ChangeSummary
+from app.record.writing import record
+
+
+@dataclass(slots=True)
+class Desired:
+    """The objects the given endpoints should have, with the resolution they came from."""
+
+    objects: dict[ObjectKey, Options] = field(default_factory=dict)
+    owners: dict[ObjectKey, Owner] = field(default_factory=dict)
+    resolved: dict[UUID, ResolvedSections] = field(default_factory=dict)
+
+
+def desired_endpoint_objects(
+    graph: Graph, endpoint_uuids: Iterable[UUID], catalog: Catalog, resolver: Resolver | None = None
+) -> Desired:
+    """Resolve each endpoint and flatten it into its Sorcery objects."""
+    resolver = resolver or new_resolver(graph.nodes, catalog)
+    desired = Desired()
+    with collector_paused():
+        _desire(desired, graph, endpoint_uuids, resolver)
+    return desired
+
+
+def _desire(desired: Desired, graph: Graph, endpoint_uuids: Iterable[UUID], resolver: Resolver) -> None:
+    for uuid in endpoint_uuids:
+        node = graph.nodes[uuid]
+        resolved = resolver.resolve(uuid)
+        objects = endpoint_objects(node.name, resolved)
+        owner = Owner(graph.tenants[uuid], uuid)
+        for obj in objects:
+            desired.objects[obj.key] = obj.fields
+            desired.owners[obj.key] = owner
+        desired.resolved[uuid] = resolved
+
+
+async def sync_endpoints(
+    session: AsyncSession,
+    engine: Engine,
+    graph: Graph,
+    endpoint_uuids: Collection[UUID],
+    *,
+    removed_endpoint_uuids: Collection[UUID] = (),
+    tenant_scope: Collection[UUID] | None = None,
+    resolution_version: int | None = None,
+    dry_run: bool,
+    rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
+) -> ChangeSummary:
+    """Recompute these endpoints, delete the objects of removed ones, record the difference.
+
+    ``rewrite_secrets`` (section to secret keys) are recorded as changed in these
+    endpoints' auth objects even when their values did not change.
+
+    With ``resolution_version`` (the version just given to these endpoints'
+    resolved views), the views computed here are kept for the write-through cache.
+    """
+    with collector_paused():
+        return await _sync_endpoints(
+            session,
+            engine,
+            graph,
+            endpoint_uuids,
+            removed_endpoint_uuids=removed_endpoint_uuids,
+            tenant_scope=tenant_scope,
+            resolution_version=resolution_version,
+            dry_run=dry_run,
+            rewrite_secrets=rewrite_secrets,
+        )
+
+
+def _forced_secret_keys(
+    graph: Graph, endpoint_uuids: Collection[UUID], sections: Mapping[Section, frozenset[str]]
+) -> dict[ObjectKey, frozenset[str]]:
+    """The auth objects (and their secret keys) that the rewritten sections become in these endpoints."""
+    return {
+        auth_object_key(section, graph.nodes[uuid].name): keys
+        for uuid in endpoint_uuids
+        if uuid in graph.nodes
+        for section, keys in sections.items()
+    }
+
+
+async def _sync_endpoints(
+    session: AsyncSession,
+    engine: Engine,
+    graph: Graph,
+    endpoint_uuids: Collection[UUID],
+    *,
+    removed_endpoint_uuids: Collection[UUID],
+    tenant_scope: Collection[UUID] | None,
+    resolution_version: int | None,
+    dry_run: bool,
+    rewrite_secrets: Mapping[Section, frozenset[str]] | None,
+) -> ChangeSummary:
+    catalog = load_catalog()
+    computed = desired_endpoint_objects(graph, endpoint_uuids, catalog)
+    desired, owners = computed.objects, computed.owners
+    if resolution_version is not None and not dry_run:
+        for_cache = committed(session).resolved
+        for uuid, resolved in computed.resolved.items():
+            for_cache[(uuid, resolution_version)] = resolved
+    wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
+    forced = _forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {}
+    if len(wanted) > CHUNK:
+        # Many endpoints (a template of a large tenant): read the tenants' objects at once.
+        tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
+        found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
+    else:
+        found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
+    # An object whose stored text is what we would write is unchanged: only the
+    # others are decoded and diffed (a template change leaves most objects alone).
+    dumps = orjson.dumps
+    texts = {key: dumps(fields).decode() for key, fields in desired.items()}
+    recorded: dict[ObjectKey, Options] = {}
+    for key, (text, tenant, endpoint) in found.items():
+        if endpoint not in wanted:
+            continue  # another endpoint of the tenant
+        if key not in owners:
+            owners[key] = Owner(tenant, endpoint)
+        if texts.get(key) != text or key in forced:
+            recorded[key] = to_options(orjson.loads(text))
+    candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
+    plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
+    updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
+    return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
+
+
+async def sync_engine_objects(
+    session: AsyncSession,
+    engine: Engine,
+    desired: dict[ObjectKey, Options],
+    removed: Sequence[ObjectKey] = (),
+    *,
+    dry_run: bool,
+) -> ChangeSummary:
+    """Record the changes of engine objects (transports, global, system)."""
+    keys = list(desired) + list(removed)
+    recorded = await engine_objects(session, engine.uuid, keys)
+    plans = diff_objects(recorded, desired, owners={}, catalog=load_catalog())
+    updates = await record(session, engine, plans, dry_run=dry_run)
+    return ChangeSummary(dry_run=dry_run, updates=updates)

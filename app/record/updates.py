@@ -1,0 +1,53 @@
+"""What the record holds: Sorcery updates as recorded, change events, and the summary a mutation returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from app.domain.diff import Action
+from app.domain.sections import Options
+
+# PostgreSQL channel that wakes the listener of every replica; the payload is an engine uuid.
+NOTIFY_CHANNEL = "pjsip_graph"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedUpdate:
+    """A Sorcery update as recorded (``seq`` is None in a dry run)."""
+
+    seq: int | None
+    engine: str
+    action: Action
+    object_type: str
+    object_id: str
+    fields: Options
+    changed_keys: tuple[str, ...]
+    requires_recreate: bool
+    requires_reload: bool
+    tenant_uuid: UUID | None
+    endpoint_uuid: UUID | None
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ChangeSummary:
+    dry_run: bool
+    affected_endpoints: int = 0
+    updates: list[RecordedUpdate] = field(default_factory=list)
+
+    def extend(self, other: ChangeSummary) -> None:
+        self.affected_endpoints += other.affected_endpoints
+        self.updates.extend(other.updates)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change to a tenant, template or endpoint, for the change-event stream."""
+
+    action: str  # CREATED, UPDATED, DELETED
+    kind: str  # tenant, template, endpoint
+    uuid: UUID
+    tenant_uuid: UUID
+    revision: int | None = None

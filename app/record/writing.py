@@ -1,0 +1,173 @@
+"""Writing the record: numbered Sorcery updates, the objects' last states, change events.
+
+Each write happens in the caller's transaction, so a change and its record
+commit (or roll back) together; subscribers are woken at commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.aftercommit import committed
+from app.db.bulk import RawJSON, delete_rows, insert_rows, json_text
+from app.db.database import REALTIME_KEY
+from app.db.models import ConfigEventRow, Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
+from app.db.queries import tenant_paths
+from app.domain.diff import Action, PlannedUpdate
+from app.domain.sections import Options
+from app.domain.sorcery import ObjectKey
+from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate
+
+log = logging.getLogger(__name__)
+
+object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
+update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
+event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
+
+
+async def record(
+    session: AsyncSession,
+    engine: Engine,
+    plans: Sequence[PlannedUpdate],
+    *,
+    texts: Mapping[ObjectKey, str] | None = None,
+    dry_run: bool,
+) -> list[RecordedUpdate]:
+    """Number the updates, store them and the new object states (unless a dry run).
+
+    ``texts``: the desired objects' fields already serialised, written as they are.
+    """
+    texts = texts or {}
+    now = utcnow()
+    if not plans:
+        return []
+    first_seq = engine.last_seq + 1
+    recorded = [
+        RecordedUpdate(
+            seq=None if dry_run else first_seq + i,
+            engine=engine.name,
+            action=p.action,
+            object_type=p.object_type,
+            object_id=p.object_id,
+            fields=p.fields,
+            changed_keys=p.changed_keys,
+            requires_recreate=p.requires_recreate,
+            requires_reload=p.requires_reload,
+            tenant_uuid=p.owner.tenant_uuid,
+            endpoint_uuid=p.owner.endpoint_uuid,
+            created_at=now,
+        )
+        for i, p in enumerate(plans)
+    ]
+    if dry_run:
+        return recorded
+    engine.last_seq = first_seq + len(plans) - 1
+    await session.flush()
+    await announce(session, engine)
+    await insert_rows(
+        session,
+        update_t,
+        [
+            {
+                "engine_uuid": engine.uuid,
+                "seq": u.seq,
+                "action": u.action.value,
+                "object_type": u.object_type,
+                "object_id": u.object_id,
+                "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
+                "changed_keys": u.changed_keys,
+                "requires_recreate": u.requires_recreate,
+                "requires_reload": u.requires_reload,
+                "tenant_uuid": u.tenant_uuid,
+                "endpoint_uuid": u.endpoint_uuid,
+                "created_at": now,
+            }
+            for u in recorded
+        ],
+    )
+    await _store_objects(session, engine.uuid, plans, texts)
+    realtime_writer = session.info.get(REALTIME_KEY)
+    if realtime_writer is not None:
+        # Asterisk's realtime tables, in the same transaction as the change (same database).
+        await realtime_writer(await session.connection(), recorded)
+    return recorded
+
+
+async def _store_objects(
+    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, str]
+) -> None:
+    """The last state of each object: upserted, or deleted with its DELETE."""
+    states, deletes = [], []
+    for p in plans:
+        if p.action is Action.DELETE:
+            deletes.append({"engine_uuid": engine_uuid, "object_type": p.object_type, "object_id": p.object_id})
+        else:
+            states.append(
+                {
+                    "engine_uuid": engine_uuid,
+                    "object_type": p.object_type,
+                    "object_id": p.object_id,
+                    "fields": _stored_text(texts, p.key, p.fields),
+                    "tenant_uuid": p.owner.tenant_uuid,
+                    "endpoint_uuid": p.owner.endpoint_uuid,
+                }
+            )
+    await delete_rows(session, object_t, deletes)
+    await insert_rows(
+        session,
+        object_t,
+        states,
+        on_conflict=("engine_uuid", "object_type", "object_id"),
+        update=("fields", "tenant_uuid", "endpoint_uuid"),
+    )
+
+
+def _stored_text(texts: Mapping[ObjectKey, str], key: ObjectKey, fields: Options) -> RawJSON:
+    """The fields as written: the text already made for the comparison, if any."""
+    text = texts.get(key)
+    return RawJSON(text) if text is not None else json_text(fields)
+
+
+async def announce(session: AsyncSession, engine: Engine) -> None:
+    """Wake subscribers once this transaction commits: in process, and on
+    PostgreSQL every replica's listener (NOTIFY is delivered at commit only)."""
+    facts = committed(session)
+    if engine.uuid in facts.engines:
+        return
+    facts.engines.add(engine.uuid)
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(engine.uuid))))
+
+
+async def record_changes(session: AsyncSession, engine: Engine, changes: Sequence[Change], *, dry_run: bool) -> None:
+    """Number and store change events in this transaction (nothing in a dry run)."""
+    if dry_run or not changes:
+        return
+    paths = await tenant_paths(session, {c.tenant_uuid for c in changes})
+    first = engine.last_event_seq + 1
+    engine.last_event_seq = first + len(changes) - 1
+    await session.flush()
+    now = utcnow()
+    await session.execute(
+        sa.insert(event_t),
+        [
+            {
+                "engine_uuid": engine.uuid,
+                "seq": first + i,
+                "action": c.action,
+                "kind": c.kind,
+                "uuid": c.uuid,
+                "tenant_uuid": c.tenant_uuid,
+                "tenant_path": [str(t) for t in paths.get(c.tenant_uuid, (c.tenant_uuid,))],
+                "revision": c.revision,
+                "created_at": now,
+            }
+            for i, c in enumerate(changes)
+        ],
+    )
+    await announce(session, engine)

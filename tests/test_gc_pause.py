@@ -1,0 +1,77 @@
+"""The collector pause under overlap: it always resumes, and never stays off for long."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from app import gc_pause
+from app.gc_pause import collector_paused
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    now = [0.0]
+    monkeypatch.setattr(gc_pause, "_clock", lambda: now[0])
+    assert gc.isenabled()
+    yield now
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_resume_the_collector_when_the_last_one_ends(clock: list[float]) -> None:
+    first, second = collector_paused(), collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # ends before the second: still paused
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_pauses_that_always_overlap_still_let_it_collect(clock: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    collections: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(clock[0]) or 0)
+    open_pauses = [collector_paused()]
+    open_pauses[0].__enter__()
+    # A new mutation starts every second and each lasts two: there is never a moment without a pause.
+    for _ in range(30):
+        clock[0] += 1.0
+        pause = collector_paused()
+        pause.__enter__()
+        open_pauses.append(pause)
+        if len(open_pauses) > 2:
+            open_pauses.pop(0).__exit__(None, None, None)
+        assert not gc.isenabled()
+    assert collections, "the collector never ran while pauses overlapped"
+    gaps = [b - a for a, b in zip([0.0, *collections], collections, strict=False)]
+    assert max(gaps) <= gc_pause.MAX_PAUSE_SECONDS + 1.0
+    for pause in open_pauses:
+        pause.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off(clock: list[float]) -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            clock[0] += 100
+            with collector_paused():
+                pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_overlapping_tasks_of_one_event_loop_leave_it_enabled(clock: list[float]) -> None:
+    rng = random.Random(7)
+
+    async def mutation() -> None:
+        with collector_paused():
+            await asyncio.sleep(rng.random() / 100)
+
+    await asyncio.gather(*(mutation() for _ in range(50)))
+    assert gc.isenabled()
