@@ -3,7 +3,7 @@
 ``render_flat`` writes every Sorcery object with its resolved fields: what the
 product pushes through ARI, as a file. ``render_native`` keeps the product's
 templates as pjsip.conf templates, so an administrator reading the file sees
-the structure they manage. The two agree because DOMAIN.md §4 *is*
+the structure they manage. The two agree because docs/domain.md §4 *is*
 Asterisk's ``[x](a,b)`` rule: the variables of each base in order, then the
 section's own, applied one by one (single-valued options: the last wins;
 accumulating ones: every occurrence counts). So a template section per
@@ -37,7 +37,7 @@ from app.domain.resolution import ConfigKind, ConfigNode, CycleError
 from app.domain.sections import Option, Options, Section
 from app.domain.sorcery import SorceryObject
 
-# The sections behind an endpoint's objects, in the order of the DOMAIN.md §5 table.
+# The sections behind an endpoint's objects, in the order of the docs/domain.md §5 table.
 OBJECT_ORDER: tuple[Section, ...] = (
     Section.AUTH,
     Section.AOR,
@@ -90,7 +90,7 @@ def render_native(
 
     Templates come parents first and otherwise by name, because Asterisk
     resolves a base when it reads the inheriting header; endpoints come by
-    name, each with its objects in DOMAIN.md §5 order. ``engine_objects`` as for `render_flat`.
+    name, each with its objects in docs/domain.md §5 order. ``engine_objects`` as for `render_flat`.
     """
     sections = _engine_sections(global_options, system_options, transports) if engine_objects else []
     names = _TemplateNames()
@@ -225,7 +225,7 @@ def _parents_first(nodes: Mapping[UUID, ConfigNode]) -> list[ConfigNode]:
 
 
 def _own(node: ConfigNode, section: Section) -> Options:
-    """The config's own options for ``section``; its transport closes its own endpoint section (DOMAIN.md §4)."""
+    """The config's own options for ``section``; its transport closes its own endpoint section (docs/domain.md §4)."""
     own = tuple(node.sections.get(section, ()))
     if section is Section.ENDPOINT and node.transport_name is not None:
         own += (("transport", node.transport_name),)
@@ -233,7 +233,7 @@ def _own(node: ConfigNode, section: Section) -> Options:
 
 
 def _objects(name: str, present: Mapping[Section, bool]) -> list[tuple[Section, str, tuple[Option, ...]]]:
-    """The endpoint's objects in DOMAIN.md §5 order: section, object id, references the product adds."""
+    """The endpoint's objects in docs/domain.md §5 order: section, object id, references the product adds."""
     endpoint_refs: list[Option] = []
     if present[Section.AOR]:
         endpoint_refs.append(("aors", name))
@@ -241,7 +241,7 @@ def _objects(name: str, present: Mapping[Section, bool]) -> list[tuple[Section, 
         endpoint_refs.append(("auth", name))
     if present[Section.OUTBOUND_AUTH]:
         endpoint_refs.append(("outbound_auth", f"outbound_auth_{name}"))
-    # Asterisk refuses a registration's endpoint without line support (DOMAIN.md §5).
+    # Asterisk refuses a registration's endpoint without line support (docs/domain.md §5).
     registration_refs: list[Option] = [("line", "yes"), ("endpoint", name)]
     if present[Section.REGISTRATION_OUTBOUND_AUTH]:
         registration_refs.append(("outbound_auth", f"auth_reg_{name}"))

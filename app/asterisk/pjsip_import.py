@@ -5,7 +5,7 @@ one section per object, tied together by references (``aors=``, ``auth=``,
 ``outbound_auth=``, identify and registration ``endpoint=``), and templates
 that apply to whatever inherits them. The product has one configuration per
 endpoint with seven option sections, derives the objects and their ids from it
-(DOMAIN.md §5), and gives each configuration one parent list that applies to
+(docs/domain.md §5), and gives each configuration one parent list that applies to
 all seven sections. The mapping:
 
 * Objects are matched to endpoints by the references in the file, never by
@@ -21,7 +21,7 @@ all seven sections. The mapping:
   (``tpl:<slug>:<template>:<section>``) are put back together into the
   template they came from, when that reproduces everything exactly.
 * Every section is checked: the planner computes what the product's resolver
-  (DOMAIN.md §4) would apply and compares it with what Asterisk applies (the
+  (docs/domain.md §4) would apply and compares it with what Asterisk applies (the
   parser's ``variables``). Where they differ (a base changed by a later
   ``(+)``, ``+=`` on an inherited value, a base listed twice, an object used as
   a base) the section's complete option list is copied instead of inherited.
@@ -63,7 +63,7 @@ _OBJECT_SECTION: dict[str, Section] = {
 _ENGINE_TYPES = ("transport", "global", "system")
 _MANAGED: dict[Section, frozenset[str]] = {s: MANAGED_KEYS.get(s.object_type, frozenset()) for s in SECTIONS}
 _NAME_LIMIT = 79
-# The id the product gives an endpoint's registration auth (DOMAIN.md §5); endpoint names cannot start with it.
+# The id the product gives an endpoint's registration auth (docs/domain.md §5); endpoint names cannot start with it.
 PRODUCT_AUTH_PREFIX = "auth_reg_"
 _SECTION_NAMES = frozenset(s.value for s in SECTIONS)
 _INVALID_NAME_CHAR = re.compile(r"[^-_.a-zA-Z0-9]")
@@ -421,7 +421,7 @@ def _link_product_registration_auths(index: _FileIndex, links: _Links, used: set
     """An unreferenced ``auth_reg_<E>`` is E's registration_outbound_auth, as the product exported it.
 
     The product creates that auth whenever the section has options, with or
-    without a registration to reference it (DOMAIN.md §5), and no endpoint
+    without a registration to reference it (docs/domain.md §5), and no endpoint
     name may start with ``auth_reg_``: the id can only be the product's own.
     Taking it back recreates the very same object, so nothing is lost.
     """
@@ -557,7 +557,7 @@ def _multiple(section: Section) -> frozenset[str]:
 
 
 def _effective(options: Sequence[Option], section: Section) -> list[Option]:
-    """DOMAIN.md §4 rule 3: every accumulating occurrence, the last of any other key, in order."""
+    """docs/domain.md §4 rule 3: every accumulating occurrence, the last of any other key, in order."""
     multiple = _multiple(section)
     last = {key: i for i, (key, _) in enumerate(options) if key not in multiple}
     return [(k, v) for i, (k, v) in enumerate(options) if k in multiple or last[k] == i]
@@ -779,7 +779,7 @@ class _Planner:
             self._merge_parents(draft)
 
     def _applied(self, draft: _Draft, section: Section) -> tuple[tuple[Option, ...], str | None]:
-        """The product's application list (DOMAIN.md §4) from the parents' stored lists and own options."""
+        """The product's application list (docs/domain.md §4) from the parents' stored lists and own options."""
         options: list[Option] = []
         transport: str | None = None
         for parent in draft.parents:

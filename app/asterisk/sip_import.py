@@ -1017,7 +1017,7 @@ class _Planner:
     # ---------------------------------------------------------------- resolution checks
 
     def _applied(self, config: _Config, section: Section, *, own: bool = True) -> list[Option]:
-        """The product's application list (DOMAIN.md §4) over the configurations planned so far.
+        """The product's application list (docs/domain.md §4) over the configurations planned so far.
 
         Once templates are final (after pruning), their lists are computed once
         per section: a file of 10,000 peers under the same templates would

@@ -80,7 +80,7 @@ class Database:
     SQLite allows one writer at a time and a deferred transaction that read
     first cannot always upgrade to a write, so on SQLite write transactions
     are also serialised in process (the embedded default is one process).
-    On PostgreSQL, services lock the engine row instead (see services.locking).
+    On PostgreSQL, services lock the engine row instead (see record.engine_row.lock_engine).
     """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:

@@ -1,4 +1,4 @@
-"""What a new engine and a new tenant start with (DOMAIN.md §2).
+"""What a new engine and a new tenant start with (docs/domain.md §2).
 
 Template option values follow Wazo Platform's tenant defaults, so operators
 coming from it find the behaviour they know.

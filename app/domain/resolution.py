@@ -1,4 +1,4 @@
-"""Inheritance resolution (DOMAIN.md §4): one rule, used by every view and builder.
+"""Inheritance resolution (docs/domain.md §4): one rule, used by every view and builder.
 
 The application list of section S of a configuration is the application list
 of S of each parent in order, then the configuration's own S options (its
@@ -137,7 +137,7 @@ def set_var_name(value: str) -> str:
 
 
 def one_set_var_per_variable(resolved: tuple[ResolvedOption, ...]) -> tuple[ResolvedOption, ...]:
-    """Asterisk keeps one ``set_var`` per variable (DOMAIN.md §4): at its first position, the last value,
+    """Asterisk keeps one ``set_var`` per variable (docs/domain.md §4): at its first position, the last value,
     which overrides the earlier ones (nearest first, each with what it overrode)."""
     by_name: dict[str, list[int]] = {}
     for index, option in enumerate(resolved):

@@ -20,7 +20,7 @@ class Section(StrEnum):
 
     @property
     def object_type(self) -> str:
-        """The catalog object type whose options this section holds (DOMAIN.md §3)."""
+        """The catalog object type whose options this section holds (docs/domain.md §3)."""
         return SECTION_OBJECT_TYPE[self]
 
     @property

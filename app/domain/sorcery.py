@@ -1,4 +1,4 @@
-"""Flattening a resolved endpoint into Sorcery objects (DOMAIN.md §5)."""
+"""Flattening a resolved endpoint into Sorcery objects (docs/domain.md §5)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from operator import attrgetter
 from app.domain.resolution import ResolvedOption
 from app.domain.sections import Option, Options, Section
 
-# Keys whose values are secrets in auth objects (DOMAIN.md §6).
+# Keys whose values are secrets in auth objects (docs/domain.md §6).
 # Auth options that are credentials: the two the product rules name, plus the
 # other secrets Asterisk's auth object holds (digest hashes, OAuth secrets).
 SECRET_KEYS = frozenset({"password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"})
@@ -42,7 +42,7 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
     """The Sorcery objects of one endpoint named ``name``, references included.
 
     An object exists when its resolved section is non-empty; the endpoint
-    object always exists. The order is the order of the DOMAIN.md §5 table.
+    object always exists. The order is the order of the docs/domain.md §5 table.
     """
     auth = _pairs(resolved.get(Section.AUTH, ()))
     aor = _pairs(resolved.get(Section.AOR, ()))
@@ -72,7 +72,7 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
     if reg_auth:
         objects.append(SorceryObject("auth", auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name)[1], reg_auth))
     if registration:
-        # Asterisk refuses a registration's endpoint without line support (DOMAIN.md §5).
+        # Asterisk refuses a registration's endpoint without line support (docs/domain.md §5).
         extra: tuple[Option, ...] = (("line", "yes"), ("endpoint", name))
         if reg_auth:
             extra += (("outbound_auth", f"auth_reg_{name}"),)

@@ -1,4 +1,4 @@
-"""Option and name validation (DOMAIN.md §3 and §2).
+"""Option and name validation (docs/domain.md §3 and §2).
 
 Every function returns the list of issues it found instead of raising, so a
 mutation can report all of them at once and write nothing.
@@ -27,7 +27,7 @@ RESERVED_NAMES = frozenset({"global", "system"})
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _EXTENDED_KEY = re.compile(r"@[^\s=;\[\]()]{1,78}")  # always fullmatch
 
-# Keys the product writes itself from references (DOMAIN.md §3).
+# Keys the product writes itself from references (docs/domain.md §3).
 MANAGED_KEYS: dict[str, frozenset[str]] = {
     "endpoint": frozenset({"aors", "auth", "outbound_auth", "transport"}),
     "identify": frozenset({"endpoint"}),

@@ -1,4 +1,4 @@
-"""Who is calling and what they may see (DOMAIN.md §6)."""
+"""Who is calling and what they may see (docs/domain.md §6)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from app.services.access import SIP_WRITE, Caller
 from app.services.records import ConfigRecord, ConfigView
 from app.settings import get_settings
 
-# Object ids an endpoint's auths take (DOMAIN.md §5); an endpoint named like
+# Object ids an endpoint's auths take (docs/domain.md §5); an endpoint named like
 # them would collide with another endpoint's objects.
 RESERVED_PREFIXES = ("outbound_auth_", "auth_reg_")
 SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})

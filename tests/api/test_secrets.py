@@ -1,4 +1,4 @@
-"""Secrets (DOMAIN.md §6): `password` and `md5_cred` of auth-type sections are masked without secrets:read.
+"""Secrets (docs/domain.md §6): `password` and `md5_cred` of auth-type sections are masked without secrets:read.
 
 Masking covers every way a value leaves the server: `own`, `resolved` (with the values
 a secret overrides), `sorceryObjects`, and the Sorcery updates of a mutation's `changes`.

@@ -1,4 +1,4 @@
-"""Mutations turn into the minimal set of per-object Sorcery updates (DOMAIN.md §5)."""
+"""Mutations turn into the minimal set of per-object Sorcery updates (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tenancy and access (DOMAIN.md §6): who sees what, and what another tenant's objects look like.
+"""Tenancy and access (docs/domain.md §6): who sees what, and what another tenant's objects look like.
 
 A caller sees its tenant and that tenant's descendants; everything else does not
 exist for it (NOT_FOUND, never FORBIDDEN), and a refused write changes nothing.

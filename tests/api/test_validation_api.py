@@ -1,4 +1,4 @@
-"""Validation through GraphQL (DOMAIN.md §2 and §3): every rejection is BAD_USER_INPUT
+"""Validation through GraphQL (docs/domain.md §2 and §3): every rejection is BAD_USER_INPUT
 with the path of the offending input, and a rejected mutation writes nothing."""
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class TenantState:
     templates: dict[str, Shape]
     endpoints: dict[str, Shape]
     resolved: dict[str, ResolvedView]  # every template and endpoint by name
-    objects: dict[str, Objects]  # recorded Sorcery objects per endpoint name, in DOMAIN.md §5 order
+    objects: dict[str, Objects]  # recorded Sorcery objects per endpoint name, in docs/domain.md §5 order
 
 
 def _resolved_view(resolved: dict[Section, tuple[ResolvedOption, ...]]) -> ResolvedView:

@@ -857,7 +857,7 @@ async def test_import_depth_limit_matches_mutations(world: World) -> None:
 
 
 async def test_mutations_accept_an_endpoint_under_15_chained_templates(world: World) -> None:
-    """The rule the test above holds the import to (DOMAIN.md §3: depth 16)."""
+    """The rule the test above holds the import to (docs/domain.md §3: depth 16)."""
     tenant = await new_tenant(world, "deep")
     caller = await caller_for(world.db, world.admin_token)
     parent: list[UUID] = []

@@ -1,4 +1,4 @@
-"""What a new engine and tenant start with (DOMAIN.md §2) is valid configuration."""
+"""What a new engine and tenant start with (docs/domain.md §2) is valid configuration."""
 
 from __future__ import annotations
 

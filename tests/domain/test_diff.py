@@ -1,4 +1,4 @@
-"""From recorded to desired Sorcery objects: minimal, reference-safe updates (DOMAIN.md §5)."""
+"""From recorded to desired Sorcery objects: minimal, reference-safe updates (docs/domain.md §5)."""
 
 from __future__ import annotations
 

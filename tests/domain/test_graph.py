@@ -1,4 +1,4 @@
-"""The template graph: no cycles, inheritance depth at most 16 (DOMAIN.md §3)."""
+"""The template graph: no cycles, inheritance depth at most 16 (docs/domain.md §3)."""
 
 from __future__ import annotations
 

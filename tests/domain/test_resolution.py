@@ -1,4 +1,4 @@
-"""Inheritance resolution (DOMAIN.md §4): Asterisk's own `[x](a,b)` semantics."""
+"""Inheritance resolution (docs/domain.md §4): Asterisk's own `[x](a,b)` semantics."""
 
 from __future__ import annotations
 
@@ -401,7 +401,7 @@ def test_resolver_reused_for_many_endpoints_gives_each_its_own_origin_flags() ->
     assert second[0].overrides == (Overridden("info", general.origin),)
 
 
-# --- property: the resolver equals a literal reading of DOMAIN.md §4 ---------------------------------
+# --- property: the resolver equals a literal reading of docs/domain.md §4 ---------------------------------
 
 KEY_POOL: dict[Section, tuple[str, ...]] = {
     Section.ENDPOINT: ("allow", "disallow", "set_var", "permit", "dtmf_mode", "context", "callerid"),
@@ -455,7 +455,7 @@ def graphs(draw: st.DrawFn) -> tuple[dict[UUID, ConfigNode], UUID]:
 def literal_application_list(
     nodes: Mapping[UUID, ConfigNode], at: UUID, section: Section
 ) -> list[tuple[str, str, UUID]]:
-    """DOMAIN.md §4.1-2, by direct recursion: parents in order, then own options, then the transport."""
+    """docs/domain.md §4.1-2, by direct recursion: parents in order, then own options, then the transport."""
     node = nodes[at]
     applied: list[tuple[str, str, UUID]] = []
     for parent in node.parents:
@@ -469,7 +469,7 @@ def literal_application_list(
 def literal_resolution(
     applied: list[tuple[str, str, UUID]], object_type: str
 ) -> list[tuple[str, str, UUID, tuple[tuple[str, UUID], ...]]]:
-    """DOMAIN.md §4.3-4: all accumulating occurrences, the last of any other key, with what it overrides."""
+    """docs/domain.md §4.3-4: all accumulating occurrences, the last of any other key, with what it overrides."""
 
     def identity(key: str, value: str) -> str:
         # set_var is keyed by its variable name; its first position holds its last value.

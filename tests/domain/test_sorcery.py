@@ -1,4 +1,4 @@
-"""Flattening an endpoint into Sorcery objects (DOMAIN.md §5 table) and masking secrets (§6)."""
+"""Flattening an endpoint into Sorcery objects (docs/domain.md §5 table) and masking secrets (§6)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def test_every_object_in_table_order_with_references_in_order() -> None:
             registration_outbound_auth=REGISTRATION_AUTH,
         ),
     )
-    # then the objects follow the DOMAIN.md §5 table
+    # then the objects follow the docs/domain.md §5 table
     assert [o.key for o in objects] == [
         ("auth", "alice"),
         ("aor", "alice"),

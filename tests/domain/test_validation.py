@@ -1,4 +1,4 @@
-"""Option and name validation (DOMAIN.md §3 and §2)."""
+"""Option and name validation (docs/domain.md §3 and §2)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The ARI push-configuration agent: keeps one Asterisk in step with one engine's recorded updates.
 
 The database records every Sorcery update of an engine with a gapless sequence number
-(DOMAIN.md §5). The agent reads them in order after a saved checkpoint and applies each
+(docs/domain.md §5). The agent reads them in order after a saved checkpoint and applies each
 one through ARI (asterisk-notes §2):
 
 * ``DELETE``: DELETE the object. A 404 means Asterisk already lacks it, which is the
