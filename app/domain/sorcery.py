@@ -16,6 +16,10 @@ SECRET_KEYS = frozenset({"password", "md5_cred", "password_digest", "oauth_secre
 # Secrets per object type: auth credentials, and a transport's TLS private key password.
 SECRETS_BY_TYPE: dict[str, frozenset[str]] = {"auth": SECRET_KEYS, "transport": frozenset({"password"})}
 MASK = "********"
+# The sections whose options become auth objects, where secrets live.
+SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
+# Object ids the product gives an endpoint's outbound auth objects: no endpoint may take such a name.
+RESERVED_PREFIXES = ("outbound_auth_", "auth_reg_")
 
 ObjectKey = tuple[str, str]  # (object type, object id)
 

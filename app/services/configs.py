@@ -19,7 +19,7 @@ from app.domain.catalog import load_catalog
 from app.domain.graph import check_parent_graph, descendants
 from app.domain.resolution import ConfigKind
 from app.domain.sections import SECTIONS, Options, Section, sections_to_json
-from app.domain.sorcery import MASK, SECRET_KEYS, endpoint_objects
+from app.domain.sorcery import MASK, RESERVED_PREFIXES, SECRET_KEYS, SECRET_SECTIONS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
 from app.errors import Conflict, InvalidInput, Issue, NotFound
 from app.record.engine_row import bump_resolution, lock_engine
@@ -33,8 +33,6 @@ from app.settings import get_settings
 
 # Object ids an endpoint's auths take (docs/domain.md §5); an endpoint named like
 # them would collide with another endpoint's objects.
-RESERVED_PREFIXES = ("outbound_auth_", "auth_reg_")
-SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
 
 
 # Stands for "some endpoint" one level below a template, in depth checks.

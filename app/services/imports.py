@@ -27,7 +27,7 @@ from app.domain.catalog import load_catalog
 from app.domain.imports import ImportPlan, PlannedConfig, Source
 from app.domain.resolution import ConfigKind
 from app.domain.sections import SECTIONS, Options, sections_to_json
-from app.domain.sorcery import global_object, system_object, transport_object
+from app.domain.sorcery import RESERVED_PREFIXES, global_object, system_object, transport_object
 from app.domain.validation import (
     MAX_INHERITANCE_DEPTH,
     validate_label,
@@ -43,7 +43,6 @@ from app.record.sync import sync_endpoints, sync_engine_objects
 from app.record.updates import Change, ChangeSummary
 from app.record.writing import record_changes
 from app.services.access import SIP_WRITE, Caller
-from app.services.configs import RESERVED_PREFIXES
 
 config_t = SipConfig.__table__  # type: ignore[attr-defined]
 parent_t = ConfigParent.__table__  # type: ignore[attr-defined]

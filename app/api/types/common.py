@@ -11,9 +11,8 @@ import strawberry
 
 from app.domain.resolution import ResolvedOption
 from app.domain.sections import Options, Section
-from app.domain.sorcery import MASK, SECRET_KEYS, mask_fields
+from app.domain.sorcery import MASK, SECRET_KEYS, SECRET_SECTIONS, mask_fields
 from app.record.updates import RecordedUpdate
-from app.services.configs import SECRET_SECTIONS
 
 
 @strawberry.enum
