@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # Option values one section's application list may hold (bounds its resolved values).
     max_section_values: int = 10_000
 
+    # The executor that completes plain objects without graphql-core's per-field machinery
+    # (docs/architecture.md); off, every field takes graphql-core's own path.
+    fast_executor: bool = True
+    # Diagnostic: execute every query again with graphql-core's own executor and fail on any
+    # difference (app/api/executor_check.py). Doubles the cost of queries; the tests turn it on.
+    executor_check: bool = False
+
     # Limits of the GraphQL layer.
     max_page_size: int = 500
     max_query_depth: int = 12

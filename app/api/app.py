@@ -27,6 +27,7 @@ from app.api import ops
 from app.api.context import Context
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
+from app.api.executor_check import ExecutorMismatch
 from app.api.http_guards import RequestGuards
 from app.api.http_protocol import GraphQLResponseMediaType
 from app.api.limits import TokenLimits, token_key
@@ -46,6 +47,8 @@ from app.services.access import Caller
 from app.services.bootstrap import bootstrap
 from app.services.tokens import LastUsed, authenticate, write_last_used
 from app.settings import Settings, get_settings
+
+MISMATCH = {"code": "INTERNAL_SERVER_ERROR"}
 
 log = logging.getLogger("pjsip_graph")
 # Hubs of the applications running in this process, so that a graceful
@@ -97,6 +100,9 @@ class GraphQLApp(GraphQL[Context, None]):
         # Syntax errors and the token limit are raised before any extension
         # sees the operation: they are the request's mistake too.
         errors: list[dict[str, Any]] = answer.get("errors") or []  # type: ignore[assignment]
+        if any(isinstance(e.original_error, ExecutorMismatch) for e in result.errors or ()):
+            # The diagnostic found the server at fault (it logged both answers).
+            return {"data": None, "errors": [{"message": "Internal server error", "extensions": MISMATCH}]}
         for error in errors:
             error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
         return answer

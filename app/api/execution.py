@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import functools
 import keyword
+import logging
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -53,6 +54,8 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
+log = logging.getLogger(__name__)
+
 Completer = Callable[[Any], Any]
 # graphql-core's field groups (lists of FieldDetails); only their identity matters here.
 FieldGroup = Sequence[Any]
@@ -73,6 +76,11 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
     immutable_items: ClassVar[tuple[type, ...]] = ()
     remembered_lists: ClassVar[int] = 2_000
     _remembered: ClassVar[OrderedDict[tuple[Any, ...], tuple[Any, FieldGroup, Any]]] = OrderedDict()
+    # Objects handed back to graphql-core's own completion, by reason (exported on /metrics):
+    # "not_plain" is expected (a null or a value a scalar refuses: graphql-core reports it),
+    # "error" means the fast path itself failed, and is logged once per selection shape.
+    fallbacks: ClassVar[Counter[str]] = Counter()
+    _logged_failures: ClassVar[set[tuple[str, ...]]] = set()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,8 +117,19 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             return Undefined
         try:
             return complete(value)
-        except Exception:  # the standard path redoes it and reports errors properly
+        except _NotPlain:  # the standard path redoes it and reports errors properly
+            self.fallbacks["not_plain"] += 1
             return Undefined
+        except Exception:
+            self.fallbacks["error"] += 1
+            self._log_failure(return_type, group)
+            return Undefined
+
+    def _log_failure(self, return_type: GraphQLOutputType, group: FieldGroup) -> None:
+        shape = (str(return_type), *(details.node.name.value for details in group))
+        if shape not in self._logged_failures and len(self._logged_failures) < 1000:
+            self._logged_failures.add(shape)
+            log.warning("fast completion of %s failed; graphql-core completed it", " ".join(shape), exc_info=True)
 
     # --- plans ---------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import SchemaExtension
 
+from app.api.execution import PlainObjectExecutor
 from app.cache import ResolutionCache
 from app.db.database import Database
 from app.events.hub import EventHub
@@ -106,6 +107,14 @@ class _RuntimeCollector(Collector):
             up.add_metric([cache.kind], 1.0 if cache.healthy else 0.0)
             yield from (hits, misses, up)
         yield GaugeMetricFamily("pjsip_graph_subscribers", "Open subscriptions", value=self.runtime.hub.subscribers)
+        fallbacks = CounterMetricFamily(
+            "pjsip_graph_executor_fallbacks",
+            "Objects the fast executor handed back to graphql-core's own completion",
+            labels=["reason"],
+        )
+        for reason in ("not_plain", "error"):
+            fallbacks.add_metric([reason], PlainObjectExecutor.fallbacks[reason])
+        yield fallbacks
         lag = GaugeMetricFamily(
             "pjsip_graph_delivery_lag",
             "Recorded events this replica has not fanned out yet",

@@ -11,10 +11,12 @@ from graphql.error import GraphQLError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from app.api.errors import ErrorCodes
 from app.api.execution import PlainObjectExecutor
+from app.api.executor_check import ExecutorCheck
 from app.api.fresh_loaders import FreshLoadersPerOperation
 from app.api.limits import limits_extension
 from app.api.mutation_gc import MutationsPauseCollector
@@ -58,6 +60,7 @@ def build_schema(
         FreshLoadersPerOperation,
         limits_extension(settings),
         MutationsPauseCollector,
+        *([ExecutorCheck] if settings.executor_check else []),
         *extra_extensions,
     ]
     return Schema(
@@ -66,6 +69,6 @@ def build_schema(
         subscription=Subscription,
         types=[SipTemplate, SipEndpoint],
         extensions=extensions,
-        execution_context_class=Executor,
+        execution_context_class=Executor if settings.fast_executor else StrawberryGraphQLCoreExecutionContext,
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )

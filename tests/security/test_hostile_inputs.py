@@ -121,7 +121,7 @@ async def hostile(
         await _truncate_all(pg_url)
         url = pg_url
     db = Database(url)
-    config = Settings(data_dir=base / "data", database_url=url)
+    config = Settings(data_dir=base / "data", database_url=url, executor_check=True)
     admin_token = await bootstrap(db, config.admin_token_path)
     assert admin_token is not None
     admin = await caller_for(db, admin_token)
