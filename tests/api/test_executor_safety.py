@@ -8,13 +8,16 @@ of graphql-core or strawberry that move the internals it relies on fail here.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import logging
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import httpx
 import pytest
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
 from graphql.execution.executor import Executor as GraphQLCoreExecutor
 from graphql.execution.middleware import MiddlewareManager
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -23,8 +26,10 @@ from strawberry.types.field import StrawberryField
 from app.api.app import create_app
 from app.api.execution import PlainObjectExecutor
 from app.api.schema import build_schema
+from app.domain.sections import Section
 from app.settings import Settings
 from tests.conftest import GraphQLClient, World
+from tests.helpers import caller_for, default_template, new_endpoint
 
 # The fields of these updates are plain objects (no resolvers): the fast path completes them.
 # Bootstrap recorded the transports' updates.
@@ -102,3 +107,45 @@ async def test_fallbacks_are_counted_by_reason_and_a_failure_is_logged_once(
     assert len(failures) == len(shapes), "a failing selection shape was logged more than once"
     metrics = (await gql.http.get("/metrics")).text
     assert 'pjsip_graph_executor_fallbacks_total{reason="error"}' in metrics
+
+
+def _bench_queries() -> list[str]:
+    """Every query text the benchmarks send (module-level strings and dict values that parse as one)."""
+    out: list[str] = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{" in node.value:
+                text = node.value.replace("{n}", "5")
+                try:
+                    document = parse(text)
+                except GraphQLSyntaxError:
+                    continue
+                operation = document.definitions[0]
+                if isinstance(operation, OperationDefinitionNode) and operation.operation is OperationType.QUERY:
+                    out.append(text)
+    return out
+
+
+BENCH_QUERIES = _bench_queries()
+
+
+def test_the_benchmarks_queries_are_found() -> None:
+    assert len(BENCH_QUERIES) >= 4
+
+
+async def test_the_benchmarks_queries_answer_the_same_with_both_executors(world: World, gql: GraphQLClient) -> None:
+    """The differential check (on in the tests) runs each of them, on a line with inherited options."""
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = admin.tenant_uuid
+    general = await default_template(world.db, tenant, "general")
+    line = await new_endpoint(
+        world.db, admin, tenant, "line-1", [general.uuid], {Section.ENDPOINT: (("callerid", "Line <100>"),)}
+    )
+    for query in BENCH_QUERIES:
+        definition = parse(query).definitions[0]
+        assert isinstance(definition, OperationDefinitionNode)
+        target = line.uuid if "endpoint(uuid" in query else general.uuid if "template(uuid" in query else tenant
+        variables = {v.variable.name.value: str(target) for v in definition.variable_definitions or ()}
+        body = await gql.post(query, variables)
+        codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors") or []}
+        assert "INTERNAL_SERVER_ERROR" not in codes, (query, body)
