@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.db.aftercommit import CommitHook, Committed, take
-from app.db.session import create_engine, is_sqlite, session_factory
+from app.db.session import create_engine, is_sqlite, make_private_dir, session_factory
 
 log = logging.getLogger(__name__)
 REALTIME_KEY = "pjsip_graph.realtime_tables"
@@ -25,7 +25,6 @@ RealtimeWriter = Callable[[AsyncConnection, Sequence[Any]], Awaitable[None]]
 
 
 # The SQLite file and its -wal/-shm companions hold SIP passwords: only the server's user may read them.
-PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -49,8 +48,7 @@ def _prepare_private_file(path: Path) -> None:
     """
     folder = path.parent
     if not folder.exists():
-        folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-        os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
+        make_private_dir(folder)
     elif folder.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("the database folder %s is accessible to other users; make it 0700", folder)
     if not path.exists():

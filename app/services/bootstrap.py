@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from app.db.database import Database
 from app.db.models import Engine, Tenant, Transport
+from app.db.session import make_private_dir
 from app.domain.defaults import DEFAULT_ENGINE, DEFAULT_TRANSPORTS, ROOT_TENANT_NAME, ROOT_TENANT_SLUG
 from app.domain.sorcery import transport_object
 from app.record.engine_row import lock_engine
@@ -56,7 +57,7 @@ async def bootstrap(db: Database, token_path: Path) -> str | None:
 
 def write_secret_file(path: Path, content: str) -> None:
     """Write ``content`` readable by its owner only (mode 0600 from creation on)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(content + "\n")

@@ -33,3 +33,19 @@ async def test_the_database_and_its_wal_and_shm_files_are_private(tmp_path: Path
         await db.dispose()
     finally:
         os.umask(previous)
+
+
+def test_migrating_a_new_database_and_writing_the_admin_token_create_private_folders(tmp_path: Path) -> None:
+    """The migration and the admin token are what a first start writes before the server opens the database."""
+    from app.db.migrate import upgrade
+    from app.services.bootstrap import write_secret_file
+
+    previous = os.umask(0o022)
+    try:
+        upgrade(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'pjsip-graph.db'}")
+        write_secret_file(tmp_path / "tokens" / "admin.token", "pjg_secret")
+    finally:
+        os.umask(previous)
+    assert _mode(tmp_path / "data") == 0o700
+    assert _mode(tmp_path / "tokens") == 0o700
+    assert _mode(tmp_path / "tokens" / "admin.token") == 0o600
