@@ -12,12 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# GraphiQL's scripts and styles, served by the server itself (ui/package.json pins them).
+# Without npm the server still runs; its GraphiQL page then says how to install them.
+UI_STAMP := ui/node_modules/.package-lock.json
+$(UI_STAMP): ui/package.json ui/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd ui && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: GraphiQL's files are not installed"; \
+	else echo "npm not found: GraphiQL's files are not installed (see README)"; fi
+
 ## Serve GraphQL (and GraphiQL) at http://127.0.0.1:8000/graphql on the embedded SQLite database.
-run: $(STAMP)
+run: $(STAMP) $(UI_STAMP)
 	$(BIN)/pjsip-graph serve
 
 ## Lint, type-check, then run every test on SQLite and PostgreSQL.
-test: $(STAMP)
+test: $(STAMP) $(UI_STAMP)
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy app

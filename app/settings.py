@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     # Default: an embedded SQLite file under data_dir.
     database_url: str | None = None
     graphiql: bool = True
+    # Where the browser files installed by npm live (GraphiQL's scripts and styles): the
+    # repository's ui/ folder unless set (an installed package has no repository around it).
+    ui_dir: Path = Path(__file__).resolve().parents[1] / "ui"
     allowed_origins: Annotated[list[str], NoDecode] = []
     host: str = "127.0.0.1"
     port: int = 8000

@@ -28,6 +28,7 @@ from app.api.context import Context
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
 from app.api.executor_check import ExecutorMismatch
+from app.api.graphiql import ASSETS_PATH, local_graphiql
 from app.api.http_guards import RequestGuards
 from app.api.http_protocol import GraphQLResponseMediaType
 from app.api.limits import TokenLimits, token_key
@@ -82,6 +83,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.db = db
         self.last_used = LastUsed(self._write_last_used)
+        self.graphiql = local_graphiql(self.graphql_ide_html, settings.ui_dir / "node_modules")
         self.settings = settings
         self.hub = hub
         self.cache = cache
@@ -106,6 +108,9 @@ class GraphQLApp(GraphQL[Context, None]):
         for error in errors:
             error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
         return answer
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return self.graphiql.page()
 
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
@@ -227,6 +232,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route(ASSETS_PATH + "{path:path}", graphql.graphiql.asset),
             Route("/healthz", ops.healthz),
             Route("/readyz", ops.readyz),
             Route("/metrics", ops.metrics),
