@@ -186,6 +186,9 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             completed = complete(value)
             if not value or not all(map(isinstance, value, repeat(kinds))):
                 return completed
+            # Shared by every later request: frozen, so that nothing one request does to
+            # its answer can show up in another's.
+            completed = frozen_answer(completed)
             # The entry keeps the tuple and the field nodes alive: their ids stay theirs.
             remembered[entry_key] = (value, group, completed)
             if len(remembered) > limit:
@@ -294,6 +297,35 @@ def _plan_code(type_name: str, shape: tuple[tuple[str, str | None, str], ...]) -
         f"    return {{{', '.join(entries)}}}\n"
     )
     return compile(source, f"<plan of {type_name}>", "exec")
+
+
+class FrozenList(list[Any]):
+    """A completed list shared across requests: reads like a list, refuses every change."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a remembered answer is shared between requests and cannot be changed")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+
+class FrozenDict(dict[str, Any]):
+    """A completed object shared across requests: reads like a dict, refuses every change."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a remembered answer is shared between requests and cannot be changed")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = pop = popitem = clear = setdefault = _refuse
+
+
+def frozen_answer(value: Any) -> Any:
+    """``value`` with every list and dict in it frozen (JSON encoders see plain lists and dicts)."""
+    if isinstance(value, dict) and not isinstance(value, FrozenDict):
+        return FrozenDict({k: frozen_answer(v) for k, v in value.items()})
+    if isinstance(value, list) and not isinstance(value, FrozenList):
+        return FrozenList(frozen_answer(v) for v in value)
+    return value
 
 
 def _frozen(variables: Any) -> Any:

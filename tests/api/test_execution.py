@@ -9,6 +9,7 @@ from typing import Any
 from unittest import mock
 from uuid import UUID
 
+import orjson
 import pytest
 import strawberry
 from strawberry.extensions import ParserCache
@@ -319,3 +320,31 @@ async def test_immutable_tuples_are_completed_once_for_a_selection() -> None:
     assert second.data["others"] is not first.data["others"]  # type: ignore[index]
     # other variables, another selection: completed anew, not taken from the first answer
     assert skipped.data["items"][0] == {"key": "k0"}  # type: ignore[index]
+
+
+async def test_an_answer_shared_across_requests_cannot_be_changed_by_one_of_them() -> None:
+    frozen = tuple(FrozenItem(f"k{i}", f"v{i}", False, Colour.RED, ORIGIN, ("a",)) for i in range(2))
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def items(self) -> list[Item]:
+            return frozen  # type: ignore[return-value]
+
+    schema = strawberry.Schema(query=Query, execution_context_class=RememberingExecutor, extensions=[ParserCache])
+    query = "{ items { key origin { name } } }"
+    first = await schema.execute(query)
+    assert first.data is not None
+    shared = first.data["items"]
+    with pytest.raises(TypeError):
+        shared[0]["key"] = "changed by one request"
+    with pytest.raises(TypeError):
+        shared[0]["origin"]["name"] = "changed"
+    with pytest.raises(TypeError):
+        shared.append({"key": "more"})
+    second = await schema.execute(query)
+    assert second.data is not None and second.data["items"] is shared
+    assert second.data == {
+        "items": [{"key": "k0", "origin": {"name": "general"}}, {"key": "k1", "origin": {"name": "general"}}]
+    }
+    assert orjson.loads(orjson.dumps(second.data)) == second.data
