@@ -100,12 +100,12 @@ async def _paginate(
     """
     if after is not None:
         value, last_uuid = _decode_cursor(after, time_value=sort_is_time)
-        beyond = (
-            (sort < value) | ((sort == value) & (key < last_uuid))
-            if descending
-            else ((sort > value) | ((sort == value) & (key > last_uuid)))
-        )
-        query = query.where(beyond)
+        # A row comparison, not "sort > v OR (sort = v AND key > k)": both databases
+        # read it as one range of the (sort, key) index, so a page deep in a large
+        # list costs what the first one does.
+        here = sa.tuple_(sort, key)
+        cursor = sa.tuple_(sa.literal(value, sort.type), sa.literal(last_uuid, key.type))
+        query = query.where(here < cursor if descending else here > cursor)
     order = (sort.desc(), key.desc()) if descending else (sort.asc(), key.asc())
     result = await session.execute(query.order_by(*order).limit(first + 1))
     rows = list(result.scalars().all() if entities else result.all())
