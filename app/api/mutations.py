@@ -18,7 +18,6 @@ from app.api.inputs import (
     new_config,
     options_of,
 )
-from app.api.types.configs import SipEndpoint, SipTemplate
 from app.api.types.engines import Engine, Transport, sees_engine_secrets
 from app.api.types.payloads import (
     ChangeSummary,
@@ -28,7 +27,7 @@ from app.api.types.payloads import (
     SipTemplatePayload,
     TenantPayload,
 )
-from app.api.types.tenants import Tenant
+from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.api.types.tokens import TokenMutations
 from app.domain.resolution import ConfigKind
 from app.record.updates import ChangeSummary as ChangeRecord

@@ -20,16 +20,18 @@ from app.api.types.common import (
     SorceryUpdate,
     update_type,
 )
-from app.api.types.configs import (
+from app.api.types.engines import Engine
+from app.api.types.tenancy import (
     SipEndpoint,
     SipEndpointConnection,
     SipEndpointEdge,
     SipTemplate,
     SipTemplateConnection,
     SipTemplateEdge,
+    Tenant,
+    TenantConnection,
+    TenantEdge,
 )
-from app.api.types.engines import Engine
-from app.api.types.tenants import Tenant, TenantConnection, TenantEdge
 from app.api.types.tokens import TokenQueries
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.errors import NotFound

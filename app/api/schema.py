@@ -23,8 +23,8 @@ from app.api.mutation_gc import MutationsPauseCollector
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
-from app.api.types.configs import SipEndpoint, SipTemplate
 from app.api.types.scalars import SCALAR_OVERRIDES
+from app.api.types.tenancy import SipEndpoint, SipTemplate
 from app.domain.resolution import ResolvedOption
 from app.settings import Settings, get_settings
 

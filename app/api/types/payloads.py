@@ -7,8 +7,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.types.common import SorceryUpdate, update_type
-from app.api.types.configs import SipEndpoint, SipTemplate
-from app.api.types.tenants import Tenant
+from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.record.updates import ChangeSummary as ChangeSummaryRecord
 
 

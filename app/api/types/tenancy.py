@@ -1,10 +1,13 @@
-"""Templates and endpoints: the SipConfig interface and its two types."""
+"""Tenants and their configurations (templates and endpoints).
+
+One module because each refers to the other: a tenant lists its templates and
+default templates, and every template or endpoint names its tenant.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -20,15 +23,13 @@ from app.api.types.common import (
     sections_type,
     sorcery_object_type,
 )
-from app.api.types.engines import Transport, sees_engine_secrets
+from app.api.types.engines import Engine, Transport, sees_engine_secrets
 from app.domain.resolution import ConfigKind as DomainKind
 from app.domain.resolution import ResolvedSections
 from app.domain.sorcery import endpoint_objects
 from app.errors import InvalidInput
-from app.services.records import ConfigRecord, ConfigView
-
-if TYPE_CHECKING:
-    from app.api.types.tenants import Tenant
+from app.services.access import TENANTS_READ
+from app.services.records import ConfigRecord, ConfigView, TenantRecord
 
 
 def list_bound(info: Info, first: int | None) -> int:
@@ -39,9 +40,6 @@ def list_bound(info: Info, first: int | None) -> int:
     if first < 0 or first > bound:
         raise InvalidInput.at("first", f"must be between 0 and {bound}")
     return first
-
-
-TenantRef = Annotated["Tenant", strawberry.lazy("app.api.types.tenants")]
 
 
 @strawberry.interface
@@ -60,9 +58,7 @@ class SipConfig:
     prefetched: strawberry.Private[ResolvedSections | None]
 
     @strawberry.field
-    async def tenant(self, info: Info) -> TenantRef:
-        from app.api.types.tenants import Tenant
-
+    async def tenant(self, info: Info) -> Tenant:
         record = await info.context.loaders.tenant.load(self.record.tenant_uuid)
         return Tenant.of(record)
 
@@ -200,6 +196,80 @@ class SipEndpointEdge:
 @strawberry.type
 class SipEndpointConnection:
     edges: list[SipEndpointEdge]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+@strawberry.type
+class DefaultTemplates:
+    general: SipTemplate | None
+    sip: SipTemplate | None
+    webrtc: SipTemplate | None
+    trunk: SipTemplate | None
+
+
+@strawberry.type
+class Tenant:
+    uuid: UUID
+    name: str
+    slug: str
+    created_at: datetime
+    record: strawberry.Private[TenantRecord]
+
+    @classmethod
+    def of(cls, record: TenantRecord) -> Tenant:
+        return cls(uuid=record.uuid, name=record.name, slug=record.slug, created_at=record.created_at, record=record)
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Tenant | None:
+        info.context.caller.require(TENANTS_READ)
+        parent = self.record.parent_uuid
+        if parent is None or not info.context.caller.can_see(parent):
+            return None
+        record = await info.context.loaders.tenant.load(parent)
+        return Tenant.of(record) if record is not None else None
+
+    @strawberry.field(
+        description=(
+            "Sub-tenants: at most `first` of them (default and bound: the server's max_list_items). "
+            "Use `tenants` to page through all."
+        )
+    )
+    async def children(self, info: Info, first: int | None = None) -> list[Tenant]:
+        # The same rule as `tenants`: the tenant tree needs tenants:read on every path.
+        info.context.caller.require(TENANTS_READ)
+        records = await info.context.loaders.tenant_children.load(self.uuid)
+        visible = [r for r in records if info.context.caller.can_see(r.uuid)]
+        return [Tenant.of(r) for r in visible[: list_bound(info, first)]]
+
+    @strawberry.field
+    async def engine(self, info: Info) -> Engine:
+        return Engine.of(await info.context.loaders.engine.load(self.record.engine_uuid))
+
+    @strawberry.field
+    async def default_templates(self, info: Info) -> DefaultTemplates:
+        by_role: dict[str, ConfigRecord] = await info.context.loaders.default_templates.load(self.uuid)
+
+        def pick(role: str) -> SipTemplate | None:
+            record = by_role.get(role)
+            return SipTemplate.of(record) if record is not None else None
+
+        return DefaultTemplates(general=pick("general"), sip=pick("sip"), webrtc=pick("webrtc"), trunk=pick("trunk"))
+
+
+@strawberry.type
+class TenantEdge:
+    cursor: str
+    node: Tenant
+
+
+@strawberry.type
+class TenantConnection:
+    edges: list[TenantEdge]
     page_info: PageInfo
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
