@@ -13,7 +13,7 @@ from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section, to_options
 from app.services import configs, tenants
 from app.services.access import Caller
-from app.services.records import ConfigRecord
+from app.services.snapshots import ConfigRecord
 from app.services.tokens import authenticate, create_token
 
 

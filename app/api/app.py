@@ -23,7 +23,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from app.api import ops
+from app.api import monitoring
 from app.api.context import Context
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
@@ -189,7 +189,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if settings.cache != "off"
         else None
     )
-    runtime = ops.Runtime(db=database, hub=hub, cache=cache, listener=listener, metrics_token=settings.metrics_token)
+    runtime = monitoring.Runtime(
+        db=database, hub=hub, cache=cache, listener=listener, metrics_token=settings.metrics_token
+    )
     pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
     timing = runtime.timing_extension(settings.metrics_max_operation_names)
     graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[timing])
@@ -233,9 +235,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route(ASSETS_PATH + "{path:path}", graphql.graphiql.asset),
-            Route("/healthz", ops.healthz),
-            Route("/readyz", ops.readyz),
-            Route("/metrics", ops.metrics),
+            Route("/healthz", monitoring.healthz),
+            Route("/readyz", monitoring.readyz),
+            Route("/metrics", monitoring.metrics),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

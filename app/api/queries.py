@@ -11,16 +11,10 @@ from strawberry.types.nodes import SelectedField, Selection
 from app.api.arguments import search_argument, text_argument
 from app.api.context import Info
 from app.api.types.catalog import CatalogOption, catalog_options
-from app.api.types.common import (
-    OrderDirection,
-    PageInfo,
-    PjsipTemplates,
-    SipConfigOrder,
-    SipSection,
-    SorceryUpdate,
-    update_type,
-)
 from app.api.types.engines import Engine
+from app.api.types.enums import OrderDirection, PjsipTemplates, SipConfigOrder, SipSection
+from app.api.types.paging import PageInfo
+from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import (
     SipEndpoint,
     SipEndpointConnection,
@@ -39,7 +33,7 @@ from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
 from app.services.exports import TemplateMode
 from app.services.listing import ConfigOrder, Page
-from app.services.records import ConfigRecord
+from app.services.snapshots import ConfigRecord
 
 
 def _selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:

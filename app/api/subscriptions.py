@@ -11,7 +11,8 @@ import strawberry
 
 from app.api.arguments import text_argument
 from app.api.context import Info
-from app.api.types.common import ChangeAction, SorceryUpdate, update_type
+from app.api.types.enums import ChangeAction
+from app.api.types.sorcery import SorceryUpdate, update_type
 from app.errors import NotFound
 from app.events.follow import follow
 from app.events.records import CHANGES, UPDATES, ChangeEvent

@@ -28,7 +28,7 @@ from app.record.sync import sync_endpoints
 from app.record.updates import Change, ChangeSummary
 from app.record.writing import record_changes
 from app.services.access import SIP_WRITE, Caller
-from app.services.records import ConfigRecord, ConfigView
+from app.services.snapshots import ConfigRecord, ConfigView
 from app.settings import get_settings
 
 # Object ids an endpoint's auths take (docs/domain.md §5); an endpoint named like

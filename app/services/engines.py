@@ -25,7 +25,7 @@ from app.record.updates import Change, ChangeSummary
 from app.record.writing import record_changes
 from app.services.access import Caller
 from app.services.configs import affected_endpoints
-from app.services.records import EngineRecord, TransportRecord
+from app.services.snapshots import EngineRecord, TransportRecord
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from app.errors import InvalidInput, NotFound
 from app.record.reading import update_record
 from app.record.updates import RecordedUpdate
 from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
-from app.services.records import ConfigRecord, TenantRecord, config_columns
+from app.services.snapshots import ConfigRecord, TenantRecord, config_columns
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500

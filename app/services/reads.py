@@ -15,7 +15,7 @@ from app.db.queries import load_graph
 from app.domain.graph import descendants
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.record.resolver import new_resolver
-from app.services.records import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
+from app.services.snapshots import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
 
 # Built once: the most frequent read (every config a request touches), and
 # building a select costs more than running it.

@@ -21,7 +21,7 @@ from app.record.updates import Change, ChangeSummary
 from app.record.writing import record_changes
 from app.services.access import TENANTS_WRITE, Caller
 from app.services.configs import NewConfig, insert_config
-from app.services.records import TenantRecord
+from app.services.snapshots import TenantRecord
 
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: `$` would accept a trailing newline
 # C0/C1 controls, line separators and bidi controls: they break exports and disguise names.

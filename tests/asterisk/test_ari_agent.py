@@ -38,7 +38,7 @@ from app.events.records import engine_heads, read_updates
 from app.events.retention import prune
 from app.services import configs, engines
 from app.services.access import Caller
-from app.services.records import ConfigRecord
+from app.services.snapshots import ConfigRecord
 from tests.asterisk.ari_server import AriState, create_ari_app
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from app.api.types.common import SipSection
+from app.api.types.enums import SipSection
 from app.domain.catalog import OBJECT_TYPES, load_catalog
 from app.domain.sections import Section
 from app.errors import InvalidInput

@@ -7,10 +7,10 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
-from app.api.types.common import SipOption, option_list
+from app.api.types.options import SipOption, option_list
 from app.domain.sorcery import mask_fields
 from app.services.access import Caller
-from app.services.records import EngineRecord, TransportRecord
+from app.services.snapshots import EngineRecord, TransportRecord
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import strawberry
 
-from app.api.types.common import SorceryUpdate, update_type
+from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.record.updates import ChangeSummary as ChangeSummaryRecord
 

@@ -13,23 +13,17 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
-from app.api.types.common import (
-    ConfigKind,
-    PageInfo,
-    ResolvedSipSections,
-    SipSections,
-    SorceryObject,
-    resolved_type,
-    sections_type,
-    sorcery_object_type,
-)
 from app.api.types.engines import Engine, Transport, sees_engine_secrets
+from app.api.types.enums import ConfigKind
+from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
+from app.api.types.paging import PageInfo
+from app.api.types.sorcery import SorceryObject, sorcery_object_type
 from app.domain.resolution import ConfigKind as DomainKind
 from app.domain.resolution import ResolvedSections
 from app.domain.sorcery import endpoint_objects
 from app.errors import InvalidInput
 from app.services.access import TENANTS_READ
-from app.services.records import ConfigRecord, ConfigView, TenantRecord
+from app.services.snapshots import ConfigRecord, ConfigView, TenantRecord
 
 
 def list_bound(info: Info, first: int | None) -> int:
@@ -148,7 +142,7 @@ class SipTemplate(SipConfig):
 
 @strawberry.type
 class SipEndpoint(SipConfig):
-    @strawberry.field(description="The Sorcery objects this endpoint flattens into (DOMAIN.md section 5).")
+    @strawberry.field(description="The Sorcery objects this endpoint flattens into (docs/domain.md §5).")
     async def sorcery_objects(self, info: Info) -> list[SorceryObject]:
         show = info.context.caller.sees_secrets
         if self.view is not None and self.view.objects is not None:

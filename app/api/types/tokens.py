@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
-from app.api.types.common import PageInfo
+from app.api.types.paging import PageInfo
 from app.errors import InvalidInput, Issue
 from app.services import tokens
 from app.services.tokens import TokenInfo

@@ -1,75 +1,16 @@
-"""Enums and small value types shared by the schema."""
+"""Option values as the schema shows them: own sections, resolved sections with origins, secrets masked."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from enum import Enum
 from uuid import UUID
 
 import strawberry
 
+from app.api.types.enums import ConfigKind
 from app.domain.resolution import ResolvedOption
 from app.domain.sections import Options, Section
-from app.domain.sorcery import MASK, SECRET_KEYS, SECRET_SECTIONS, mask_fields
-from app.record.updates import RecordedUpdate
-
-
-@strawberry.enum
-class SipSection(Enum):
-    ENDPOINT = "endpoint"
-    AOR = "aor"
-    AUTH = "auth"
-    IDENTIFY = "identify"
-    REGISTRATION = "registration"
-    REGISTRATION_OUTBOUND_AUTH = "registration_outbound_auth"
-    OUTBOUND_AUTH = "outbound_auth"
-
-
-@strawberry.enum
-class SorceryAction(Enum):
-    UPSERT = "UPSERT"
-    DELETE = "DELETE"
-
-
-@strawberry.enum
-class ConfigKind(Enum):
-    TEMPLATE = "template"
-    ENDPOINT = "endpoint"
-
-
-@strawberry.enum
-class ChangeAction(Enum):
-    CREATED = "CREATED"
-    UPDATED = "UPDATED"
-    DELETED = "DELETED"
-
-
-@strawberry.enum
-class SipConfigOrder(Enum):
-    NAME = "name"
-    LABEL = "label"
-    CREATED_AT = "created_at"
-
-
-@strawberry.enum
-class OrderDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-@strawberry.enum(description="How a pjsip.conf export writes inheritance.")
-class PjsipTemplates(Enum):
-    FLAT = "flat"
-    NATIVE = "native"
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+from app.domain.sorcery import MASK, SECRET_KEYS, SECRET_SECTIONS
 
 
 @strawberry.type
@@ -132,7 +73,7 @@ class ResolvedSipOption:
     )
 
 
-@strawberry.type(description="The options in effect after inheritance (DOMAIN.md section 4).")
+@strawberry.type(description="The options in effect after inheritance (docs/domain.md §4).")
 class ResolvedSipSections:
     endpoint: list[ResolvedSipOption]
     aor: list[ResolvedSipOption]
@@ -166,57 +107,4 @@ _SECTION_NAMES = tuple((s, s.value) for s in Section)
 def resolved_type(resolved: Mapping[Section, Sequence[ResolvedOption]], *, show_secrets: bool) -> ResolvedSipSections:
     return ResolvedSipSections(
         **{name: _mask_resolved(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}  # type: ignore[arg-type]
-    )
-
-
-@strawberry.type
-class SorceryObject:
-    type: str = strawberry.field(description="endpoint, aor, auth, identify, registration, transport, global, system")
-    id: str
-    fields: list[SipOption]
-
-
-def sorcery_object_type(object_type: str, object_id: str, fields: Options, *, show_secrets: bool) -> SorceryObject:
-    shown = fields if show_secrets else mask_fields(object_type, fields)
-    return SorceryObject(type=object_type, id=object_id, fields=option_list(shown))
-
-
-@strawberry.type
-class SorceryUpdate:
-    seq: int | None = strawberry.field(description="Per-engine sequence number; null in a dry run.")
-    engine: str
-    action: SorceryAction
-    object_type: str
-    object_id: str
-    changed_keys: list[str]
-    requires_recreate: bool
-    requires_reload: bool
-    tenant_uuid: UUID | None
-    endpoint_uuid: UUID | None
-    created_at: datetime
-    raw_fields: strawberry.Private[Options]
-    show_secrets: strawberry.Private[bool]
-
-    @strawberry.field(description="Full desired state for UPSERT; empty for DELETE.")
-    def fields(self) -> list[SipOption]:
-        # Built only when asked for: a template change can carry thousands of updates.
-        shown = self.raw_fields if self.show_secrets else mask_fields(self.object_type, self.raw_fields)
-        return option_list(shown)
-
-
-def update_type(u: RecordedUpdate, *, show_secrets: bool) -> SorceryUpdate:
-    return SorceryUpdate(
-        seq=u.seq,
-        engine=u.engine,
-        action=SorceryAction(u.action.value),
-        object_type=u.object_type,
-        object_id=u.object_id,
-        changed_keys=list(u.changed_keys),
-        requires_recreate=u.requires_recreate,
-        requires_reload=u.requires_reload,
-        tenant_uuid=u.tenant_uuid,
-        endpoint_uuid=u.endpoint_uuid,
-        created_at=u.created_at,
-        raw_fields=u.fields,
-        show_secrets=show_secrets,
     )
