@@ -35,6 +35,26 @@ from app.services import configs, engines, imports, tenants
 from app.services.imports import FileKind
 
 
+async def _update_config(
+    info: Info,
+    kind: ConfigKind,
+    uuid: UUID,
+    input: UpdateSipConfigInput,
+    expected_revision: int | None,
+    dry_run: bool | None,
+) -> configs.ConfigResult:
+    """updateTemplate and updateEndpoint: the same service call for either kind."""
+    return await configs.update_config(
+        info.context.db,
+        info.context.caller,
+        kind,
+        uuid,
+        config_patch(input),
+        expected_revision=expected_revision,
+        dry_run=bool(dry_run),
+    )
+
+
 def _changes(info: Info, summary: ChangeRecord) -> ChangeSummary:
     return ChangeSummary.of(summary, show_secrets=info.context.caller.sees_secrets)
 
@@ -102,15 +122,7 @@ class Mutation(TokenMutations):
         expected_revision: int | None = None,
         dry_run: bool | None = False,
     ) -> SipTemplatePayload:
-        result = await configs.update_config(
-            info.context.db,
-            info.context.caller,
-            ConfigKind.TEMPLATE,
-            uuid,
-            config_patch(input),
-            expected_revision=expected_revision,
-            dry_run=bool(dry_run),
-        )
+        result = await _update_config(info, ConfigKind.TEMPLATE, uuid, input, expected_revision, dry_run)
         view = result.view
         return SipTemplatePayload(
             template=SipTemplate.of(view.record, view) if view else None, changes=_changes(info, result.changes)
@@ -146,15 +158,7 @@ class Mutation(TokenMutations):
         expected_revision: int | None = None,
         dry_run: bool | None = False,
     ) -> SipEndpointPayload:
-        result = await configs.update_config(
-            info.context.db,
-            info.context.caller,
-            ConfigKind.ENDPOINT,
-            uuid,
-            config_patch(input),
-            expected_revision=expected_revision,
-            dry_run=bool(dry_run),
-        )
+        result = await _update_config(info, ConfigKind.ENDPOINT, uuid, input, expected_revision, dry_run)
         view = result.view
         return SipEndpointPayload(
             endpoint=SipEndpoint.of(view.record, view) if view else None, changes=_changes(info, result.changes)

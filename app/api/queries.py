@@ -49,6 +49,34 @@ def _selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:
     return False
 
 
+async def _config_page(
+    info: Info,
+    kind: ConfigKind,
+    tenant_uuid: UUID | None,
+    recurse: bool | None,
+    search: str | None,
+    inherits_from: UUID | None,
+    order_by: SipConfigOrder | None,
+    direction: OrderDirection | None,
+    first: int | None,
+    after: str | None,
+) -> Page[ConfigRecord]:
+    """One page of templates or endpoints: the arguments both lists share, checked the same way."""
+    return await listing.list_configs(
+        info.context.db,
+        info.context.caller,
+        kind=kind,
+        tenant_uuid=tenant_uuid,
+        recurse=bool(recurse),
+        search=search_argument(search),
+        inherits_from=inherits_from,
+        order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
+        descending=direction is OrderDirection.DESC,
+        first=50 if first is None else first,
+        after=text_argument("after", after),
+    )
+
+
 async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequence[ResolvedSections | None]:
     """The resolved views of a whole page in one batch, when the query asks for them."""
     here = info.selected_fields[0].selections  # below the list field itself
@@ -125,18 +153,8 @@ class Query(TokenQueries):
         first: int | None = 50,
         after: str | None = None,
     ) -> SipTemplateConnection:
-        page = await listing.list_configs(
-            info.context.db,
-            info.context.caller,
-            kind=ConfigKind.TEMPLATE,
-            tenant_uuid=tenant_uuid,
-            recurse=bool(recurse),
-            search=search_argument(search),
-            inherits_from=None,
-            order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
-            descending=direction is OrderDirection.DESC,
-            first=50 if first is None else first,
-            after=text_argument("after", after),
+        page = await _config_page(
+            info, ConfigKind.TEMPLATE, tenant_uuid, recurse, search, None, order_by, direction, first, after
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipTemplateConnection(
@@ -167,18 +185,8 @@ class Query(TokenQueries):
     ) -> SipEndpointConnection:
         if inherits_from is not None:
             await _config(info, inherits_from, ConfigKind.TEMPLATE)
-        page = await listing.list_configs(
-            info.context.db,
-            info.context.caller,
-            kind=ConfigKind.ENDPOINT,
-            tenant_uuid=tenant_uuid,
-            recurse=bool(recurse),
-            search=search_argument(search),
-            inherits_from=inherits_from,
-            order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
-            descending=direction is OrderDirection.DESC,
-            first=50 if first is None else first,
-            after=text_argument("after", after),
+        page = await _config_page(
+            info, ConfigKind.ENDPOINT, tenant_uuid, recurse, search, inherits_from, order_by, direction, first, after
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipEndpointConnection(

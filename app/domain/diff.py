@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from app.domain.catalog import Catalog
@@ -32,7 +34,14 @@ class Owner:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedUpdate:
+class SorceryUpdateShape:
+    """What one Sorcery update does to one object.
+
+    The one declaration of an update's shape: the planned update (below), the
+    recorded one (`app/record/updates.py`), its stored row and its GraphQL type
+    all carry these fields under these names.
+    """
+
     action: Action
     object_type: str
     object_id: str
@@ -40,6 +49,18 @@ class PlannedUpdate:
     changed_keys: tuple[str, ...]
     requires_recreate: bool
     requires_reload: bool
+
+
+SHAPE_FIELDS = tuple(f.name for f in dataclasses.fields(SorceryUpdateShape))
+
+
+def shape_of(update: SorceryUpdateShape) -> dict[str, Any]:
+    """The shape's fields of any form of an update, by name."""
+    return {name: getattr(update, name) for name in SHAPE_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedUpdate(SorceryUpdateShape):
     owner: Owner
 
     @property

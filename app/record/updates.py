@@ -6,26 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from app.domain.diff import Action
-from app.domain.sections import Options
+from app.domain.diff import SorceryUpdateShape
 
 # PostgreSQL channel that wakes the listener of every replica; the payload is an engine uuid.
 NOTIFY_CHANNEL = "pjsip_graph"
 
 
 @dataclass(frozen=True, slots=True)
-class RecordedUpdate:
-    """A Sorcery update as recorded (``seq`` is None in a dry run)."""
+class RecordedUpdate(SorceryUpdateShape):
+    """A Sorcery update as recorded: the shape, numbered in its engine (``seq`` is None in a dry run)."""
 
     seq: int | None
     engine: str
-    action: Action
-    object_type: str
-    object_id: str
-    fields: Options
-    changed_keys: tuple[str, ...]
-    requires_recreate: bool
-    requires_reload: bool
     tenant_uuid: UUID | None
     endpoint_uuid: UUID | None
     created_at: datetime

@@ -18,7 +18,7 @@ from app.db.bulk import RawJSON, delete_rows, insert_rows, json_text
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import tenant_paths
-from app.domain.diff import Action, PlannedUpdate
+from app.domain.diff import Action, PlannedUpdate, shape_of
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
 from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate
@@ -49,15 +49,9 @@ async def record(
     first_seq = engine.last_seq + 1
     recorded = [
         RecordedUpdate(
+            **shape_of(p),
             seq=None if dry_run else first_seq + i,
             engine=engine.name,
-            action=p.action,
-            object_type=p.object_type,
-            object_id=p.object_id,
-            fields=p.fields,
-            changed_keys=p.changed_keys,
-            requires_recreate=p.requires_recreate,
-            requires_reload=p.requires_reload,
             tenant_uuid=p.owner.tenant_uuid,
             endpoint_uuid=p.owner.endpoint_uuid,
             created_at=now,
@@ -74,15 +68,12 @@ async def record(
         update_t,
         [
             {
+                **shape_of(u),
+                # stored forms of the shape's action and fields
+                "action": u.action.value,
+                "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
                 "engine_uuid": engine.uuid,
                 "seq": u.seq,
-                "action": u.action.value,
-                "object_type": u.object_type,
-                "object_id": u.object_id,
-                "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
-                "changed_keys": u.changed_keys,
-                "requires_recreate": u.requires_recreate,
-                "requires_reload": u.requires_reload,
                 "tenant_uuid": u.tenant_uuid,
                 "endpoint_uuid": u.endpoint_uuid,
                 "created_at": now,
