@@ -132,10 +132,7 @@ class Mutation(TokenMutations):
         description="Children lose the template from their parent lists; their objects are recomputed."
     )
     async def delete_template(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
-        summary = await configs.delete_config(
-            info.context.db, info.context.caller, ConfigKind.TEMPLATE, uuid, dry_run=bool(dry_run)
-        )
-        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+        return await _delete_config(info, ConfigKind.TEMPLATE, uuid, dry_run)
 
     @strawberry.mutation
     async def create_endpoint(
@@ -166,10 +163,7 @@ class Mutation(TokenMutations):
 
     @strawberry.mutation
     async def delete_endpoint(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
-        summary = await configs.delete_config(
-            info.context.db, info.context.caller, ConfigKind.ENDPOINT, uuid, dry_run=bool(dry_run)
-        )
-        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+        return await _delete_config(info, ConfigKind.ENDPOINT, uuid, dry_run)
 
     @strawberry.mutation(
         description="Import a pjsip.conf sent as text into a tenant (atomic; includes are not followed)."
@@ -232,3 +226,9 @@ class Mutation(TokenMutations):
             info.context.db, info.context.caller, uuid, fallback_uuid=fallback_uuid
         )
         return DeletePayload(uuid=uuid, changes=_changes(info, summary))
+
+
+async def _delete_config(info: Info, kind: ConfigKind, uuid: UUID, dry_run: bool | None) -> DeletePayload:
+    """deleteTemplate and deleteEndpoint: the same service call for either kind."""
+    summary = await configs.delete_config(info.context.db, info.context.caller, kind, uuid, dry_run=bool(dry_run))
+    return DeletePayload(uuid=uuid, changes=_changes(info, summary))

@@ -13,7 +13,7 @@ from app.api.context import Info
 from app.api.types.catalog import CatalogOption, catalog_options
 from app.api.types.engines import Engine
 from app.api.types.enums import OrderDirection, PjsipTemplates, SipConfigOrder, SipSection
-from app.api.types.paging import PageInfo
+from app.api.types.paging import PageInfo, page_info
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import (
     SipEndpoint,
@@ -86,11 +86,10 @@ async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequ
 
 
 def _page_info(page: Page[object]) -> PageInfo:
-    return PageInfo(
+    return page_info(
+        [cursor for cursor, _ in page.edges],
         has_next_page=page.has_next_page,
         has_previous_page=page.has_previous_page,
-        start_cursor=page.edges[0][0] if page.edges else None,
-        end_cursor=page.edges[-1][0] if page.edges else None,
     )
 
 

@@ -6,7 +6,6 @@ default templates, and every template or endpoint names its tenant.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from app.api.context import Info
 from app.api.types.engines import Engine, Transport, sees_engine_secrets
 from app.api.types.enums import ConfigKind
 from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
-from app.api.types.paging import PageInfo
+from app.api.types.paging import CountedConnection
 from app.api.types.sorcery import SorceryObject, sorcery_object_type
 from app.domain.resolution import ConfigKind as DomainKind
 from app.domain.resolution import ResolvedSections
@@ -171,14 +170,8 @@ class SipTemplateEdge:
 
 
 @strawberry.type
-class SipTemplateConnection:
+class SipTemplateConnection(CountedConnection):
     edges: list[SipTemplateEdge]
-    page_info: PageInfo
-    count: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field
-    async def total_count(self) -> int:
-        return await self.count()
 
 
 @strawberry.type
@@ -188,14 +181,8 @@ class SipEndpointEdge:
 
 
 @strawberry.type
-class SipEndpointConnection:
+class SipEndpointConnection(CountedConnection):
     edges: list[SipEndpointEdge]
-    page_info: PageInfo
-    count: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field
-    async def total_count(self) -> int:
-        return await self.count()
 
 
 @strawberry.type
@@ -262,11 +249,5 @@ class TenantEdge:
 
 
 @strawberry.type
-class TenantConnection:
+class TenantConnection(CountedConnection):
     edges: list[TenantEdge]
-    page_info: PageInfo
-    count: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field
-    async def total_count(self) -> int:
-        return await self.count()

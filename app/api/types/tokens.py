@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
-from app.api.types.paging import PageInfo
+from app.api.types.paging import PageInfo, page_info
 from app.errors import InvalidInput, Issue
 from app.services import tokens
 from app.services.tokens import TokenInfo
@@ -97,11 +97,8 @@ class TokenQueries:
         edges = [ApiTokenEdge(cursor=str(t.uuid), node=ApiToken.of(t)) for t in page]
         return ApiTokenConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=start + size < len(found),
-                has_previous_page=start > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next_page=start + size < len(found), has_previous_page=start > 0
             ),
             total_count=len(found),
         )
