@@ -11,6 +11,7 @@ import strawberry
 
 from app.api.arguments import text_argument
 from app.api.context import Info
+from app.api.types.building import from_attributes
 from app.api.types.enums import ChangeAction
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.errors import NotFound
@@ -33,15 +34,7 @@ class ConfigChangeEvent:
 
     @classmethod
     def of(cls, event: ChangeEvent) -> ConfigChangeEvent:
-        return cls(
-            seq=event.seq,
-            action=ChangeAction(event.action),
-            kind=event.kind,
-            uuid=event.uuid,
-            tenant_uuid=event.tenant_uuid,
-            revision=event.revision,
-            at=event.at,
-        )
+        return from_attributes(cls, event, action=ChangeAction(event.action))
 
 
 def _sees_event(event: ChangeEvent, tenant: UUID, recurse: bool) -> bool:

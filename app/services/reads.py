@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from app.domain.graph import descendants
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.record.resolver import new_resolver
 from app.services.snapshots import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
+
+R = TypeVar("R")
 
 # Built once: the most frequent read (every config a request touches), and
 # building a select costs more than running it.
@@ -106,10 +109,7 @@ async def resolved_of(
 
 
 async def tenants_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TenantRecord | None]:
-    async with db.reading() as session:
-        rows = (await session.scalars(select(Tenant).where(col(Tenant.uuid).in_(uuids)))).all()
-    found = {r.uuid: TenantRecord.of(r) for r in rows}
-    return [found.get(u) for u in uuids]
+    return await _by_uuid(db, Tenant, TenantRecord.of, uuids)
 
 
 async def tenant_children(db: Database, uuids: Sequence[UUID]) -> list[list[TenantRecord]]:
@@ -144,10 +144,7 @@ async def default_templates(db: Database, tenant_uuids: Sequence[UUID]) -> list[
 
 
 async def transports_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[TransportRecord | None]:
-    async with db.reading() as session:
-        rows = (await session.scalars(select(Transport).where(col(Transport.uuid).in_(uuids)))).all()
-    found = {r.uuid: TransportRecord.of(r) for r in rows}
-    return [found.get(u) for u in uuids]
+    return await _by_uuid(db, Transport, TransportRecord.of, uuids)
 
 
 async def transports_of_engines(db: Database, uuids: Sequence[UUID]) -> list[list[TransportRecord]]:
@@ -164,13 +161,18 @@ async def transports_of_engines(db: Database, uuids: Sequence[UUID]) -> list[lis
 
 
 async def engines_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[EngineRecord | None]:
-    async with db.reading() as session:
-        rows = (await session.scalars(select(Engine).where(col(Engine.uuid).in_(uuids)))).all()
-    found = {r.uuid: EngineRecord.of(r) for r in rows}
-    return [found.get(u) for u in uuids]
+    return await _by_uuid(db, Engine, EngineRecord.of, uuids)
 
 
 async def engine_by_name(db: Database, name: str) -> EngineRecord | None:
     async with db.reading() as session:
         row = (await session.scalars(select(Engine).where(Engine.name == name))).first()
     return EngineRecord.of(row) if row is not None else None
+
+
+async def _by_uuid(db: Database, model: Any, record: Callable[[Any], R], uuids: Sequence[UUID]) -> list[R | None]:
+    """Rows of ``model`` by uuid as records, in the order asked (None where there is none)."""
+    async with db.reading() as session:
+        rows = (await session.scalars(select(model).where(col(model.uuid).in_(uuids)))).all()
+    found = {r.uuid: record(r) for r in rows}
+    return [found.get(u) for u in uuids]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.types.building import from_attributes
 from app.api.types.enums import SorceryAction
 from app.api.types.options import SipOption, option_list
 from app.domain.sections import Options
@@ -50,18 +51,11 @@ class SorceryUpdate:
 
 
 def update_type(u: RecordedUpdate, *, show_secrets: bool) -> SorceryUpdate:
-    return SorceryUpdate(
-        seq=u.seq,
-        engine=u.engine,
+    return from_attributes(
+        SorceryUpdate,
+        u,
         action=SorceryAction(u.action.value),
-        object_type=u.object_type,
-        object_id=u.object_id,
         changed_keys=list(u.changed_keys),
-        requires_recreate=u.requires_recreate,
-        requires_reload=u.requires_reload,
-        tenant_uuid=u.tenant_uuid,
-        endpoint_uuid=u.endpoint_uuid,
-        created_at=u.created_at,
         raw_fields=u.fields,
         show_secrets=show_secrets,
     )

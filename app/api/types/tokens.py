@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
+from app.api.types.building import from_attributes
 from app.api.types.paging import PageInfo, page_info
 from app.errors import InvalidInput, Issue
 from app.services import tokens
@@ -29,16 +30,7 @@ class ApiToken:
 
     @classmethod
     def of(cls, info: TokenInfo) -> ApiToken:
-        return cls(
-            uuid=info.uuid,
-            tenant_uuid=info.tenant_uuid,
-            description=info.description,
-            scopes=list(info.scopes),
-            created_at=info.created_at,
-            expires_at=info.expires_at,
-            last_used_at=info.last_used_at,
-            revoked_at=info.revoked_at,
-        )
+        return from_attributes(cls, info, scopes=list(info.scopes))
 
 
 @strawberry.type

@@ -1,0 +1,24 @@
+"""Building a GraphQL object from a plain value whose attributes carry the same names."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from strawberry.types.base import get_object_definition
+
+T = TypeVar("T")
+
+
+@cache
+def _stored_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a strawberry type that are stored on the instance (no resolver)."""
+    definition = get_object_definition(cls, strict=True)
+    return tuple(f.python_name for f in definition.fields if f.base_resolver is None)
+
+
+def from_attributes(cls: type[T], source: object, **given: Any) -> T:
+    """An instance of the strawberry type ``cls``: each field read from ``source``'s attribute of the
+    same name, except those ``given`` (conversions and private values)."""
+    values = {name: getattr(source, name) for name in _stored_fields(cls) if name not in given}
+    return cls(**values, **given)
