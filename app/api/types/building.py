@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, TypeVar
 
 from strawberry.types.base import get_object_definition
@@ -10,11 +9,16 @@ from strawberry.types.base import get_object_definition
 T = TypeVar("T")
 
 
-@cache
+_STORED: dict[type, tuple[str, ...]] = {}
+
+
 def _stored_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a strawberry type that are stored on the instance (no resolver)."""
-    definition = get_object_definition(cls, strict=True)
-    return tuple(f.python_name for f in definition.fields if f.base_resolver is None)
+    """The fields of a strawberry type that are stored on the instance (no resolver), worked out once."""
+    names = _STORED.get(cls)
+    if names is None:
+        definition = get_object_definition(cls, strict=True)
+        names = _STORED[cls] = tuple(f.python_name for f in definition.fields if f.base_resolver is None)
+    return names
 
 
 def from_attributes(cls: type[T], source: object, **given: Any) -> T:
