@@ -1,6 +1,6 @@
 """Core benchmarks of pjsip-graph against a real server, on SQLite and PostgreSQL.
 
-For each backend: a fresh database, the benchmark data set (app/benchdata.py),
+For each backend: a fresh database, the benchmark data set (app/cli/bench_data.py),
 a real `pjsip-graph serve` process on a free local port, then, in the same run:
 
 a) latency of one page of 100 endpoints with their resolved options (GraphQL
@@ -55,7 +55,7 @@ from common import (  # noqa: E402
     with_database,
 )
 
-from app.benchdata import BenchData, generate_data  # noqa: E402
+from app.cli.bench_data import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.db.queries import load_tenant_graphs  # noqa: E402
 from app.domain.catalog import load_catalog  # noqa: E402

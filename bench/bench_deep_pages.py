@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_deep_pages.py [--endpoints 50000] [--backend postgresql|sqlite|both]
 
-On the benchmark data set (app/benchdata.py) the product's own listing
+On the benchmark data set (app/cli/bench_data.py) the product's own listing
 service (`list_configs`, the code behind `endpoints(first:, after:)`) fetches
 a page of 100 endpoints by name at 0%, 50% and 90% of the list, with the
 cursor the previous page handed out. The first page is the baseline of the
@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
 from bench_core import PG_ADMIN_URL, fresh_database  # noqa: E402
 from common import code_state, data_dir_env, verdict  # noqa: E402
 
-from app.benchdata import generate_data  # noqa: E402
+from app.cli.bench_data import generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
 from app.services.listing import ConfigOrder, list_configs  # noqa: E402

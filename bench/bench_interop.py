@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.benchdata import generate_data
+from app.cli.bench_data import generate_data
 from app.db.database import Database
 from app.db.migrate import upgrade_async
 from app.db.models import SorceryObjectRow

@@ -1,7 +1,7 @@
 """Live benchmarks of pjsip-graph: real replicas, real sockets, PostgreSQL and Redis.
 
 In one run, on one PostgreSQL database holding the benchmark data set
-(app/benchdata.py, 10,000 endpoints on a 3-level template tree):
+(app/cli/bench_data.py, 10,000 endpoints on a 3-level template tree):
 
 1. delivery latency of Sorcery updates to WebSocket subscribers spread over two
    replicas (deploy/run-replicas.sh, PostgreSQL + Redis): from the mutation's
@@ -68,7 +68,7 @@ from common import (  # noqa: E402
     with_database,
 )
 
-from app.benchdata import BenchData, generate_data  # noqa: E402
+from app.cli.bench_data import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("PJSIP_GRAPH_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")

@@ -1,6 +1,6 @@
 """Resource benchmark of the query limits: the worst operation a `sip:read` token may send.
 
-On a generated tenant (app/benchdata.py) and a real server with the limits at
+On a generated tenant (app/cli/bench_data.py) and a real server with the limits at
 their defaults: the cost model (app/api/query_cost.py) picks, among candidate
 shapes scaled up to the budget, the most expensive operation the server still
 accepts from a `sip:read` token. That operation then runs in a loop (as many at
@@ -44,7 +44,7 @@ from graphql import parse  # noqa: E402
 
 from app.api.query_cost import CostModel  # noqa: E402
 from app.api.schema import build_schema  # noqa: E402
-from app.benchdata import generate_data  # noqa: E402
+from app.cli.bench_data import generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.services.tokens import authenticate, create_token  # noqa: E402
 from app.settings import Settings  # noqa: E402

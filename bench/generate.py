@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from app.benchdata import generate
+from app.cli.bench_data import generate
 from app.settings import get_settings
 
 

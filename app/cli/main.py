@@ -213,7 +213,7 @@ def bench_data(
     tenant: str = typer.Option("bench", help="Slug of the tenant to create (replaced if it exists)."),
 ) -> None:
     """Generate a tenant with a 3-level template tree and many endpoints (for benchmarks)."""
-    from app.benchdata import generate
+    from app.cli.bench_data import generate
 
     settings = get_settings()
     summary = asyncio.run(generate(settings.resolved_database_url, endpoints=endpoints, slug=tenant))

@@ -109,6 +109,21 @@ def system_object(options: Options) -> SorceryObject:
     return SorceryObject("system", "system", options)
 
 
+def mask_section(section: Section, options: Options) -> Options:
+    """A configuration's own options of ``section`` as a caller without the secrets scope sees them."""
+    if section not in SECRET_SECTIONS:
+        return options
+    return tuple((k, MASK if k in SECRET_KEYS else v) for k, v in options)
+
+
+def mask_resolved(section: Section, options: Sequence[ResolvedOption]) -> Sequence[ResolvedOption]:
+    """Resolved options of ``section`` with secrets masked (and what they override dropped);
+    ``options`` itself when there is nothing to hide, so that a cached view is served as it is."""
+    if section not in SECRET_SECTIONS or not any(o.key in SECRET_KEYS for o in options):
+        return options
+    return [ResolvedOption(o.key, MASK, o.origin, o.inherited, ()) if o.key in SECRET_KEYS else o for o in options]
+
+
 def mask_fields(object_type: str, fields: Options) -> Options:
     """Hide secrets (auth credentials, TLS key passwords) from callers without the secrets scope."""
     secret = SECRETS_BY_TYPE.get(object_type)

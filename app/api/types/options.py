@@ -10,7 +10,7 @@ import strawberry
 from app.api.types.enums import ConfigKind
 from app.domain.resolution import ResolvedOption
 from app.domain.sections import Options, Section
-from app.domain.sorcery import MASK, SECRET_KEYS, SECRET_SECTIONS
+from app.domain.sorcery import mask_resolved, mask_section
 
 
 @strawberry.type
@@ -34,15 +34,12 @@ class SipSections:
     outbound_auth: list[SipOption]
 
 
-def _masked(section: Section, options: Options, show_secrets: bool) -> Options:
-    if show_secrets or section not in SECRET_SECTIONS:
-        return options
-    return tuple((k, MASK if k in SECRET_KEYS else v) for k, v in options)
-
-
 def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) -> SipSections:
     return SipSections(
-        **{s.value: option_list(_masked(s, sections.get(s, ()), show_secrets)) for s in Section}  # type: ignore[arg-type]
+        **{  # type: ignore[arg-type]
+            s.value: option_list(sections.get(s, ()) if show_secrets else mask_section(s, sections.get(s, ())))
+            for s in Section
+        }
     )
 
 
@@ -84,21 +81,11 @@ class ResolvedSipSections:
     outbound_auth: list[ResolvedSipOption]
 
 
-def _mask_resolved(
-    section: Section, options: Sequence[ResolvedOption], show_secrets: bool
-) -> Sequence[ResolvedSipOption]:
+def _shown(section: Section, options: Sequence[ResolvedOption], show_secrets: bool) -> Sequence[ResolvedSipOption]:
     # The domain objects already have the shape of ResolvedSipOption (key, value,
     # origin, inherited, overrides), so they are served as they are (the cached
-    # tuple itself, whose completed form the executor remembers); only secrets
-    # are replaced by copies.
-    if show_secrets or section not in SECRET_SECTIONS or not any(o.key in SECRET_KEYS for o in options):
-        return options  # type: ignore[return-value]
-    out: list[ResolvedSipOption] = []
-    for o in options:
-        if o.key in SECRET_KEYS:
-            o = ResolvedOption(o.key, MASK, o.origin, o.inherited, ())
-        out.append(o)  # type: ignore[arg-type]
-    return out
+    # tuple itself, whose completed form the executor remembers).
+    return options if show_secrets else mask_resolved(section, options)  # type: ignore[return-value]
 
 
 _SECTION_NAMES = tuple((s, s.value) for s in Section)
@@ -106,5 +93,5 @@ _SECTION_NAMES = tuple((s, s.value) for s in Section)
 
 def resolved_type(resolved: Mapping[Section, Sequence[ResolvedOption]], *, show_secrets: bool) -> ResolvedSipSections:
     return ResolvedSipSections(
-        **{name: _mask_resolved(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}  # type: ignore[arg-type]
+        **{name: _shown(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}  # type: ignore[arg-type]
     )
