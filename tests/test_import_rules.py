@@ -108,3 +108,16 @@ def test_no_import_circles() -> None:
         if module not in index:
             visit(module)
     assert circles == []
+
+
+def test_resolvers_leave_read_visibility_to_the_services() -> None:
+    """Who may see what is decided in services/read_access.py, never by a resolver itself."""
+    deciding = {"can_see", "is_operator", "visible"}
+    found = [
+        f"{name}:{node.lineno} .{node.attr}"
+        for name, path in MODULES.items()
+        if _layer(name) == "app.api"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr in deciding
+    ]
+    assert found == []

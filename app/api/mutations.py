@@ -18,7 +18,7 @@ from app.api.inputs import (
     new_config,
     options_of,
 )
-from app.api.types.engines import Engine, Transport, sees_engine_secrets
+from app.api.types.engines import Engine, Transport
 from app.api.types.payloads import (
     ChangeSummary,
     DeletePayload,
@@ -33,6 +33,7 @@ from app.domain.resolution import ConfigKind
 from app.record.updates import ChangeSummary as ChangeRecord
 from app.services import configs, engines, imports, tenants
 from app.services.imports import FileKind
+from app.services.read_access import sees_engine_secrets
 
 
 async def _update_config(

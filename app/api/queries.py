@@ -28,11 +28,11 @@ from app.api.types.tenancy import (
 )
 from app.api.types.tokens import TokenQueries
 from app.domain.resolution import ConfigKind, ResolvedSections
-from app.errors import NotFound
 from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
 from app.services.exports import TemplateMode
 from app.services.listing import ConfigOrder, Page
+from app.services.read_access import readable_config, readable_engine, readable_tenant
 from app.services.snapshots import ConfigRecord
 
 
@@ -94,24 +94,16 @@ def _page_info(page: Page[object]) -> PageInfo:
 
 
 async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
-    caller = info.context.caller
-    caller.require(SIP_READ)
-    record: ConfigRecord | None = await info.context.loaders.config.load(uuid)
-    if record is None or record.kind is not kind or not caller.can_see(record.tenant_uuid):
-        raise NotFound(f"{kind.value} not found")
-    return record
+    info.context.caller.require(SIP_READ)  # before loading anything
+    return readable_config(info.context.caller, await info.context.loaders.config.load(uuid), kind)
 
 
 @strawberry.type
 class Query(TokenQueries):
     @strawberry.field
     async def tenant(self, info: Info, uuid: UUID) -> Tenant | None:
-        caller = info.context.caller
-        caller.require(TENANTS_READ)
-        record = await info.context.loaders.tenant.load(uuid)
-        if record is None or not caller.can_see(record.uuid):
-            raise NotFound("tenant not found")
-        return Tenant.of(record)
+        info.context.caller.require(TENANTS_READ)  # before loading anything
+        return Tenant.of(readable_tenant(info.context.caller, await info.context.loaders.tenant.load(uuid)))
 
     @strawberry.field
     async def tenants(
@@ -203,9 +195,7 @@ class Query(TokenQueries):
         caller.require(SIP_READ)
         name = name or "default"
         record = await reads.engine_by_name(info.context.db, text_argument("name", name) or "default")
-        if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
-            raise NotFound(f"engine '{name}' not found")
-        return Engine.of(record)
+        return Engine.of(readable_engine(caller, record, name))
 
     @strawberry.field(
         description=(

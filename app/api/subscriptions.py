@@ -19,6 +19,7 @@ from app.events.follow import follow
 from app.events.records import CHANGES, UPDATES, ChangeEvent
 from app.services import reads
 from app.services.access import SECRETS_READ, SIP_READ, Caller
+from app.services.read_access import readable_engine, sees_update_of
 from app.services.tokens import while_valid
 
 
@@ -45,9 +46,7 @@ def _sees_event(event: ChangeEvent, tenant: UUID, recurse: bool) -> bool:
 
 async def _engine_of(info: Info, caller: Caller, engine: str) -> UUID:
     record = await reads.engine_by_name(info.context.db, text_argument("engine", engine) or "default")
-    if record is None or (record.uuid != caller.engine_uuid and not caller.is_operator):
-        raise NotFound(f"engine '{engine}' not found")
-    return record.uuid
+    return readable_engine(caller, record, engine).uuid
 
 
 @strawberry.type
@@ -86,7 +85,7 @@ class Subscription:
         with _subscription_slot(info):
             updates = follow(info.context.hub, engine_uuid, UPDATES, after)
             async for update in while_valid(info.context.db, caller.token_uuid, updates):
-                if caller.is_operator or await _sees_tenant(info, caller, update.tenant_uuid):
+                if await sees_update_of(info.context.db, caller, update.tenant_uuid):
                     yield update_type(update, show_secrets=True)
 
 
@@ -96,16 +95,3 @@ def _subscription_slot(info: Info) -> contextlib.AbstractContextManager[None]:
     if limits is None:
         return contextlib.nullcontext()
     return limits.subscription_slot(info.context.token_key)
-
-
-async def _sees_tenant(info: Info, caller: Caller, tenant_uuid: UUID | None) -> bool:
-    if tenant_uuid is None:
-        return False
-    if tenant_uuid in caller.visible:
-        return True
-    # A sub-tenant created since the subscription started: refresh once.
-    from app.db.queries import tenant_subtree
-
-    async with info.context.db.reading() as session:
-        caller.visible.update(await tenant_subtree(session, caller.tenant_uuid))
-    return tenant_uuid in caller.visible

@@ -9,7 +9,7 @@ import strawberry
 from app.api.context import Info
 from app.api.types.options import SipOption, option_list
 from app.domain.sorcery import mask_fields
-from app.services.access import Caller
+from app.services.read_access import sees_engine_secrets
 from app.services.snapshots import EngineRecord, TransportRecord
 
 
@@ -23,12 +23,6 @@ class Transport:
     def of(cls, record: TransportRecord, *, show_secrets: bool) -> Transport:
         options = record.options if show_secrets else mask_fields("transport", record.options)
         return cls(uuid=record.uuid, name=record.name, options=option_list(options))
-
-
-def sees_engine_secrets(caller: Caller) -> bool:
-    """Engine secrets (a TLS transport's password) belong to the operator, not to
-    the tenants that share the engine, whatever their scopes."""
-    return caller.sees_secrets and caller.is_operator
 
 
 @strawberry.type

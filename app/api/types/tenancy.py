@@ -12,7 +12,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
-from app.api.types.engines import Engine, Transport, sees_engine_secrets
+from app.api.types.engines import Engine, Transport
 from app.api.types.enums import ConfigKind
 from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
 from app.api.types.paging import CountedConnection
@@ -22,6 +22,7 @@ from app.domain.resolution import ResolvedSections
 from app.domain.sorcery import endpoint_objects
 from app.errors import InvalidInput
 from app.services.access import TENANTS_READ
+from app.services.read_access import readable_children, readable_parent, sees_engine_secrets
 from app.services.snapshots import ConfigRecord, ConfigView, TenantRecord
 
 
@@ -207,9 +208,8 @@ class Tenant:
 
     @strawberry.field
     async def parent(self, info: Info) -> Tenant | None:
-        info.context.caller.require(TENANTS_READ)
-        parent = self.record.parent_uuid
-        if parent is None or not info.context.caller.can_see(parent):
+        parent = readable_parent(info.context.caller, self.record)
+        if parent is None:
             return None
         record = await info.context.loaders.tenant.load(parent)
         return Tenant.of(record) if record is not None else None
@@ -221,10 +221,9 @@ class Tenant:
         )
     )
     async def children(self, info: Info, first: int | None = None) -> list[Tenant]:
-        # The same rule as `tenants`: the tenant tree needs tenants:read on every path.
-        info.context.caller.require(TENANTS_READ)
+        info.context.caller.require(TENANTS_READ)  # before loading anything
         records = await info.context.loaders.tenant_children.load(self.uuid)
-        visible = [r for r in records if info.context.caller.can_see(r.uuid)]
+        visible = readable_children(info.context.caller, records)
         return [Tenant.of(r) for r in visible[: list_bound(info, first)]]
 
     @strawberry.field
