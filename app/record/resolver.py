@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.resolution import ConfigNode, ExpansionLimits, Resolver
+from app.domain.resolution import ConfigKind, ConfigNode, ExpansionLimits, Resolver
 from app.settings import get_settings
 
 
@@ -27,5 +27,6 @@ def check_templates(nodes: Mapping[UUID, ConfigNode], uuids: Iterable[UUID]) -> 
     """
     resolver = new_resolver(nodes)
     for uuid in uuids:
-        if uuid in nodes:
+        node = nodes.get(uuid)
+        if node is not None and node.kind is ConfigKind.TEMPLATE:
             resolver.check(uuid)
