@@ -10,6 +10,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from app.api.arguments import search_argument, text_argument
 from app.api.context import Info
+from app.api.nodes import NodeQueries
 from app.api.types.catalog import CatalogOption, catalog_options
 from app.api.types.engines import Engine
 from app.api.types.enums import OrderDirection, PjsipTemplates, SipConfigOrder, SipSection
@@ -99,7 +100,7 @@ async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
 
 
 @strawberry.type
-class Query(TokenQueries):
+class Query(TokenQueries, NodeQueries):
     @strawberry.field
     async def tenant(self, info: Info, uuid: UUID) -> Tenant | None:
         info.context.caller.require(TENANTS_READ)  # before loading anything

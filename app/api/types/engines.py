@@ -7,6 +7,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
+from app.api.types.node import Node
 from app.api.types.options import SipOption, option_list
 from app.domain.sorcery import mask_fields
 from app.services.read_access import sees_engine_secrets
@@ -14,7 +15,7 @@ from app.services.snapshots import EngineRecord, TransportRecord
 
 
 @strawberry.type
-class Transport:
+class Transport(Node):
     uuid: UUID
     name: str
     options: list[SipOption]
@@ -26,7 +27,7 @@ class Transport:
 
 
 @strawberry.type
-class Engine:
+class Engine(Node):
     uuid: UUID
     name: str
     global_options: list[SipOption]

@@ -14,6 +14,7 @@ import strawberry
 from app.api.context import Info
 from app.api.types.engines import Engine, Transport
 from app.api.types.enums import ConfigKind
+from app.api.types.node import Node
 from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
 from app.api.types.paging import CountedConnection
 from app.api.types.sorcery import SorceryObject, sorcery_object_type
@@ -37,7 +38,7 @@ def list_bound(info: Info, first: int | None) -> int:
 
 
 @strawberry.interface
-class SipConfig:
+class SipConfig(Node):
     uuid: UUID
     kind: ConfigKind
     name: str
@@ -195,7 +196,7 @@ class DefaultTemplates:
 
 
 @strawberry.type
-class Tenant:
+class Tenant(Node):
     uuid: UUID
     name: str
     slug: str

@@ -1,0 +1,52 @@
+"""Global object identification: the `Node` interface and its opaque ids.
+
+Client caches (Apollo's InMemoryCache, urql's graphcache, Relay) normalise
+objects by `__typename` and `id`. Every type with an identity implements
+`Node`, whose `id` is the type name and the object's uuid, base64 encoded:
+unique across the whole schema, stable, and opaque to clients (who must not
+parse it; `uuid` stays for them). `node(id:)` and `nodes(ids:)` refetch any
+of them under the same access rules as every other field.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from uuid import UUID
+
+import strawberry
+
+
+def global_id(type_name: str, uuid: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{uuid}".encode()).decode()
+
+
+def parse_global_id(value: str) -> tuple[str, UUID] | None:
+    """(type name, uuid) of an id this server handed out; None for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(value.encode("ascii")).decode()
+        type_name, _, uuid = text.partition(":")
+        return type_name, UUID(uuid)
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+
+
+@strawberry.interface(
+    description="An object with a globally unique, opaque `id`; `node(id:)` refetches it.",
+)
+class Node:
+    uuid: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description=(
+            "Globally unique and stable: the key client caches normalise this object by. "
+            "Opaque: do not parse it; use `uuid` to refer to the object in arguments."
+        )
+    )
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id(_type_name(self), self.uuid))
+
+
+def _type_name(value: object) -> str:
+    definition = getattr(type(value), "__strawberry_definition__", None)
+    return definition.name if definition is not None else type(value).__name__
