@@ -61,6 +61,9 @@ MAX_SERVER_ERRORS = 30
 
 # Types whose stored object Asterisk cannot copy faithfully, so an update is never merged into it.
 NEVER_MERGED = frozenset({"endpoint"})
+# Types whose objects carry state Asterisk keeps with them: an aor's registered contacts go
+# when the aor is deleted, so its updates are merged, a removed key reset to its default.
+KEEP_STATE = frozenset({"aor"})
 
 
 class AgentError(RuntimeError):
@@ -339,8 +342,11 @@ class Agent:
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
+        reset = self._resets(update)
         if update.action is Action.DELETE:
             await self._delete_if_present(update.object_type, update.object_id)
+        elif reset is not None:
+            await self.client.put(update.object_type, update.object_id, (*update.fields, *reset))
         elif self._must_replace(update):
             await self._delete_if_present(update.object_type, update.object_id)
             await self.client.put(update.object_type, update.object_id, update.fields)
@@ -353,6 +359,24 @@ class Agent:
         after a lost response finds the object gone."""
         with contextlib.suppress(AriNotFound):
             await self.client.delete(object_type, object_id)
+
+    def _resets(self, update: RecordedUpdate) -> list[tuple[str, str]] | None:
+        """For an object that must keep its state (`KEEP_STATE`): the removed keys with their
+        defaults, so that a merging PUT of the full fields gives the desired object without
+        deleting it; None when a merge cannot (an accumulating key is involved)."""
+        if update.action is Action.DELETE or update.object_type not in KEEP_STATE:
+            return None
+        present = {key for key, _ in update.fields}
+        if any(self._is_multiple(update.object_type, k) for k in present | set(update.changed_keys)):
+            return None
+        resets: list[tuple[str, str]] = []
+        for key in update.changed_keys:
+            if key not in present:
+                spec = self.catalog.spec(update.object_type, key)
+                if spec is None:
+                    return None
+                resets.append((key, spec.default or ""))
+        return resets
 
     def _must_replace(self, update: RecordedUpdate) -> bool:
         """Can a merging PUT of the changed keys not produce the desired object?
