@@ -25,7 +25,7 @@ from app.domain.sections import Options, Section
 from app.services import configs
 from app.services.access import Caller
 from tests.asterisk.live.instance import AsteriskInstance
-from tests.asterisk.live.sip_client import register
+from tests.asterisk.live.sip_client import Registrar, register
 from tests.conftest import World
 from tests.helpers import caller_for, new_endpoint, new_tenant, recorded_objects
 
@@ -211,6 +211,39 @@ async def test_the_agent_keeps_asterisk_equal_to_the_record_through_every_kind_o
         await settled("a password change")
         assert register(server_port=ast.sip_port, username="alice", password="alice-secret") == 401
         assert register(server_port=ast.sip_port, username="alice", password="new-secret") == 200
+
+        registrar = Registrar(expected={"acme": "trunk-secret"}).start()
+        try:
+            await new_endpoint(
+                world.db,
+                admin,
+                tenant,
+                "provider",
+                [],
+                {
+                    Section.ENDPOINT: (("context", "default"), ("allow", "!all,ulaw")),
+                    Section.REGISTRATION: (
+                        ("server_uri", f"sip:127.0.0.1:{registrar.port}"),
+                        ("client_uri", f"sip:acme@127.0.0.1:{registrar.port}"),
+                        ("retry_interval", "10"),
+                    ),
+                    Section.REGISTRATION_OUTBOUND_AUTH: (
+                        ("auth_type", "userpass"),
+                        ("username", "acme"),
+                        ("password", "trunk-secret"),
+                    ),
+                },
+            )
+            await settled("a trunk with an outbound registration")
+            for _ in range(75):  # Asterisk registers in the background: up to 15 s
+                if "Registered" in ast.cli("pjsip show registrations"):
+                    break
+                await asyncio.sleep(0.2)
+            assert "Registered" in ast.cli("pjsip show registrations"), ast.cli("pjsip show registrations")
+            authorized = [r.authorization for r in registrar.authenticated()]
+            assert authorized and authorized[0] is not None and authorized[0]["username"] == "acme"
+        finally:
+            registrar.stop()
 
         await configs.delete_config(world.db, admin, ConfigKind.ENDPOINT, bob.uuid, dry_run=False)
         await settled("deleting a line")
