@@ -46,6 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
 from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
+from app.db.queries import all_engine_objects
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action
 from app.events.records import EngineHead, engine_heads, read_updates
@@ -58,6 +59,10 @@ BATCH_SIZE = 200
 BACKOFF_INITIAL = 0.2
 BACKOFF_MAX = 10.0
 MAX_SERVER_ERRORS = 30
+# How often an idle agent asks Asterisk whether it restarted (seconds).
+RESTART_CHECK_INTERVAL = 5.0
+# The order a resynchronisation writes objects in: what others refer to first.
+RESYNC_ORDER = ("auth", "aor", "endpoint", "identify", "registration")
 
 # Types whose stored object Asterisk cannot copy faithfully, so an update is never merged into it.
 NEVER_MERGED = frozenset({"endpoint"})
@@ -184,6 +189,9 @@ class Agent:
         self._engine_uuid: UUID | None = None
         self._position = 0
         self._stop = asyncio.Event()
+        # Asterisk's start time as ARI reports it: when it changes, Asterisk restarted.
+        self._asterisk_started: str | None = None
+        self._last_restart_check = 0.0
 
     @property
     def position(self) -> int:
@@ -201,6 +209,11 @@ class Agent:
         while not stop.is_set():
             try:
                 handled = await self.run_once()
+                if handled == 0:
+                    await self._resync_if_restarted()
+            except AriTransient as exc:
+                log.warning("engine '%s': Asterisk is not answering (%s); trying again", self.engine, exc)
+                handled = 0
             except (SQLAlchemyError, OSError) as exc:
                 # The database restarting, or the checkpoint's disk: both may come back.
                 log.warning("engine '%s': %s: %s; trying again", self.engine, type(exc).__name__, exc)
@@ -230,6 +243,65 @@ class Agent:
             handled += 1
         return handled
 
+    # -- Asterisk restarts -------------------------------------------------------------------
+
+    async def _resync_if_restarted(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._last_restart_check < RESTART_CHECK_INTERVAL:
+            return
+        self._last_restart_check = loop.time()
+        await self.resync_if_restarted()
+
+    async def resync_if_restarted(self) -> bool:
+        """Ask Asterisk when it started; if that changed since the agent last knew, resynchronise.
+
+        An Asterisk restart loses every object pushed into the `memory` wizard (and a
+        restart with another configuration may hold anything), so the whole engine is
+        written again from the record rather than from the updates since the checkpoint.
+        """
+        started = _startup_time(await self.client.info())
+        if started is None or started == self._asterisk_started:
+            return False
+        if self._asterisk_started is None:  # the first look (run() takes it when it starts)
+            self._asterisk_started = started
+            return False
+        log.warning("engine '%s': Asterisk restarted (started %s); resynchronising", self.engine, started)
+        await self.resync()
+        self._asterisk_started = started
+        return True
+
+    async def resync(self) -> int:
+        """Write every recorded object of the engine to Asterisk and continue from the head.
+
+        The objects and the sequence number they correspond to are read together (the
+        head before and after the read must agree), so no update is lost or applied twice.
+        Returns the number of objects written.
+        """
+        engine_uuid = await self._bind()
+        while True:
+            before = (await self._engine_head()).last_seq
+            async with self.db.reading() as session:
+                objects = await all_engine_objects(session, engine_uuid)
+            if (await self._engine_head()).last_seq == before:
+                break
+        rank = {t: i for i, t in enumerate(RESYNC_ORDER)}
+        written = 0
+        for object_type, object_id, fields in sorted(objects, key=lambda o: (rank.get(o[0], len(rank)), o[1])):
+            if object_type not in rank:
+                continue  # transports, global, system: a reload's business, not ARI's
+            try:
+                if object_type in NEVER_MERGED:
+                    await self._delete_if_present(object_type, object_id)
+                await self.client.put(object_type, object_id, fields)
+                written += 1
+            except AriRejected as exc:
+                log.error("resync: Asterisk rejected %s/%s: HTTP %s: %s", object_type, object_id, exc.status, exc)
+        state = CheckpointState(self.engine, engine_uuid, before)
+        await asyncio.to_thread(self.checkpoint.save, state)
+        self._position = before
+        log.info("engine '%s': resynchronised %d objects; continuing after seq %d", self.engine, written, before)
+        return written
+
     # -- startup -----------------------------------------------------------------------------
 
     async def _probe(self) -> bool:
@@ -241,7 +313,7 @@ class Agent:
         delay = self.backoff_initial
         while not self._stop.is_set():
             try:
-                await self.client.info()
+                self._asterisk_started = _startup_time(await self.client.info())
                 return True
             except AriTransient as exc:
                 self.counters.retries += 1
@@ -417,6 +489,11 @@ class Agent:
     async def _wait_for_stop(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), seconds)
+
+
+def _startup_time(info: dict[str, object]) -> str | None:
+    status = info.get("status")
+    return str(status.get("startup_time")) if isinstance(status, dict) and status.get("startup_time") else None
 
 
 def seq_of(update: RecordedUpdate) -> int:

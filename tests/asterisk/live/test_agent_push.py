@@ -251,5 +251,15 @@ async def test_the_agent_keeps_asterisk_equal_to_the_record_through_every_kind_o
             with pytest.raises(AriNotFound):
                 await client.get(object_type, "bob")
         assert register(server_port=ast.sip_port, username="bob", password="bob-secret") != 200
+
+        # Asterisk restarts: the memory wizard comes back empty, and the agent rewrites the engine.
+        assert not await agent.resync_if_restarted()  # nothing to do while Asterisk runs on
+        ast.restart()
+        with pytest.raises(AriNotFound):
+            await client.get("endpoint", "alice")
+        assert await agent.resync_if_restarted()
+        await settled("an Asterisk restart")
+        # Contacts live in Asterisk's own database: the phone shows up again under its rewritten aor.
+        assert _contacts(ast, "alice")
     await asyncio.sleep(0)
     assert ast.warnings_and_errors() == [], ast.warnings_and_errors()
