@@ -59,6 +59,8 @@ BATCH_SIZE = 200
 BACKOFF_INITIAL = 0.2
 BACKOFF_MAX = 10.0
 MAX_SERVER_ERRORS = 30
+# An object id no configuration has (ids never contain "!"), deleted at start to check write access.
+WRITE_CHECK_ID = "pjsip-graph!write-check"
 # How often an idle agent asks Asterisk whether it restarted (seconds).
 RESTART_CHECK_INTERVAL = 5.0
 # The order a resynchronisation writes objects in: what others refer to first.
@@ -314,6 +316,7 @@ class Agent:
         while not self._stop.is_set():
             try:
                 self._asterisk_started = _startup_time(await self.client.info())
+                await self._check_write_access()
                 return True
             except AriTransient as exc:
                 self.counters.retries += 1
@@ -323,6 +326,16 @@ class Agent:
             await self._wait_for_stop(delay)
             delay = min(delay * 2, self.backoff_max)
         return False
+
+    async def _check_write_access(self) -> None:
+        """A read-only ARI user is found now, not at the first update: deleting an object that
+        does not exist answers 404 to a user who may write and 403 to one who may not."""
+        try:
+            await self.client.delete("endpoint", WRITE_CHECK_ID)
+        except AriNotFound:
+            return
+        except AriFatal as exc:
+            raise AgentError(f"the ARI user may not write (read_only in ari.conf?): {exc}") from exc
 
     async def _bind(self) -> UUID:
         """Find the engine and load the checkpoint, once, refusing one that cannot be continued."""

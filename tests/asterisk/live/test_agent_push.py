@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app.asterisk.ari.agent import Agent
+from app.asterisk.ari.agent import Agent, AgentError
 from app.asterisk.ari.client import AriClient, AriNotFound
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section
@@ -263,3 +263,20 @@ async def test_the_agent_keeps_asterisk_equal_to_the_record_through_every_kind_o
         assert _contacts(ast, "alice")
     await asyncio.sleep(0)
     assert ast.warnings_and_errors() == [], ast.warnings_and_errors()
+
+
+async def test_a_read_only_ari_user_is_refused_when_the_agent_starts(
+    world: World, tmp_path: Path, asterisk_factory: Callable[..., AsteriskInstance]
+) -> None:
+    ast = asterisk_factory(push_config=True)
+    ast.write_config(
+        "ari.conf",
+        f"[general]\nenabled = yes\n[{ast.ari_user}]\ntype = user\nread_only = yes\npassword = {ast.ari_password}\n",
+    )
+    ast.cli("module reload res_ari.so")
+    async with AriClient(ast.ari_url, ast.ari_user, ast.ari_password) as client:
+        agent = Agent(world.db, client, checkpoint_path=tmp_path / "agent.checkpoint", backoff_max=0.2)
+        with pytest.raises(AgentError, match="may not write"):
+            # before reading any update: an agent that started would poll until the timeout
+            await asyncio.wait_for(agent.run(asyncio.Event()), 30)
+        assert agent.position == 0  # nothing was read, nothing applied
