@@ -172,31 +172,18 @@ async def test_the_agent_keeps_asterisk_equal_to_the_record_through_every_kind_o
         )
         await settled("an accumulating endpoint key")
 
-        await _update(
-            world,
-            admin,
-            ConfigKind.TEMPLATE,
-            phones,
-            sections={
-                Section.ENDPOINT: (("context", "phones"), ("allow", "!all,ulaw,g722"), ("direct_media", "yes")),
-                Section.AOR: (("max_contacts", "2"), ("remove_existing", "yes")),
-            },
-        )
-        await settled("a template change reaching both lines (endpoint and aor)")
-        assert _contacts(ast, "alice"), "the phone's contact was lost by a change of its aor"
-
-        await _update(
-            world,
-            admin,
-            ConfigKind.TEMPLATE,
-            phones,
-            sections={
-                Section.ENDPOINT: (("context", "phones"), ("allow", "!all,ulaw,g722"), ("direct_media", "yes")),
-                Section.AOR: (("max_contacts", "2"),),
-            },
-        )
-        await settled("removing an aor key in the template")
-        assert _contacts(ast, "alice"), "the phone's contact was lost by removing a key of its aor"
+        changed_endpoint = (("context", "phones"), ("allow", "!all,ulaw,g722"), ("direct_media", "yes"))
+        for step, aor in [
+            (
+                "a template change reaching both lines (endpoint and aor)",
+                (("max_contacts", "2"), ("remove_existing", "yes")),
+            ),
+            ("removing an aor key in the template", (("max_contacts", "2"),)),
+        ]:
+            template_sections = {Section.ENDPOINT: changed_endpoint, Section.AOR: aor}
+            await _update(world, admin, ConfigKind.TEMPLATE, phones, sections=template_sections)
+            await settled(step)
+            assert _contacts(ast, "alice"), f"the phone's contact was lost by {step}"
 
         await _update(
             world,
