@@ -6,7 +6,12 @@ one through ARI (asterisk-notes §2):
 
 * ``DELETE``: DELETE the object. A 404 means Asterisk already lacks it, which is the
   desired state, so it counts as applied.
-* ``UPSERT`` of an auth, aor, identify or registration whose desired fields hold no
+* ``UPSERT`` of an aor: never DELETE, because Asterisk drops the registered contacts of a
+  deleted aor. GET it; when missing, PUT the full field list; otherwise PUT the single-valued
+  keys, the default of every key the record no longer has, and the permanent ``contact``
+  values Asterisk does not list yet. Only the removal of a permanent contact, which no merge
+  can do, recreates the aor (DELETE then PUT).
+* ``UPSERT`` of an auth, identify or registration whose desired fields hold no
   accumulating key, and that removes no key: PUT the *full* desired field list. Asterisk
   copies the stored object and applies the fields on top, so every value ends as recorded;
   and when Asterisk lacks the object (an earlier version was rejected), the PUT creates it
@@ -61,6 +66,8 @@ MAX_SERVER_ERRORS = 30
 
 # Types whose stored object Asterisk cannot copy faithfully, so an update is never merged into it.
 NEVER_MERGED = frozenset({"endpoint"})
+# Types whose DELETE makes Asterisk drop the registered contacts: updated by merging instead.
+KEEPS_CONTACTS = frozenset({"aor"})
 
 
 class AgentError(RuntimeError):
@@ -341,12 +348,48 @@ class Agent:
     async def _send(self, update: RecordedUpdate) -> None:
         if update.action is Action.DELETE:
             await self._delete_if_present(update.object_type, update.object_id)
+        elif update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
+            await self._merge_keeping_contacts(update)
         elif self._must_replace(update):
             await self._delete_if_present(update.object_type, update.object_id)
             await self.client.put(update.object_type, update.object_id, update.fields)
         else:
             # the full list, not the changed keys: the object may be missing from Asterisk
             await self.client.put(update.object_type, update.object_id, update.fields)
+
+    async def _merge_keeping_contacts(self, update: RecordedUpdate) -> None:
+        """Bring an aor to the recorded fields without deleting it, so registered phones stay.
+
+        Asterisk deletes every registered contact of an aor that is deleted, so a DELETE+PUT
+        would make each phone of the aor unreachable until it registers again. Asterisk's
+        merge gives the recorded object when: single-valued keys carry their recorded value,
+        a key the record no longer has is sent at its default (a merge never unsets a key),
+        and only the permanent ``contact`` values Asterisk does not list yet are sent (every
+        value sent is appended). When Asterisk lacks the aor, the full list creates it whole.
+        """
+        object_type, object_id = update.object_type, update.object_id
+        try:
+            current = await self.client.get(object_type, object_id)
+        except AriNotFound:
+            await self.client.put(object_type, object_id, update.fields)
+            return
+        listed = {(k, v) for k, v in current if self._is_multiple(object_type, k)}
+        fields = [(k, v) for k, v in update.fields if not self._is_multiple(object_type, k) or (k, v) not in listed]
+        present = {k for k, _ in update.fields}
+        fields += [(k, self._default(object_type, k)) for k in update.changed_keys if k not in present]
+        await self.client.put(object_type, object_id, fields)
+
+    def _removes_permanent_contact(self, update: RecordedUpdate) -> bool:
+        """A merge cannot take a permanent contact away: only then is an aor recreated."""
+        return update.requires_recreate and any(self._is_multiple(update.object_type, k) for k in update.changed_keys)
+
+    def _default(self, object_type: str, key: str) -> str:
+        """The value Asterisk gives a key nobody set (empty when the catalog names none)."""
+        try:
+            spec = self.catalog.spec(object_type, key)
+        except KeyError:
+            spec = None
+        return spec.default if spec is not None and spec.default is not None else ""
 
     async def _delete_if_present(self, object_type: str, object_id: str) -> None:
         """DELETE, where "already absent" is success: it is the state wanted, and a retry

@@ -1,0 +1,164 @@
+"""The push agent against a real Asterisk: after every change applied through the services, once
+the agent has handled the engine's head, every recorded object is what Asterisk serves.
+
+One Asterisk serves the whole module (fewer starts); each test names its objects with a prefix of
+its own, so what earlier tests left in Asterisk's memory wizard cannot make a test pass or fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.asterisk.ari import AriClient
+from app.domain.resolution import ConfigKind
+from app.domain.sections import Options, Section
+from tests.asterisk.live.instance import AsteriskInstance
+from tests.asterisk.live.push import Editor, ari_client, divergences, new_agent, running, settle, wait_until
+from tests.asterisk.live.sip_client import Registrar, register
+from tests.conftest import World
+from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+
+pytestmark = pytest.mark.asterisk
+
+
+@pytest.fixture(scope="module")
+def asterisk(module_asterisk_factory: Callable[..., AsteriskInstance]) -> AsteriskInstance:
+    return module_asterisk_factory(push_config=True)
+
+
+@dataclass
+class Live:
+    world: World
+    ast: AsteriskInstance
+    client: AriClient
+    editor: Editor
+    tenant: uuid.UUID
+    prefix: str
+    checkpoint: Path
+
+    def name(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+
+@pytest.fixture
+async def live(world: World, asterisk: AsteriskInstance, tmp_path: Path) -> AsyncIterator[Live]:
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Live")
+    async with ari_client(asterisk) as client:
+        yield Live(
+            world,
+            asterisk,
+            client,
+            Editor(world.db, caller),
+            tenant,
+            "t" + uuid.uuid4().hex[:6],
+            tmp_path / "agent.checkpoint",
+        )
+
+
+def line(name: str, password: str) -> dict[Section, Options]:
+    return {
+        Section.AUTH: (("username", name), ("password", password)),
+        Section.ENDPOINT: (("callerid", f"<{name}>"),),
+    }
+
+
+async def assert_in_step(live: Live, gone: set[tuple[str, str]] | None = None) -> None:
+    assert await divergences(live.world.db, live.client, gone) == []
+
+
+async def test_change_sequence_reaches_asterisk_as_recorded(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    alice, bob = live.name("alice"), live.name("bob")
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        # a line is created, and a second one on the same template
+        a = await new_endpoint(db, live.editor.caller, live.tenant, alice, [sip.uuid], line(alice, "first-secret"))
+        b = await new_endpoint(db, live.editor.caller, live.tenant, bob, [sip.uuid], line(bob, "bob-secret"))
+        await settle(agent, task)
+        await assert_in_step(live)
+
+        # one single-valued key of the endpoint
+        await live.editor.update(
+            ConfigKind.ENDPOINT, a.uuid, sections={Section.ENDPOINT: (("callerid", f'"Alice" <{alice}>'),)}
+        )
+        await settle(agent, task)
+        await assert_in_step(live)
+
+        # accumulating keys: one more codec, one more channel variable
+        more: Options = (("callerid", f'"Alice" <{alice}>'), ("allow", "alaw"), ("set_var", "TEAM=sales"))
+        await live.editor.update(ConfigKind.ENDPOINT, a.uuid, sections={Section.ENDPOINT: more})
+        await settle(agent, task)
+        await assert_in_step(live)
+
+        # a template change reaching both endpoints
+        template = sip.sections.get(Section.ENDPOINT, ())
+        await live.editor.update(
+            ConfigKind.TEMPLATE, sip.uuid, sections={Section.ENDPOINT: (*template, ("language", "fr"))}
+        )
+        await settle(agent, task)
+        await assert_in_step(live)
+
+        # a rename: the objects move to the new id, the old ones are gone
+        alicia = live.name("alicia")
+        await live.editor.update(ConfigKind.ENDPOINT, a.uuid, name=alicia, sections=line(alicia, "first-secret"))
+        await settle(agent, task)
+        await assert_in_step(live, gone={("endpoint", alice), ("auth", alice), ("aor", alice)})
+
+        # a delete
+        await live.editor.delete(b)
+        await settle(agent, task)
+        await assert_in_step(live, gone={("endpoint", bob), ("auth", bob), ("aor", bob)})
+
+        # a password change: Asterisk authenticates with the new one only
+        await live.editor.update(ConfigKind.ENDPOINT, a.uuid, sections=line(alicia, "second-secret"))
+        await settle(agent, task)
+        await assert_in_step(live)
+        assert (
+            await asyncio.to_thread(register, server_port=live.ast.sip_port, username=alicia, password="second-secret")
+            == 200
+        )
+        assert (
+            await asyncio.to_thread(register, server_port=live.ast.sip_port, username=alicia, password="first-secret")
+            == 401
+        )
+    assert agent.counters.rejected == 0
+
+
+async def test_trunk_with_outbound_registration_registers_after_the_push(live: Live) -> None:
+    db = live.world.db
+    registrar = Registrar(expected={"acme": "trunk-secret"}).start()
+    try:
+        trunk = live.name("trunk")
+        sections: dict[Section, Options] = {
+            Section.ENDPOINT: (("context", "default"), ("allow", "!all,ulaw")),
+            Section.REGISTRATION: (
+                ("server_uri", f"sip:127.0.0.1:{registrar.port}"),
+                ("client_uri", f"sip:acme@127.0.0.1:{registrar.port}"),
+                ("retry_interval", "10"),
+                ("expiration", "120"),
+            ),
+            Section.REGISTRATION_OUTBOUND_AUTH: (
+                ("auth_type", "userpass"),
+                ("username", "acme"),
+                ("password", "trunk-secret"),
+            ),
+        }
+        agent = new_agent(db, live.client, live.checkpoint)
+        async with running(agent) as task:
+            await new_endpoint(db, live.editor.caller, live.tenant, trunk, [], sections)
+            await settle(agent, task)
+            await assert_in_step(live)
+            await wait_until(registrar.authenticated, 15)
+        received = [r.authorization for r in registrar.authenticated()]
+        assert received and received[0] is not None and received[0]["username"] == "acme"
+        assert agent.counters.rejected == 0
+    finally:
+        registrar.stop()
