@@ -162,3 +162,77 @@ async def test_trunk_with_outbound_registration_registers_after_the_push(live: L
         assert agent.counters.rejected == 0
     finally:
         registrar.stop()
+
+
+def registered(ast: AsteriskInstance, aor: str) -> bool:
+    """Does Asterisk list the contact the test phone registered for ``aor``?"""
+    return f"{aor}/sip:{aor}@127.0.0.1:" in ast.cli("pjsip show contacts")
+
+
+async def test_registered_phone_stays_registered_through_changes(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    phone = live.name("phone")
+    sections = line(phone, "phone-secret")
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        p = await new_endpoint(db, live.editor.caller, live.tenant, phone, [sip.uuid], sections)
+        await settle(agent, task)
+        status = await asyncio.to_thread(
+            register, server_port=live.ast.sip_port, username=phone, password="phone-secret", expires=600
+        )
+        assert status == 200
+        assert registered(live.ast, phone)
+
+        static = (("contact", "sip:static@127.0.0.1:5999"),)
+        changes: list[tuple[str, dict[Section, Options]]] = [
+            ("endpoint key", {Section.ENDPOINT: (("callerid", f'"Phone" <{phone}>'),)}),
+            ("aor key set", {Section.AOR: (("mailboxes", f"{phone}@default"),)}),
+            ("aor key removed", {Section.AOR: ()}),
+            ("aor single-valued key", {Section.AOR: (("max_contacts", "2"),)}),
+            ("aor permanent contact added", {Section.AOR: (("max_contacts", "2"), *static)}),
+        ]
+        for what, change in changes:
+            await live.editor.update(ConfigKind.ENDPOINT, p.uuid, sections=change)
+            await settle(agent, task)
+            assert await divergences(db, live.client) == [], what
+            assert registered(live.ast, phone), f"the registered contact was lost by: {what}"
+
+        # the template's aor and endpoint sections change under the phone
+        for section, key, value in ((Section.AOR, "default_expiration", "300"), (Section.ENDPOINT, "language", "de")):
+            current = (await default_template(db, live.tenant, "sip")).sections.get(section, ())
+            kept = tuple((k, v) for k, v in current if k != key)
+            await live.editor.update(ConfigKind.TEMPLATE, sip.uuid, sections={section: (*kept, (key, value))})
+            await settle(agent, task)
+            assert await divergences(db, live.client) == [], f"template {section} {key}"
+            assert registered(live.ast, phone), f"the registered contact was lost by the template's {key}"
+    assert agent.counters.rejected == 0
+
+
+async def test_object_missing_from_asterisk_comes_back_whole_on_a_one_key_update(live: Live) -> None:
+    """Asterisk lacks an object when it refused its last version: the next update of one key
+    must recreate it complete, never as a bare object made of that key."""
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    name = live.name("gone")
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        g = await new_endpoint(db, live.editor.caller, live.tenant, name, [sip.uuid], line(name, "gone-secret"))
+        await settle(agent, task)
+        for object_type in ("endpoint", "aor", "auth"):
+            await live.client.delete(object_type, name)
+        await live.editor.update(
+            ConfigKind.ENDPOINT,
+            g.uuid,
+            sections={
+                Section.AUTH: (("username", name), ("password", "new-secret")),
+                Section.ENDPOINT: (("callerid", f'"Back" <{name}>'),),
+                Section.AOR: (("max_contacts", "3"),),
+            },
+        )
+        await settle(agent, task)
+        assert await divergences(db, live.client) == []
+        assert (
+            await asyncio.to_thread(register, server_port=live.ast.sip_port, username=name, password="new-secret")
+            == 200
+        )
