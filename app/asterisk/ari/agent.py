@@ -49,6 +49,7 @@ from uuid import UUID
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
+from app.asterisk.ari.resync import recorded_state
 from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
 from app.domain.catalog import Catalog, load_catalog
@@ -89,6 +90,7 @@ class Counters:
     rejected: int = 0
     needs_reload: int = 0
     retries: int = 0
+    resyncs: int = 0
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
@@ -187,6 +189,8 @@ class Agent:
         self.status = AgentStatus(status_path_for(checkpoint_path))
         self._engine_uuid: UUID | None = None
         self._position = 0
+        self._resync_reason: str | None = None
+        self._startup_time: str | None = None
         self._stop = asyncio.Event()
 
     @property
@@ -210,6 +214,7 @@ class Agent:
                 log.warning("engine '%s': %s: %s; trying again", self.engine, type(exc).__name__, exc)
                 handled = 0
             if handled == 0:
+                await self._watch_asterisk()
                 await self._wait_for_stop(self.poll_interval)
 
     async def run_once(self) -> int:
@@ -218,11 +223,12 @@ class Agent:
         Stops early, without advancing past the update in progress, when the stop event is set.
         """
         engine_uuid = await self._bind()
+        if self._resync_reason is not None:
+            return await self.resync(self._resync_reason)
         updates = await read_updates(self.db, engine_uuid, self._position, self.batch_size)
         if updates and seq_of(updates[0]) != self._position + 1:
-            raise AgentError(
-                f"updates {self._position + 1}..{seq_of(updates[0]) - 1} of engine '{self.engine}' were pruned"
-                " by retention before the agent applied them; Asterisk must be resynchronised by hand"
+            return await self.resync(
+                f"updates {self._position + 1}..{seq_of(updates[0]) - 1} were pruned before the agent applied them"
             )
         handled = 0
         for update in updates:
@@ -245,7 +251,7 @@ class Agent:
         delay = self.backoff_initial
         while not self._stop.is_set():
             try:
-                await self.client.info()
+                self._startup_time = startup_time(await self.client.info())
                 return True
             except AriTransient as exc:
                 self.counters.retries += 1
@@ -277,10 +283,7 @@ class Agent:
         where = self.checkpoint.path
         if saved is None:
             if head.pruned_update_seq > 0:
-                raise AgentError(
-                    f"engine '{self.engine}' has pruned updates up to {head.pruned_update_seq} and there is no"
-                    f" checkpoint at {where}: the history no longer rebuilds Asterisk's state from scratch"
-                )
+                self._resync_reason = f"no checkpoint and updates up to {head.pruned_update_seq} were pruned"
             return 0
         if saved.engine_uuid != head.uuid:
             raise AgentError(
@@ -290,11 +293,56 @@ class Agent:
         if saved.seq > head.last_seq:
             raise AgentError(f"checkpoint {where} is at seq {saved.seq}, beyond the engine's last seq {head.last_seq}")
         if saved.seq < head.pruned_update_seq:
-            raise AgentError(
-                f"checkpoint {where} is at seq {saved.seq} but updates up to {head.pruned_update_seq} were pruned;"
-                " Asterisk must be resynchronised by hand"
-            )
+            self._resync_reason = f"checkpoint at seq {saved.seq}, updates up to {head.pruned_update_seq} pruned"
         return saved.seq
+
+    # -- resynchronisation -------------------------------------------------------------------
+
+    async def _watch_asterisk(self) -> None:
+        """When idle: notice an Asterisk that restarted (its memory wizard is then empty).
+
+        ARI reports its start time; a different one means every pushed object may be gone,
+        whether or not the agent saw the connection drop.
+        """
+        try:
+            started = startup_time(await self.client.info())
+        except AriFatal as exc:
+            raise AgentError(f"ARI refuses the agent: {exc}") from exc
+        except (AriTransient, AriRejected) as exc:
+            # the URL worked at start: a 404 now is Asterisk's HTTP server up before res_ari
+            log.warning("Asterisk ARI is not answering (%s); waiting for it", exc)
+            return
+        if started is not None and self._startup_time is not None and started != self._startup_time:
+            self._resync_reason = f"Asterisk restarted (started {started}, before {self._startup_time})"
+        if started is not None:
+            self._startup_time = started
+
+    async def resync(self, reason: str) -> int:
+        """Push every recorded object of the engine, then continue after the head read first.
+
+        The head is read before the objects, so an update recorded meanwhile is applied again
+        afterwards: pushing a state twice is harmless, missing one is not. Returns how many
+        objects were handled (0 if stopped first, and the resync is then redone).
+        """
+        log.warning("engine '%s': %s; resynchronising Asterisk with the whole engine", self.engine, reason)
+        self._resync_reason = reason
+        head = await self._engine_head()
+        state = await recorded_state(self.db, head.uuid, self.engine)
+        for update in state:
+            outcome = await self._apply_with_retries(update)
+            if outcome is None:
+                return 0
+            if outcome is Outcome.REJECTED:
+                self.counters.rejected += 1
+        checkpoint = CheckpointState(self.engine, head.uuid, max(head.last_seq, self._position))
+        await asyncio.to_thread(self.checkpoint.save, checkpoint)
+        self._position = checkpoint.seq
+        self._resync_reason = None
+        self.counters.resyncs += 1
+        log.warning(
+            "engine '%s': resynchronised %d objects; continuing after seq %d", self.engine, len(state), self._position
+        )
+        return max(len(state), 1)
 
     async def _advance(self, update: RecordedUpdate) -> None:
         """Save the checkpoint (in a thread: the fsync takes milliseconds), then move on."""
@@ -436,6 +484,14 @@ class Agent:
     async def _wait_for_stop(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), seconds)
+
+
+def startup_time(info: dict[str, object]) -> str | None:
+    """``status.startup_time`` of ``GET /ari/asterisk/info`` (None when ARI does not report it)."""
+    status = info.get("status")
+    if isinstance(status, dict) and status.get("startup_time") is not None:
+        return str(status["startup_time"])
+    return None
 
 
 def seq_of(update: RecordedUpdate) -> int:

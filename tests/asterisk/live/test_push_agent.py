@@ -18,6 +18,7 @@ import pytest
 from app.asterisk.ari import AriClient
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section
+from app.events.retention import prune
 from tests.asterisk.live.instance import AsteriskInstance
 from tests.asterisk.live.push import Editor, ari_client, divergences, new_agent, running, settle, wait_until
 from tests.asterisk.live.sip_client import Registrar, register
@@ -236,3 +237,42 @@ async def test_object_missing_from_asterisk_comes_back_whole_on_a_one_key_update
             await asyncio.to_thread(register, server_port=live.ast.sip_port, username=name, password="new-secret")
             == 200
         )
+
+
+async def test_gap_in_the_record_is_resynchronised(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    name = live.name("gap")
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        g = await new_endpoint(db, live.editor.caller, live.tenant, name, [sip.uuid], line(name, "gap-secret"))
+        await settle(agent, task)
+    # while no agent runs, the line changes and retention prunes the updates it would replay
+    await live.editor.update(ConfigKind.ENDPOINT, g.uuid, sections={Section.ENDPOINT: (("callerid", "<gap2>"),)})
+    await live.editor.update(ConfigKind.ENDPOINT, g.uuid, sections=line(name, "gap-secret-2"))
+    await prune(db, days=365, max_records=1)
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        await settle(agent, task)
+        assert await divergences(db, live.client) == []
+    assert agent.counters.resyncs == 1
+
+
+async def test_restarted_asterisk_is_resynchronised_without_help(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    name = live.name("boot")
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        await new_endpoint(db, live.editor.caller, live.tenant, name, [sip.uuid], line(name, "boot-secret"))
+        await settle(agent, task)
+        # Asterisk restarts: its memory wizard comes back empty
+        await asyncio.to_thread(live.ast.restart)
+        assert await wait_until(lambda: agent.counters.resyncs > 0 or task.done(), 20)
+        await settle(agent, task)
+        assert await divergences(db, live.client) == []
+        assert (
+            await asyncio.to_thread(register, server_port=live.ast.sip_port, username=name, password="boot-secret")
+            == 200
+        )
+    assert agent.counters.resyncs == 1
