@@ -252,6 +252,7 @@ class Agent:
         while not self._stop.is_set():
             try:
                 self._startup_time = startup_time(await self.client.info())
+                await self.client.check_write_access()
                 return True
             except AriTransient as exc:
                 self.counters.retries += 1

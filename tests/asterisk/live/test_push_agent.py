@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.asterisk.ari import AriClient
+from app.asterisk.ari import AgentError, AriClient
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section
 from app.events.retention import prune
@@ -28,9 +28,18 @@ from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 pytestmark = pytest.mark.asterisk
 
 
+READER, READER_PASSWORD = "reader", "reader-secret"
+
+
 @pytest.fixture(scope="module")
 def asterisk(module_asterisk_factory: Callable[..., AsteriskInstance]) -> AsteriskInstance:
-    return module_asterisk_factory(push_config=True)
+    default = AsteriskInstance(root=Path(), sip_port=0, http_port=0)
+    ari_conf = (
+        "[general]\nenabled = yes\n"
+        f"[{default.ari_user}]\ntype = user\nread_only = no\npassword = {default.ari_password}\n"
+        f"[{READER}]\ntype = user\nread_only = yes\npassword = {READER_PASSWORD}\n"
+    )
+    return module_asterisk_factory(push_config=True, extra_configs={"ari.conf": ari_conf})
 
 
 @dataclass
@@ -276,3 +285,17 @@ async def test_restarted_asterisk_is_resynchronised_without_help(live: Live) -> 
             == 200
         )
     assert agent.counters.resyncs == 1
+
+
+async def test_read_only_ari_user_is_refused_at_start(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    name = live.name("ro")
+    await new_endpoint(db, live.editor.caller, live.tenant, name, [sip.uuid], line(name, "ro-secret"))
+    async with AriClient(live.ast.ari_url, READER, READER_PASSWORD) as reader:
+        agent = new_agent(db, reader, live.checkpoint)
+        with pytest.raises(AgentError, match="Write access denied"):
+            await asyncio.wait_for(agent.run(asyncio.Event()), 10)
+    # before the first PUT: nothing was applied, nothing skipped as rejected
+    assert (agent.counters.applied, agent.counters.rejected, agent.position) == (0, 0, 0)
+    assert not agent.status.path.exists()
