@@ -143,8 +143,46 @@ def codecs(allow: list[str]) -> str:
     return "(" + "|".join(chosen) + ")"
 
 
+# What Asterisk serves for a key nobody set, where the catalog names no default.
+SERVED_WHEN_UNSET = {
+    "callerid": "<unknown>",
+    "dtls_fingerprint": "SHA-256",
+    "dtls_setup": "active",
+    "supported_algorithms_uac": "MD5",
+    "supported_algorithms_uas": "MD5",
+}
+# Keys whose unset value is not compared: the catalog's default omits "transcode: allow", which
+# Asterisk serves for these two as well.
+UNSET_NOT_COMPARED = frozenset({"codec_prefs_incoming_answer", "codec_prefs_outgoing_answer"})
+
+
+def unset_value(object_type: str, key: str) -> str:
+    spec = load_catalog().spec(object_type, key)
+    default = spec.default if spec is not None else None
+    if default is None:
+        return SERVED_WHEN_UNSET.get(key, "")
+    return default.replace(": ", ":") if key.startswith("codec_prefs_") else default
+
+
+def unset_differences(object_type: str, recorded: Fields, served: Fields) -> list[str]:
+    """Keys the record does not set must be served at their default: a key removed from the
+    record must not linger in Asterisk (a merge never unsets a key)."""
+    catalog = load_catalog()
+    set_keys = {k for k, _ in recorded}
+    problems = []
+    for key, value in dict(served).items():
+        if key in set_keys or key in UNSET_NOT_COMPARED or key not in catalog.keys(object_type):
+            continue
+        if catalog.is_multiple(object_type, key):
+            continue
+        if normalise(value) != normalise(unset_value(object_type, key)):
+            problems.append(f"{key}: unset in the record, served as {value!r}")
+    return problems
+
+
 def differences(object_type: str, recorded: Fields, served: Fields) -> list[str]:
-    """What Asterisk serves differently from the record, for the keys the record sets."""
+    """What Asterisk serves differently from the record: the keys the record sets, and the
+    defaults of the keys it does not set."""
     catalog = load_catalog()
     problems: list[str] = []
     served_single: dict[str, str] = {}
@@ -182,7 +220,7 @@ def differences(object_type: str, recorded: Fields, served: Fields) -> list[str]
             missing = [v for v in values if v not in served_values]
             if missing:
                 problems.append(f"{k}: {missing} not served (serves {sorted(served_values)})")
-    return problems
+    return problems + unset_differences(object_type, recorded, served)
 
 
 async def divergences(db: Database, client: AriClient, gone: set[ObjectKey] | None = None) -> list[str]:
