@@ -4,7 +4,6 @@ a failure instead when PJSIP_GRAPH_REQUIRE_SERVICES=1 (CI)."""
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
