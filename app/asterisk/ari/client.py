@@ -25,8 +25,6 @@ from urllib.parse import quote
 import httpx
 
 CONFIG_CLASS = "res_pjsip"
-# Failures of a kept-alive connection the server closed meanwhile.
-STALE_CONNECTION = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 # An endpoint id no configuration uses: the target of the write-access check.
 WRITE_CHECK_ID = "pjsip-graph-write-check"
 DEFAULT_TIMEOUT = 10.0
@@ -144,13 +142,7 @@ class AriClient:
 
     async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         try:
-            try:
-                response = await self._http.request(method, path, json=body)
-            except STALE_CONNECTION:
-                # Asterisk closes a connection after an error answer (a 404 to a DELETE of a new
-                # object, say); a request sent on it just then fails unanswered. Every request of
-                # this client is idempotent, so it goes once more at once, on a new connection.
-                response = await self._http.request(method, path, json=body)
+            response = await self._http.request(method, path, json=body)
         except httpx.TransportError as exc:
             raise AriTransient(method, path, None, f"{type(exc).__name__}: {exc}") from exc
         if response.is_success:
