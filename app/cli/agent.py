@@ -73,3 +73,34 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+
+
+def agent_status(
+    engine: str = typer.Option("default", help="Name of the engine the agent pushes."),
+    checkpoint: Path | None = typer.Option(
+        None, help="Checkpoint file (default: <PJSIP_GRAPH_DATA_DIR>/agent-<engine>.checkpoint)."
+    ),
+) -> None:
+    """Print the last sequence number the agent handled and the objects Asterisk refused."""
+    from app.asterisk.ari.agent import AgentError, Checkpoint, default_checkpoint_path
+    from app.asterisk.ari.status import AgentStatus, status_path_for
+
+    path = checkpoint or default_checkpoint_path(get_settings().data_dir, engine)
+    try:
+        state = Checkpoint(path).load()
+    except AgentError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    if state is None:
+        typer.echo(f"no checkpoint at {path}: the agent has not handled any update of engine '{engine}'")
+    else:
+        typer.echo(f"engine '{state.engine}' ({state.engine_uuid}): updates applied up to seq {state.seq}")
+    refused = AgentStatus(status_path_for(path)).divergent
+    if not refused:
+        typer.echo("no object refused by Asterisk")
+        return
+    typer.echo(f"{len(refused)} object(s) refused by Asterisk (served as an older version, or missing):")
+    for key, entry in sorted(refused.items()):
+        answer = f"HTTP {entry.get('status')}: {entry.get('message')}"
+        typer.echo(f"  {key}  seq {entry.get('seq')}  {entry.get('action')}  {answer}")
+    raise typer.Exit(2)

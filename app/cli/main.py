@@ -1,4 +1,4 @@
-"""`pjsip-graph serve | migrate | token create|list|revoke | export-schema | bench-data`."""
+"""`pjsip-graph serve | migrate | agent | agent-status | token create|list|revoke | export-schema | bench-data`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from uuid import UUID
 
 import typer
 
-from app.cli.agent import agent
+from app.cli.agent import agent, agent_status
 from app.cli.imports import import_cli
 from app.cli.realtime import realtime_cli
 from app.cli.sip_import import sip_conf
@@ -222,6 +222,7 @@ def bench_data(
 
 cli.add_typer(realtime_cli, name="realtime")
 cli.command("agent")(agent)
+cli.command("agent-status")(agent_status)
 import_cli.command("sip-conf")(sip_conf)
 cli.add_typer(import_cli, name="import")
 

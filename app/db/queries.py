@@ -222,14 +222,3 @@ async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> d
         paths[tenant] = tuple(path)
     return paths
 
-
-async def all_engine_objects(session: AsyncSession, engine_uuid: UUID) -> list[tuple[str, str, Options]]:
-    """Every recorded object of an engine (its whole current state), by type and id."""
-    rows = (
-        await session.execute(
-            sa.select(object_t.c.object_type, object_t.c.object_id, object_t.c.fields)
-            .where(object_t.c.engine_uuid == engine_uuid)
-            .order_by(object_t.c.object_type, object_t.c.object_id)
-        )
-    ).all()
-    return [(t, i, to_options(fields)) for t, i, fields in rows]

@@ -310,10 +310,10 @@ async def test_single_key_change_of_an_aor_puts_its_full_field_list_without_dele
     await update_endpoint(rig, gina, sections={**line_sections("gina"), Section.AOR: (("max_contacts", "3"),)})
     await catch_up(agent)
 
-    # then one PUT carries the whole aor (no DELETE that would drop registered contacts), and
-    # the missing object comes back complete, never as a partial object of the changed key
+    # then the agent finds the aor missing and one PUT carries the whole aor (no DELETE, which
+    # would drop registered contacts): it comes back complete, never as a partial object
     writes = [(r.method, r.object_type) for r in rig.ari.requests[mark:]]
-    assert writes == [("PUT", "aor")]
+    assert writes == [("GET", "aor"), ("PUT", "aor")]
     assert len(rig.ari.requests[-1].fields or ()) > 1
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
 
@@ -499,14 +499,18 @@ async def test_checkpoint_of_another_database_is_refused(rig: Rig) -> None:
         await rig.agent().run_once()
 
 
-async def test_pruned_history_without_checkpoint_is_refused(rig: Rig) -> None:
+async def test_pruned_history_without_checkpoint_resynchronises_the_whole_engine(rig: Rig) -> None:
     # given an engine whose oldest updates were pruned by retention
     sip = await default_template(rig.db, rig.tenant, "sip")
     await new_endpoint(rig.db, rig.caller, rig.tenant, "hank", [sip.uuid], line_sections("hank"))
     await prune(rig.db, days=365, max_records=1)
-    # when a fresh agent starts, then it says the history cannot rebuild Asterisk's state
-    with pytest.raises(AgentError, match="pruned"):
-        await rig.agent().run_once()
+    # when a fresh agent starts, it cannot replay the history: it pushes the recorded objects
+    agent = rig.agent()
+    await catch_up(agent)
+    # then the server holds every recorded object and the agent continues after the head
+    assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+    assert agent.counters.resyncs == 1
+    assert agent.position == await head(rig.db)
 
 
 # -- a real server, and the agent as a process -----------------------------------------------------

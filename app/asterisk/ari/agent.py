@@ -1,12 +1,17 @@
 """The ARI push-configuration agent: keeps one Asterisk in step with one engine's recorded updates.
 
 The database records every Sorcery update of an engine with a gapless sequence number
-(docs/domain.md §5). The agent reads them in order after a saved checkpoint and applies each
+(DOMAIN.md §5). The agent reads them in order after a saved checkpoint and applies each
 one through ARI (asterisk-notes §2):
 
 * ``DELETE``: DELETE the object. A 404 means Asterisk already lacks it, which is the
   desired state, so it counts as applied.
-* ``UPSERT`` of an auth, aor, identify or registration whose desired fields hold no
+* ``UPSERT`` of an aor: never DELETE, because Asterisk drops the registered contacts of a
+  deleted aor. GET it; when missing, PUT the full field list; otherwise PUT the single-valued
+  keys, the default of every key the record no longer has, and the permanent ``contact``
+  values Asterisk does not list yet. Only the removal of a permanent contact, which no merge
+  can do, recreates the aor (DELETE then PUT).
+* ``UPSERT`` of an auth, identify or registration whose desired fields hold no
   accumulating key, and that removes no key: PUT the *full* desired field list. Asterisk
   copies the stored object and applies the fields on top, so every value ends as recorded;
   and when Asterisk lacks the object (an earlier version was rejected), the PUT creates it
@@ -44,9 +49,9 @@ from uuid import UUID
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
+from app.asterisk.ari.resync import recorded_state
 from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
-from app.db.queries import all_engine_objects
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Action
 from app.events.records import EngineHead, engine_heads, read_updates
@@ -59,18 +64,11 @@ BATCH_SIZE = 200
 BACKOFF_INITIAL = 0.2
 BACKOFF_MAX = 10.0
 MAX_SERVER_ERRORS = 30
-# An object id no configuration has (ids never contain "!"), deleted at start to check write access.
-WRITE_CHECK_ID = "pjsip-graph!write-check"
-# How often an idle agent asks Asterisk whether it restarted (seconds).
-RESTART_CHECK_INTERVAL = 5.0
-# The order a resynchronisation writes objects in: what others refer to first.
-RESYNC_ORDER = ("auth", "aor", "endpoint", "identify", "registration")
 
 # Types whose stored object Asterisk cannot copy faithfully, so an update is never merged into it.
 NEVER_MERGED = frozenset({"endpoint"})
-# Types whose objects carry state Asterisk keeps with them: an aor's registered contacts go
-# when the aor is deleted, so its updates are merged, a removed key reset to its default.
-KEEP_STATE = frozenset({"aor"})
+# Types whose DELETE makes Asterisk drop the registered contacts: updated by merging instead.
+KEEPS_CONTACTS = frozenset({"aor"})
 
 
 class AgentError(RuntimeError):
@@ -92,6 +90,7 @@ class Counters:
     rejected: int = 0
     needs_reload: int = 0
     retries: int = 0
+    resyncs: int = 0
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
@@ -190,10 +189,9 @@ class Agent:
         self.status = AgentStatus(status_path_for(checkpoint_path))
         self._engine_uuid: UUID | None = None
         self._position = 0
+        self._resync_reason: str | None = None
+        self._startup_time: str | None = None
         self._stop = asyncio.Event()
-        # Asterisk's start time as ARI reports it: when it changes, Asterisk restarted.
-        self._asterisk_started: str | None = None
-        self._last_restart_check = 0.0
 
     @property
     def position(self) -> int:
@@ -211,16 +209,12 @@ class Agent:
         while not stop.is_set():
             try:
                 handled = await self.run_once()
-                if handled == 0:
-                    await self._resync_if_restarted()
-            except AriTransient as exc:
-                log.warning("engine '%s': Asterisk is not answering (%s); trying again", self.engine, exc)
-                handled = 0
             except (SQLAlchemyError, OSError) as exc:
                 # The database restarting, or the checkpoint's disk: both may come back.
                 log.warning("engine '%s': %s: %s; trying again", self.engine, type(exc).__name__, exc)
                 handled = 0
             if handled == 0:
+                await self._watch_asterisk()
                 await self._wait_for_stop(self.poll_interval)
 
     async def run_once(self) -> int:
@@ -229,11 +223,12 @@ class Agent:
         Stops early, without advancing past the update in progress, when the stop event is set.
         """
         engine_uuid = await self._bind()
+        if self._resync_reason is not None:
+            return await self.resync(self._resync_reason)
         updates = await read_updates(self.db, engine_uuid, self._position, self.batch_size)
         if updates and seq_of(updates[0]) != self._position + 1:
-            raise AgentError(
-                f"updates {self._position + 1}..{seq_of(updates[0]) - 1} of engine '{self.engine}' were pruned"
-                " by retention before the agent applied them; Asterisk must be resynchronised by hand"
+            return await self.resync(
+                f"updates {self._position + 1}..{seq_of(updates[0]) - 1} were pruned before the agent applied them"
             )
         handled = 0
         for update in updates:
@@ -244,65 +239,6 @@ class Agent:
             await self._advance(update)
             handled += 1
         return handled
-
-    # -- Asterisk restarts -------------------------------------------------------------------
-
-    async def _resync_if_restarted(self) -> None:
-        loop = asyncio.get_running_loop()
-        if loop.time() - self._last_restart_check < RESTART_CHECK_INTERVAL:
-            return
-        self._last_restart_check = loop.time()
-        await self.resync_if_restarted()
-
-    async def resync_if_restarted(self) -> bool:
-        """Ask Asterisk when it started; if that changed since the agent last knew, resynchronise.
-
-        An Asterisk restart loses every object pushed into the `memory` wizard (and a
-        restart with another configuration may hold anything), so the whole engine is
-        written again from the record rather than from the updates since the checkpoint.
-        """
-        started = _startup_time(await self.client.info())
-        if started is None or started == self._asterisk_started:
-            return False
-        if self._asterisk_started is None:  # the first look (run() takes it when it starts)
-            self._asterisk_started = started
-            return False
-        log.warning("engine '%s': Asterisk restarted (started %s); resynchronising", self.engine, started)
-        await self.resync()
-        self._asterisk_started = started
-        return True
-
-    async def resync(self) -> int:
-        """Write every recorded object of the engine to Asterisk and continue from the head.
-
-        The objects and the sequence number they correspond to are read together (the
-        head before and after the read must agree), so no update is lost or applied twice.
-        Returns the number of objects written.
-        """
-        engine_uuid = await self._bind()
-        while True:
-            before = (await self._engine_head()).last_seq
-            async with self.db.reading() as session:
-                objects = await all_engine_objects(session, engine_uuid)
-            if (await self._engine_head()).last_seq == before:
-                break
-        rank = {t: i for i, t in enumerate(RESYNC_ORDER)}
-        written = 0
-        for object_type, object_id, fields in sorted(objects, key=lambda o: (rank.get(o[0], len(rank)), o[1])):
-            if object_type not in rank:
-                continue  # transports, global, system: a reload's business, not ARI's
-            try:
-                if object_type in NEVER_MERGED:
-                    await self._delete_if_present(object_type, object_id)
-                await self.client.put(object_type, object_id, fields)
-                written += 1
-            except AriRejected as exc:
-                log.error("resync: Asterisk rejected %s/%s: HTTP %s: %s", object_type, object_id, exc.status, exc)
-        state = CheckpointState(self.engine, engine_uuid, before)
-        await asyncio.to_thread(self.checkpoint.save, state)
-        self._position = before
-        log.info("engine '%s': resynchronised %d objects; continuing after seq %d", self.engine, written, before)
-        return written
 
     # -- startup -----------------------------------------------------------------------------
 
@@ -315,8 +251,8 @@ class Agent:
         delay = self.backoff_initial
         while not self._stop.is_set():
             try:
-                self._asterisk_started = _startup_time(await self.client.info())
-                await self._check_write_access()
+                self._startup_time = startup_time(await self.client.info())
+                await self.client.check_write_access()
                 return True
             except AriTransient as exc:
                 self.counters.retries += 1
@@ -326,16 +262,6 @@ class Agent:
             await self._wait_for_stop(delay)
             delay = min(delay * 2, self.backoff_max)
         return False
-
-    async def _check_write_access(self) -> None:
-        """A read-only ARI user is found now, not at the first update: deleting an object that
-        does not exist answers 404 to a user who may write and 403 to one who may not."""
-        try:
-            await self.client.delete("endpoint", WRITE_CHECK_ID)
-        except AriNotFound:
-            return
-        except AriFatal as exc:
-            raise AgentError(f"the ARI user may not write (read_only in ari.conf?): {exc}") from exc
 
     async def _bind(self) -> UUID:
         """Find the engine and load the checkpoint, once, refusing one that cannot be continued."""
@@ -358,10 +284,7 @@ class Agent:
         where = self.checkpoint.path
         if saved is None:
             if head.pruned_update_seq > 0:
-                raise AgentError(
-                    f"engine '{self.engine}' has pruned updates up to {head.pruned_update_seq} and there is no"
-                    f" checkpoint at {where}: the history no longer rebuilds Asterisk's state from scratch"
-                )
+                self._resync_reason = f"no checkpoint and updates up to {head.pruned_update_seq} were pruned"
             return 0
         if saved.engine_uuid != head.uuid:
             raise AgentError(
@@ -371,11 +294,56 @@ class Agent:
         if saved.seq > head.last_seq:
             raise AgentError(f"checkpoint {where} is at seq {saved.seq}, beyond the engine's last seq {head.last_seq}")
         if saved.seq < head.pruned_update_seq:
-            raise AgentError(
-                f"checkpoint {where} is at seq {saved.seq} but updates up to {head.pruned_update_seq} were pruned;"
-                " Asterisk must be resynchronised by hand"
-            )
+            self._resync_reason = f"checkpoint at seq {saved.seq}, updates up to {head.pruned_update_seq} pruned"
         return saved.seq
+
+    # -- resynchronisation -------------------------------------------------------------------
+
+    async def _watch_asterisk(self) -> None:
+        """When idle: notice an Asterisk that restarted (its memory wizard is then empty).
+
+        ARI reports its start time; a different one means every pushed object may be gone,
+        whether or not the agent saw the connection drop.
+        """
+        try:
+            started = startup_time(await self.client.info())
+        except AriFatal as exc:
+            raise AgentError(f"ARI refuses the agent: {exc}") from exc
+        except (AriTransient, AriRejected) as exc:
+            # the URL worked at start: a 404 now is Asterisk's HTTP server up before res_ari
+            log.warning("Asterisk ARI is not answering (%s); waiting for it", exc)
+            return
+        if started is not None and self._startup_time is not None and started != self._startup_time:
+            self._resync_reason = f"Asterisk restarted (started {started}, before {self._startup_time})"
+        if started is not None:
+            self._startup_time = started
+
+    async def resync(self, reason: str) -> int:
+        """Push every recorded object of the engine, then continue after the head read first.
+
+        The head is read before the objects, so an update recorded meanwhile is applied again
+        afterwards: pushing a state twice is harmless, missing one is not. Returns how many
+        objects were handled (0 if stopped first, and the resync is then redone).
+        """
+        log.warning("engine '%s': %s; resynchronising Asterisk with the whole engine", self.engine, reason)
+        self._resync_reason = reason
+        head = await self._engine_head()
+        state = await recorded_state(self.db, head.uuid, self.engine)
+        for update in state:
+            outcome = await self._apply_with_retries(update)
+            if outcome is None:
+                return 0
+            if outcome is Outcome.REJECTED:
+                self.counters.rejected += 1
+        checkpoint = CheckpointState(self.engine, head.uuid, max(head.last_seq, self._position))
+        await asyncio.to_thread(self.checkpoint.save, checkpoint)
+        self._position = checkpoint.seq
+        self._resync_reason = None
+        self.counters.resyncs += 1
+        log.warning(
+            "engine '%s': resynchronised %d objects; continuing after seq %d", self.engine, len(state), self._position
+        )
+        return max(len(state), 1)
 
     async def _advance(self, update: RecordedUpdate) -> None:
         """Save the checkpoint (in a thread: the fsync takes milliseconds), then move on."""
@@ -427,11 +395,10 @@ class Agent:
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
-        reset = self._resets(update)
         if update.action is Action.DELETE:
             await self._delete_if_present(update.object_type, update.object_id)
-        elif reset is not None:
-            await self.client.put(update.object_type, update.object_id, (*update.fields, *reset))
+        elif update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
+            await self._merge_keeping_contacts(update)
         elif self._must_replace(update):
             await self._delete_if_present(update.object_type, update.object_id)
             await self.client.put(update.object_type, update.object_id, update.fields)
@@ -439,29 +406,45 @@ class Agent:
             # the full list, not the changed keys: the object may be missing from Asterisk
             await self.client.put(update.object_type, update.object_id, update.fields)
 
+    async def _merge_keeping_contacts(self, update: RecordedUpdate) -> None:
+        """Bring an aor to the recorded fields without deleting it, so registered phones stay.
+
+        Asterisk deletes every registered contact of an aor that is deleted, so a DELETE+PUT
+        would make each phone of the aor unreachable until it registers again. Asterisk's
+        merge gives the recorded object when: single-valued keys carry their recorded value,
+        a key the record no longer has is sent at its default (a merge never unsets a key),
+        and only the permanent ``contact`` values Asterisk does not list yet are sent (every
+        value sent is appended). When Asterisk lacks the aor, the full list creates it whole.
+        """
+        object_type, object_id = update.object_type, update.object_id
+        try:
+            current = await self.client.get(object_type, object_id)
+        except AriNotFound:
+            await self.client.put(object_type, object_id, update.fields)
+            return
+        listed = {(k, v) for k, v in current if self._is_multiple(object_type, k)}
+        fields = [(k, v) for k, v in update.fields if not self._is_multiple(object_type, k) or (k, v) not in listed]
+        present = {k for k, _ in update.fields}
+        fields += [(k, self._default(object_type, k)) for k in update.changed_keys if k not in present]
+        await self.client.put(object_type, object_id, fields)
+
+    def _removes_permanent_contact(self, update: RecordedUpdate) -> bool:
+        """A merge cannot take a permanent contact away: only then is an aor recreated."""
+        return update.requires_recreate and any(self._is_multiple(update.object_type, k) for k in update.changed_keys)
+
+    def _default(self, object_type: str, key: str) -> str:
+        """The value Asterisk gives a key nobody set (empty when the catalog names none)."""
+        try:
+            spec = self.catalog.spec(object_type, key)
+        except KeyError:
+            spec = None
+        return spec.default if spec is not None and spec.default is not None else ""
+
     async def _delete_if_present(self, object_type: str, object_id: str) -> None:
         """DELETE, where "already absent" is success: it is the state wanted, and a retry
         after a lost response finds the object gone."""
         with contextlib.suppress(AriNotFound):
             await self.client.delete(object_type, object_id)
-
-    def _resets(self, update: RecordedUpdate) -> list[tuple[str, str]] | None:
-        """For an object that must keep its state (`KEEP_STATE`): the removed keys with their
-        defaults, so that a merging PUT of the full fields gives the desired object without
-        deleting it; None when a merge cannot (an accumulating key is involved)."""
-        if update.action is Action.DELETE or update.object_type not in KEEP_STATE:
-            return None
-        present = {key for key, _ in update.fields}
-        if any(self._is_multiple(update.object_type, k) for k in present | set(update.changed_keys)):
-            return None
-        resets: list[tuple[str, str]] = []
-        for key in update.changed_keys:
-            if key not in present:
-                spec = self.catalog.spec(update.object_type, key)
-                if spec is None:
-                    return None
-                resets.append((key, spec.default or ""))
-        return resets
 
     def _must_replace(self, update: RecordedUpdate) -> bool:
         """Can a merging PUT of the changed keys not produce the desired object?
@@ -504,9 +487,12 @@ class Agent:
             await asyncio.wait_for(self._stop.wait(), seconds)
 
 
-def _startup_time(info: dict[str, object]) -> str | None:
+def startup_time(info: dict[str, object]) -> str | None:
+    """``status.startup_time`` of ``GET /ari/asterisk/info`` (None when ARI does not report it)."""
     status = info.get("status")
-    return str(status.get("startup_time")) if isinstance(status, dict) and status.get("startup_time") else None
+    if isinstance(status, dict) and status.get("startup_time") is not None:
+        return str(status["startup_time"])
+    return None
 
 
 def seq_of(update: RecordedUpdate) -> int:

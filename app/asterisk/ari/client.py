@@ -16,6 +16,7 @@ Each error carries the HTTP status (None when no response came) and Asterisk's o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
@@ -24,6 +25,8 @@ from urllib.parse import quote
 import httpx
 
 CONFIG_CLASS = "res_pjsip"
+# An endpoint id no configuration uses: the target of the write-access check.
+WRITE_CHECK_ID = "pjsip-graph-write-check"
 DEFAULT_TIMEOUT = 10.0
 
 Field = tuple[str, str]
@@ -107,6 +110,16 @@ class AriClient:
         if not isinstance(body, dict):
             raise AriFatal("GET", path, response.status_code, "the answer is not ARI's JSON; check the URL")
         return body
+
+    async def check_write_access(self) -> None:
+        """Prove the user may write, without changing anything: DELETE an object nobody has.
+
+        ARI answers a read-only user 403 "Write access denied" before looking for the object
+        (`AriFatal`); a user that may write gets 404 (or 204 should the object exist, which
+        deletes only this probe's own name).
+        """
+        with contextlib.suppress(AriNotFound):
+            await self.delete("endpoint", WRITE_CHECK_ID)
 
     async def get(self, object_type: str, object_id: str) -> list[Field]:
         """The object's fields as Asterisk serialises them (defaults included)."""

@@ -3,6 +3,7 @@ a failure instead when PJSIP_GRAPH_REQUIRE_SERVICES=1 (CI)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,19 +23,28 @@ def asterisk_installed() -> None:
         skip_or_fail(reason)
 
 
-@pytest.fixture
-def asterisk_factory(asterisk_installed: None, tmp_path: Path) -> Iterator[Callable[..., AsteriskInstance]]:
-    """Start Asterisk instances under tmp_path; every one is stopped (by its pid) at teardown."""
+@contextlib.contextmanager
+def _instances(base: Path) -> Iterator[Callable[..., AsteriskInstance]]:
+    """A factory of Asterisk instances under ``base``; every one is stopped (by its pid) at the end."""
     started: list[AsteriskInstance] = []
 
     def factory(name: str = "asterisk", **kwargs: Any) -> AsteriskInstance:
-        instance = start_asterisk(tmp_path / f"{name}-{len(started)}", **kwargs)
+        instance = start_asterisk(base / f"{name}-{len(started)}", **kwargs)
         started.append(instance)
         return instance
 
-    yield factory
-    for instance in started:
-        instance.stop()
+    try:
+        yield factory
+    finally:
+        for instance in started:
+            instance.stop()
+
+
+@pytest.fixture
+def asterisk_factory(asterisk_installed: None, tmp_path: Path) -> Iterator[Callable[..., AsteriskInstance]]:
+    """Start Asterisk instances under tmp_path for one test."""
+    with _instances(tmp_path) as factory:
+        yield factory
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +52,5 @@ def module_asterisk_factory(
     asterisk_installed: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[..., AsteriskInstance]]:
     """Like ``asterisk_factory``, for instances shared by every test of a module (fewer starts)."""
-    started: list[AsteriskInstance] = []
-    base = tmp_path_factory.mktemp("asterisk")
-
-    def factory(name: str = "asterisk", **kwargs: Any) -> AsteriskInstance:
-        instance = start_asterisk(base / f"{name}-{len(started)}", **kwargs)
-        started.append(instance)
-        return instance
-
-    yield factory
-    for instance in started:
-        instance.stop()
+    with _instances(tmp_path_factory.mktemp("asterisk")) as factory:
+        yield factory

@@ -1,0 +1,169 @@
+"""Push without reload against a real Asterisk: a committed change of one endpoint until Asterisk
+serves it, through the push agent, against `module reload res_pjsip.so` of an exported pjsip.conf.
+
+    .venv/bin/python bench/bench_asterisk.py [--endpoints 2000] [--changes 40] [--reloads 5]
+
+Both Asterisk instances (one with the memory wizard fed by the agent, one reading pjsip.conf) hold
+the same endpoints of the benchmark data set. For each change, the clock starts when the service
+call that commits it returns and stops when Asterisk serves the new `callerid` (ARI GET for the
+pushed instance, `pjsip show endpoint` for the reloaded one). The ratios of the same run are what
+to compare. Benchmarks never fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from uuid import UUID
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.asterisk.ari import Agent, AriClient, AriNotFound  # noqa: E402
+from app.cli.bench_data import generate_data  # noqa: E402
+from app.db.database import Database  # noqa: E402
+from app.db.models import SipConfig  # noqa: E402
+from app.domain.resolution import ConfigKind  # noqa: E402
+from app.domain.sections import Section  # noqa: E402
+from app.services import configs  # noqa: E402
+from app.services.exports import TemplateMode, pjsip_conf  # noqa: E402
+from app.services.operator import operator_caller  # noqa: E402
+from app.services.snapshots import ConfigRecord  # noqa: E402
+from tests.asterisk.live.instance import AsteriskInstance, loopback_transport, start_asterisk  # noqa: E402
+from tests.asterisk.live.test_sip_end_to_end import _without_transports  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def poll(read: Callable[[], Awaitable[str]], wanted: str, interval: float) -> None:
+    """Read until ``wanted`` appears in what Asterisk answers (another process: no event to await)."""
+    while True:
+        if wanted in await read():
+            return
+        await asyncio.sleep(interval)
+
+
+async def first_endpoints(db: Database, tenant: UUID, count: int) -> list[tuple[UUID, str]]:
+    table = SipConfig.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(table.c.uuid, table.c.name)
+        .where(table.c.tenant_uuid == tenant, table.c.kind == ConfigKind.ENDPOINT.value)
+        .order_by(table.c.name)
+        .limit(count)
+    )
+    async with db.reading() as session:
+        return [(UUID(str(u)), str(n)) for u, n in (await session.execute(query)).all()]
+
+
+async def set_callerid(db: Database, uuid: UUID, name: str, callerid: str) -> None:
+    caller = await operator_caller(db)
+    async with db.reading() as session:
+        current = ConfigRecord.of(await configs.get_config(session, caller, uuid, ConfigKind.ENDPOINT)).sections
+    endpoint = tuple((k, v) for k, v in current.get(Section.ENDPOINT, ()) if k != "callerid")
+    patch = configs.ConfigPatch(sections={Section.ENDPOINT: (*endpoint, ("callerid", f"<{callerid}>"))})
+    await configs.update_config(db, caller, ConfigKind.ENDPOINT, uuid, patch, expected_revision=None, dry_run=False)
+
+
+async def served_callerid(client: AriClient, name: str) -> str:
+    """The served callerid; empty while the endpoint is being replaced (DELETE then PUT)."""
+    try:
+        return dict(await client.get("endpoint", name)).get("callerid", "")
+    except AriNotFound:
+        return ""
+
+
+async def measure_push(db: Database, client: AriClient, endpoints: list[tuple[UUID, str]]) -> list[float]:
+    latencies = []
+    for i, (uuid, name) in enumerate(endpoints):
+        wanted = f"push{i}"
+        await set_callerid(db, uuid, name, wanted)
+        start = time.perf_counter()
+        await poll(functools.partial(served_callerid, client, name), wanted, 0.002)
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
+async def export(db: Database, tenant: UUID) -> str:
+    caller = await operator_caller(db)
+    text = await pjsip_conf(db, caller, engine="default", tenant_uuid=tenant, mode=TemplateMode.FLAT)
+    return _without_transports(text)
+
+
+async def measure_reload(
+    db: Database, ast: AsteriskInstance, tenant: UUID, endpoints: list[tuple[UUID, str]]
+) -> list[float]:
+    """Per change: export pjsip.conf, write it, reload res_pjsip, wait until the value is served."""
+    latencies = []
+    for i, (uuid, name) in enumerate(endpoints):
+        wanted = f"reload{i}"
+        await set_callerid(db, uuid, name, wanted)
+        start = time.perf_counter()
+        ast.write_config("pjsip.conf", loopback_transport(ast.sip_port) + await export(db, tenant))
+        await asyncio.to_thread(ast.cli, "module reload res_pjsip.so")
+        await poll(functools.partial(asyncio.to_thread, ast.cli, f"pjsip show endpoint {name}"), wanted, 0.01)
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
+async def main(endpoints: int, changes: int, reloads: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.environ.setdefault("PJSIP_GRAPH_DATA_DIR", str(work / "data"))
+        url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
+        data = await generate_data(url, endpoints=endpoints, slug="bench")
+        db = Database(url)
+        pushed = start_asterisk(work / "pushed", push_config=True)
+        reloaded = start_asterisk(work / "reloaded", pjsip_conf=await export(db, data.tenant_uuid))
+        client = AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password)
+        agent = Agent(db, client, checkpoint_path=work / "agent.checkpoint", poll_interval=0.05)
+        stop = asyncio.Event()
+        try:
+            start = time.perf_counter()
+            while await agent.run_once():
+                pass
+            print(
+                f"initial push of {endpoints} endpoints ({agent.position} updates): {time.perf_counter() - start:.1f} s"
+            )
+            task = asyncio.create_task(agent.run(stop))
+            sample = await first_endpoints(db, data.tenant_uuid, max(changes, reloads))
+            async with AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password) as observer:
+                push = await measure_push(db, observer, sample[:changes])
+            stop.set()
+            await task
+            reload = await measure_reload(db, reloaded, data.tenant_uuid, sample[:reloads])
+        finally:
+            for ast in (pushed, reloaded):
+                if ast.process is not None and ast.process.poll() is not None:
+                    print(f"Asterisk {ast.root.name} exited with {ast.process.returncode}:\n{ast.messages()[-2000:]}")
+            stop.set()
+            await client.aclose()
+            pushed.stop()
+            reloaded.stop()
+            await db.dispose()
+    p50, p99 = statistics.median(push), percentile(push, 0.99)
+    r50, r99 = statistics.median(reload), percentile(reload, 0.99)
+    print(f"push agent ({changes} changes): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    print(f"export + module reload res_pjsip.so ({reloads} changes): p50 {r50:.2f} s, p99 {r99:.2f} s")
+    print(f"reload / push: p50 {r50 / p50:.0f}x, p99 {r99 / p99:.0f}x")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoints", type=int, default=2000)
+    parser.add_argument("--changes", type=int, default=40)
+    parser.add_argument("--reloads", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(main(args.endpoints, args.changes, args.reloads))
