@@ -336,6 +336,9 @@ def server_env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         PJSIP_GRAPH_DATABASE_URL=url,
         PJSIP_GRAPH_DATA_DIR=str(data_dir),
         PJSIP_GRAPH_LOG_LEVEL="warning",
+        # Every subscriber here uses the operator's one token: lift the per-token limit
+        # (100 open subscriptions by default), or 300 of the 500 are refused.
+        PJSIP_GRAPH_MAX_SUBSCRIPTIONS_PER_TOKEN="2000",
         **extra,
     )
     return env

@@ -221,4 +221,3 @@ async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> d
             node = parent_of.get(node)
         paths[tenant] = tuple(path)
     return paths
-
