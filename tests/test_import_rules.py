@@ -121,3 +121,11 @@ def test_resolvers_leave_read_visibility_to_the_services() -> None:
         if isinstance(node, ast.Attribute) and node.attr in deciding
     ]
     assert found == []
+
+
+def test_the_schema_section_enum_mirrors_the_domain_sections() -> None:
+    """SipSection is declared for the schema (strawberry needs its own enum); it must not drift from Section."""
+    from app.api.types.enums import SipSection
+    from app.domain.sections import Section
+
+    assert [(e.name, e.value) for e in SipSection] == [(s.name, s.value) for s in Section]

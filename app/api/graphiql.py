@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 ASSETS_PATH = "/graphiql/assets/"
-# https://unpkg.com/<package>@<version>/<file>, the form of every asset address in strawberry's page.
+# The CDN address form of every asset in strawberry's page (package, version, file), which
+# is rewritten to a local address: nothing is ever loaded from it.
 _CDN_ADDRESS = re.compile(r"https://unpkg\.com/((?:@[\w.-]+/)?[\w.-]+)@([\w.-]+)/([\w./-]+)")
 _CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
