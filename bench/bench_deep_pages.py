@@ -33,7 +33,7 @@ from common import code_state, data_dir_env, verdict  # noqa: E402
 from app.cli.bench_data import generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
-from app.services.listing import ConfigOrder, list_configs  # noqa: E402
+from app.services.listing import ConfigOrder, Window, list_configs  # noqa: E402
 from app.services.operator import operator_caller  # noqa: E402
 
 PAGE = 100
@@ -58,8 +58,7 @@ async def measure(url: str, endpoints: int) -> dict[int, float]:
                 inherits_from=None,
                 order=ConfigOrder.NAME,
                 descending=False,
-                first=PAGE,
-                after=after,
+                window=Window(first=PAGE, after=after),
             )
             return time.perf_counter() - started, result.edges[-1][0] if result.edges else None
 

@@ -24,7 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from app.api import monitoring
-from app.api.context import Context
+from app.api.context import Context, why_unauthenticated
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
 from app.api.executor_check import ExecutorMismatch
@@ -159,6 +159,7 @@ class GraphQLApp(GraphQL[Context, None]):
             limits=self.limits,
             token_key=token_key(token),
             new_loaders=self._new_loaders if isinstance(request, WebSocket) else None,
+            unauthenticated_because=why_unauthenticated(request.headers.get("authorization"), token),
         )
 
     async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
@@ -167,10 +168,14 @@ class GraphQLApp(GraphQL[Context, None]):
         A missing or unknown token closes the socket (4403) before any operation runs.
         """
         params = context.connection_params or {}
-        token = bearer_token({k.lower(): v for k, v in params.items() if isinstance(v, str)})
+        headers = {k.lower(): v for k, v in params.items() if isinstance(v, str)}
+        token = bearer_token(headers)
         caller = await self._caller(token) if token else context.caller_or_none
         if caller is None:
-            raise ConnectionRejectionError({"reason": "send a valid 'Authorization: Bearer <token>'"})
+            # The payload's header, when it sent one, is what the client meant.
+            header = headers.get("authorization")
+            reason = why_unauthenticated(header, token) if header else context.unauthenticated_because
+            raise ConnectionRejectionError({"reason": reason})
         context.caller_or_none = caller
         await self.last_used.flush()  # once per connection, before any operation
         if token:

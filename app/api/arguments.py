@@ -6,10 +6,40 @@ search pattern is refused by SQLite: both are the client's mistake.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from app.errors import InvalidInput
+from app.services.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Window
 
 MAX_SEARCH_CHARS = 200
 MAX_TOKEN_CHARS = 1000
+
+# The Relay paging arguments every connection takes.
+PageSize = Annotated[
+    int | None,
+    strawberry.argument(
+        description=(
+            f"Page size, reading forwards: at most {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} when neither `first` "
+            "nor `last` is given."
+        )
+    ),
+]
+AfterCursor = Annotated[
+    str | None,
+    strawberry.argument(description="Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."),
+]
+LastSize = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page size, reading backwards from the end (or from `before`): at most {MAX_PAGE_SIZE}."
+    ),
+]
+BeforeCursor = Annotated[
+    str | None,
+    strawberry.argument(description="End before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."),
+]
 
 
 def text_argument(name: str, value: str | None, max_chars: int = MAX_TOKEN_CHARS) -> str | None:
@@ -24,3 +54,8 @@ def text_argument(name: str, value: str | None, max_chars: int = MAX_TOKEN_CHARS
 
 def search_argument(value: str | None) -> str | None:
     return text_argument("search", value, MAX_SEARCH_CHARS)
+
+
+def window_argument(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:
+    """A list's Relay paging arguments, with its cursors checked like any text."""
+    return Window(first=first, after=text_argument("after", after), last=last, before=text_argument("before", before))

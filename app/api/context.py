@@ -16,6 +16,17 @@ from app.events.hub import EventHub
 from app.services.access import Caller
 from app.settings import Settings
 
+MISSING_TOKEN = "no token: send the header 'Authorization: Bearer <token>'"
+MALFORMED_HEADER = "the Authorization header is not 'Bearer <token>'"
+INVALID_TOKEN = "this token is not valid: it is unknown, revoked or expired; ask for a new one"
+
+
+def why_unauthenticated(header: str | None, token: str | None) -> str:
+    """The UNAUTHENTICATED message for a request that has no caller."""
+    if token is not None:
+        return INVALID_TOKEN
+    return MALFORMED_HEADER if header else MISSING_TOKEN
+
 
 @dataclass
 class Context:
@@ -36,11 +47,13 @@ class Context:
     new_loaders: Callable[[], Loaders] | None = None
     # The token could not be checked because the database did not answer.
     database_unavailable: bool = False
+    # Why there is no caller, in the words UNAUTHENTICATED answers with.
+    unauthenticated_because: str = MISSING_TOKEN
 
     @property
     def caller(self) -> Caller:
         if self.caller_or_none is None:
-            raise Unauthenticated("send 'Authorization: Bearer <token>'")
+            raise Unauthenticated(self.unauthenticated_because)
         return self.caller_or_none
 
 

@@ -7,18 +7,16 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
+from app.api.engine_mutations import EngineMutations
 from app.api.inputs import (
     CreateSipEndpointInput,
     CreateSipTemplateInput,
     CreateTenantInput,
-    SipOptionInput,
     UpdateSipConfigInput,
     UpdateTenantInput,
     config_patch,
     new_config,
-    options_of,
 )
-from app.api.types.engines import Engine, Transport
 from app.api.types.payloads import (
     ChangeSummary,
     DeletePayload,
@@ -31,9 +29,8 @@ from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.api.types.tokens import TokenMutations
 from app.domain.resolution import ConfigKind
 from app.record.updates import ChangeSummary as ChangeRecord
-from app.services import configs, engines, imports, tenants
+from app.services import configs, imports, tenants
 from app.services.imports import FileKind
-from app.services.read_access import sees_engine_secrets
 
 
 async def _update_config(
@@ -75,7 +72,7 @@ async def _import(info: Info, tenant_uuid: UUID, text: str, kind: FileKind, dry_
 
 
 @strawberry.type
-class Mutation(TokenMutations):
+class Mutation(TokenMutations, EngineMutations):
     @strawberry.mutation
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
         result = await tenants.create_tenant(
@@ -181,52 +178,6 @@ class Mutation(TokenMutations):
         self, info: Info, tenant_uuid: UUID, text: str, dry_run: bool | None = False
     ) -> ImportResult:
         return await _import(info, tenant_uuid, text, FileKind.SIP_CONF, bool(dry_run))
-
-    @strawberry.mutation(description="Operator only.")
-    async def set_engine_options(
-        self,
-        info: Info,
-        engine: str | None = "default",
-        global_options: list[SipOptionInput] | None = None,
-        system_options: list[SipOptionInput] | None = None,
-    ) -> Engine:
-        result = await engines.set_engine_options(
-            info.context.db,
-            info.context.caller,
-            engine or "default",
-            global_options=options_of(global_options),
-            system_options=options_of(system_options),
-        )
-        return Engine.of(result.engine)
-
-    @strawberry.mutation
-    async def create_transport(
-        self, info: Info, name: str, options: list[SipOptionInput], engine: str | None = "default"
-    ) -> Transport:
-        result = await engines.create_transport(
-            info.context.db, info.context.caller, engine or "default", name=name, options=options_of(options) or ()
-        )
-        assert result.transport is not None
-        return Transport.of(result.transport, show_secrets=sees_engine_secrets(info.context.caller))
-
-    @strawberry.mutation
-    async def update_transport(
-        self, info: Info, uuid: UUID, name: str | None = None, options: list[SipOptionInput] | None = None
-    ) -> Transport:
-        result = await engines.update_transport(
-            info.context.db, info.context.caller, uuid, name=name, options=options_of(options)
-        )
-        assert result.transport is not None
-        return Transport.of(result.transport, show_secrets=sees_engine_secrets(info.context.caller))
-
-    @strawberry.mutation(
-        description="fallbackUuid: move users of the transport there first; without it a used transport is not deleted."
-    )
-    async def delete_transport(self, info: Info, uuid: UUID, fallback_uuid: UUID | None = None) -> DeletePayload:
-        summary = await engines.delete_transport(
-            info.context.db, info.context.caller, uuid, fallback_uuid=fallback_uuid
-        )
-        return DeletePayload(uuid=uuid, changes=_changes(info, summary))
 
 
 async def _delete_config(info: Info, kind: ConfigKind, uuid: UUID, dry_run: bool | None) -> DeletePayload:

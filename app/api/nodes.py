@@ -22,6 +22,15 @@ from app.services.read_access import (
 )
 
 
+async def _pjsip_object(info: Info, uuid: UUID, detail: str) -> Node:
+    record = await info.context.loaders.config.load(uuid)
+    endpoint = SipEndpoint.of(readable_config(info.context.caller, record, ConfigKind.ENDPOINT))
+    for obj in await endpoint.pjsip_objects(info):
+        if f"{obj.sorcery_type.value}/{obj.sorcery_id}" == detail:
+            return obj
+    raise NotFound("the endpoint no longer has this object")
+
+
 async def _tenant(info: Info, uuid: UUID) -> Node:
     return Tenant.of(readable_tenant(info.context.caller, await info.context.loaders.tenant.load(uuid)))
 
@@ -61,13 +70,17 @@ _FETCH: dict[str, Callable[[Info, UUID], Awaitable[Node]]] = {
 async def node_of(info: Info, id: str) -> Node | None:
     """The object behind ``id``; None when the id is not one of ours, or names nothing the caller may see."""
     parsed = parse_global_id(id)
-    if parsed is None or parsed[0] not in _FETCH:
+    if parsed is None:
         return None
-    type_name, uuid = parsed
+    type_name, uuid, detail = parsed
     try:
-        return await _FETCH[type_name](info, uuid)
+        if type_name == "PjsipObject" and detail is not None:
+            return await _pjsip_object(info, uuid, detail)
+        if type_name in _FETCH and detail is None:
+            return await _FETCH[type_name](info, uuid)
     except NotFound:
         return None
+    return None
 
 
 @strawberry.type

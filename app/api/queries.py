@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
-from app.api.arguments import search_argument, text_argument
+from app.api.arguments import (
+    AfterCursor,
+    BeforeCursor,
+    LastSize,
+    PageSize,
+    search_argument,
+    text_argument,
+    window_argument,
+)
 from app.api.context import Info
 from app.api.nodes import NodeQueries
 from app.api.types.catalog import CatalogOption, catalog_options
 from app.api.types.engines import Engine
-from app.api.types.enums import OrderDirection, PjsipTemplates, SipConfigOrder, SipSection
+from app.api.types.enums import OrderDirection, PjsipTemplates, SipConfigOrder, SipSection, SorceryObjectType
 from app.api.types.paging import PageInfo, page_info
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import (
@@ -32,7 +41,7 @@ from app.domain.resolution import ConfigKind, ResolvedSections
 from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
 from app.services.exports import TemplateMode
-from app.services.listing import ConfigOrder, Page
+from app.services.listing import ConfigOrder, Page, Window
 from app.services.read_access import readable_config, readable_engine, readable_tenant
 from app.services.snapshots import ConfigRecord
 
@@ -59,8 +68,7 @@ async def _config_page(
     inherits_from: UUID | None,
     order_by: SipConfigOrder | None,
     direction: OrderDirection | None,
-    first: int | None,
-    after: str | None,
+    window: Window,
 ) -> Page[ConfigRecord]:
     """One page of templates or endpoints: the arguments both lists share, checked the same way."""
     return await listing.list_configs(
@@ -73,15 +81,15 @@ async def _config_page(
         inherits_from=inherits_from,
         order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
         descending=direction is OrderDirection.DESC,
-        first=50 if first is None else first,
-        after=text_argument("after", after),
+        window=window,
     )
 
 
 async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequence[ResolvedSections | None]:
     """The resolved views of a whole page in one batch, when the query asks for them."""
     here = info.selected_fields[0].selections  # below the list field itself
-    if not _selects(here, ["edges", "node", "resolved"]) and not _selects(here, ["edges", "node", "sorceryObjects"]):
+    wanted = ("resolved", "sorceryObjects", "pjsipObjects")
+    if not any(_selects(here, [*path, field]) for path in (["edges", "node"], ["nodes"]) for field in wanted):
         return [None] * len(records)
     return await info.context.loaders.resolved.load_many([(r.uuid, r.resolved_version) for r in records])
 
@@ -110,16 +118,17 @@ class Query(TokenQueries, NodeQueries):
     async def tenants(
         self,
         info: Info,
-        first: int | None = 50,
-        after: str | None = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
         search: str | None = None,
         recurse: bool | None = True,
+        last: LastSize = None,
+        before: BeforeCursor = None,
     ) -> TenantConnection:
         page = await listing.list_tenants(
             info.context.db,
             info.context.caller,
-            first=50 if first is None else first,
-            after=text_argument("after", after),
+            window=window_argument(first, after, last, before),
             search=search_argument(search),
             recurse=recurse is not False,
         )
@@ -142,11 +151,14 @@ class Query(TokenQueries, NodeQueries):
         search: str | None = None,
         order_by: SipConfigOrder | None = SipConfigOrder.NAME,
         direction: OrderDirection | None = OrderDirection.ASC,
-        first: int | None = 50,
-        after: str | None = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
+        last: LastSize = None,
+        before: BeforeCursor = None,
     ) -> SipTemplateConnection:
+        window = window_argument(first, after, last, before)
         page = await _config_page(
-            info, ConfigKind.TEMPLATE, tenant_uuid, recurse, search, None, order_by, direction, first, after
+            info, ConfigKind.TEMPLATE, tenant_uuid, recurse, search, None, order_by, direction, window
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipTemplateConnection(
@@ -172,13 +184,16 @@ class Query(TokenQueries, NodeQueries):
         inherits_from: UUID | None = None,
         order_by: SipConfigOrder | None = SipConfigOrder.NAME,
         direction: OrderDirection | None = OrderDirection.ASC,
-        first: int | None = 50,
-        after: str | None = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
+        last: LastSize = None,
+        before: BeforeCursor = None,
     ) -> SipEndpointConnection:
+        window = window_argument(first, after, last, before)
         if inherits_from is not None:
             await _config(info, inherits_from, ConfigKind.TEMPLATE)
         page = await _config_page(
-            info, ConfigKind.ENDPOINT, tenant_uuid, recurse, search, inherits_from, order_by, direction, first, after
+            info, ConfigKind.ENDPOINT, tenant_uuid, recurse, search, inherits_from, order_by, direction, window
         )
         views = await _prefetched_views(info, [r for _, r in page.edges])
         return SipEndpointConnection(
@@ -220,16 +235,44 @@ class Query(TokenQueries, NodeQueries):
             mode=mode,
         )
 
-    @strawberry.field(description="The documented options of a section (or of transport/global/system).")
+    @strawberry.field(
+        description=(
+            "The options Asterisk documents for a section of a template or endpoint, or for a Sorcery object type "
+            "(transport, global, system): give exactly one of `section` and `sorceryType`. Needs sip:read."
+        )
+    )
     def option_catalog(
-        self, info: Info, section: SipSection | None = None, object_type: str | None = None
+        self,
+        info: Info,
+        section: Annotated[
+            SipSection | None, strawberry.argument(description="A section of a template or endpoint.")
+        ] = None,
+        object_type: Annotated[
+            str | None, strawberry.argument(deprecation_reason="Use sorceryType, an enum of the same values.")
+        ] = None,
+        sorcery_type: Annotated[
+            SorceryObjectType | None, strawberry.argument(description="A Sorcery object type.")
+        ] = None,
     ) -> list[CatalogOption]:
         info.context.caller.require(SIP_READ)
-        return catalog_options(section, object_type)
+        return catalog_options(section, text_argument("objectType", object_type), sorcery_type)
 
-    @strawberry.field(description="The recorded Sorcery updates of an engine after a sequence number, oldest first.")
+    @strawberry.field(
+        description=(
+            "The recorded Sorcery updates of an engine after a sequence number, oldest first. Needs the secrets "
+            "scope; a tenant's token sees its tenants' updates only. An `after` beyond the last recorded "
+            "sequence, or older than what is retained, is refused (BAD_USER_INPUT, `extensions.reason`): "
+            "resynchronise instead of waiting for numbers that will not come."
+        )
+    )
     async def sorcery_updates(
-        self, info: Info, engine: str | None = "default", after: int | None = 0, first: int | None = 100
+        self,
+        info: Info,
+        engine: Annotated[str | None, strawberry.argument(description="The engine's name.")] = "default",
+        after: Annotated[
+            int | None, strawberry.argument(description="The last sequence number already seen; 0 for all.")
+        ] = 0,
+        first: Annotated[int | None, strawberry.argument(description="How many updates, at most 500.")] = 100,
     ) -> list[SorceryUpdate]:
         caller = info.context.caller
         updates = await listing.list_sorcery_updates(

@@ -1,12 +1,14 @@
 """Cost of a GraphQL operation, computed before it runs.
 
 Every field costs 1, times the number of items its parent list can hold. A
-list counts by its ``first`` argument (a variable counts as the largest page,
-``max_page_size``, unless its value is given), ``parents`` by the most
-parents a configuration may have, a list that grows with the data and is not paginated by its
-bound (``max_list_items``), and a list whose length is fixed by the option
-catalog (options, resolved options, sorcery objects) as one. Fragments are
-counted where they are spread; introspection fields count 1 each.
+list counts by its ``first`` or ``last`` argument (a variable counts as the
+largest page, ``max_page_size``, unless its value is given); a connection
+without either by the default page size, and its ``edges`` and ``nodes`` as
+the page they belong to; ``parents`` by the most parents a configuration may
+have; a list that grows with the data and is not paginated by its bound
+(``max_list_items``); and a list whose length is fixed by the option catalog
+(options, resolved options, sorcery objects) as one. Fragments are counted
+where they are spread; introspection fields count 1 each.
 
 The analysis is cached per (document, operation name), like validation, so a
 repeated query costs one dictionary look-up.
@@ -28,6 +30,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -36,6 +39,7 @@ from graphql import (
 from graphql.type.definition import GraphQLOutputType
 
 from app.domain.validation import MAX_PARENTS
+from app.services.listing import DEFAULT_PAGE_SIZE
 
 CACHED_DOCUMENTS = 2048
 # Lists whose length the option catalog bounds, not the data.
@@ -45,6 +49,7 @@ FIXED_LENGTH_ITEMS = frozenset(
         "ResolvedSipOption",
         "OverriddenSipOption",
         "SorceryObject",
+        "PjsipObject",
         "CatalogOption",
         "String",
     }
@@ -58,7 +63,9 @@ class CostModel:
         self.max_list_items = max_list_items
         # Keyed by the query text (its hash is cached by Python), not the parsed
         # document, whose hash walks the whole tree.
-        self._cache: OrderedDict[tuple[str, str | None, tuple[tuple[str, int], ...]], tuple[int, bool]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str | None, tuple[tuple[str, int | None], ...]], tuple[int, bool]] = (
+            OrderedDict()
+        )
 
     def cost(
         self,
@@ -68,8 +75,8 @@ class CostModel:
         text: str | None = None,
     ) -> tuple[int, bool]:
         """(cost, whether introspection is used) of the operation to run."""
-        # Only integer variables can change the cost (a variable `first`).
-        numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
+        # Only integer and null variables can change the cost (a variable `first`).
+        numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int or v is None))
         if text is None:
             return self._cost(document, operation_name, numbers)
         key = (text, operation_name, numbers)
@@ -81,7 +88,7 @@ class CostModel:
         return found
 
     def _cost(
-        self, document: DocumentNode, operation_name: str | None, numbers: tuple[tuple[str, int], ...]
+        self, document: DocumentNode, operation_name: str | None, numbers: tuple[tuple[str, int | None], ...]
     ) -> tuple[int, bool]:
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -93,32 +100,58 @@ class CostModel:
         root = self.schema.get_root_type(chosen.operation)
         if root is None:
             return 0, False
-        walk = _Walk(self, fragments, dict(numbers))
+        given: dict[str, int | None] = {
+            d.variable.name.value: int(d.default_value.value)
+            for d in chosen.variable_definitions or ()
+            if isinstance(d.default_value, IntValueNode)
+        }
+        given.update(numbers)
+        walk = _Walk(self, fragments, given)
         return walk.selections(chosen.selection_set, root, frozenset()), walk.introspection
 
-    def factor(self, field: FieldNode, return_type: GraphQLOutputType, numbers: dict[str, int]) -> int:
+    def _size(self, value: object, numbers: dict[str, int | None]) -> int | None:
+        """The page size an argument asks for; None when it is null or not given."""
+        if isinstance(value, IntValueNode):
+            return min(max(int(value.value), 1), self.max_page_size)
+        if isinstance(value, VariableNode):
+            name = value.name.value
+            if name not in numbers:
+                # Given but not an integer (refused by validation), or absent: the argument is not given.
+                return None
+            number = numbers[name]
+            return None if number is None else min(max(number, 1), self.max_page_size)
+        if isinstance(value, NullValueNode):
+            return None
+        return self.max_page_size
+
+    def factor(
+        self, field: FieldNode, return_type: GraphQLOutputType, numbers: dict[str, int | None], parent: str
+    ) -> int:
         inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        for argument in field.arguments or ():
-            if argument.name.value == "first":
-                value = argument.value
-                if isinstance(value, IntValueNode):
-                    return min(max(int(value.value), 1), self.max_page_size)
-                if isinstance(value, VariableNode) and value.name.value in numbers:
-                    return min(max(numbers[value.name.value], 1), self.max_page_size)
-                return self.max_page_size
+        item = get_named_type(inner).name
+        sizes = [
+            size
+            for argument in field.arguments or ()
+            if argument.name.value in ("first", "last") and (size := self._size(argument.value, numbers)) is not None
+        ]
+        if sizes:
+            return max(sizes)
+        if item.endswith("Connection"):
+            return DEFAULT_PAGE_SIZE
         if field.name.value == "parents":
             return MAX_PARENTS
         if not isinstance(inner, GraphQLList):
             return 1
-        item = get_named_type(inner).name
-        # A connection's edges were counted by the connection's `first`.
-        if item in FIXED_LENGTH_ITEMS or item.endswith("Edge"):
+        # A connection's edges and nodes were counted by the connection's page size.
+        if item in FIXED_LENGTH_ITEMS or parent.endswith("Connection"):
             return 1
         return self.max_list_items
 
 
 class _Walk:
-    def __init__(self, model: CostModel, fragments: dict[str, FragmentDefinitionNode], numbers: dict[str, int]) -> None:
+    def __init__(
+        self, model: CostModel, fragments: dict[str, FragmentDefinitionNode], numbers: dict[str, int | None]
+    ) -> None:
         self.model = model
         self.numbers = numbers
         self.fragments = fragments
@@ -155,4 +188,4 @@ class _Walk:
         if definition is None:
             return 1
         below = self.selections(node.selection_set, get_named_type(definition.type), seen)
-        return self.model.factor(node, definition.type, self.numbers) * (1 + below)
+        return self.model.factor(node, definition.type, self.numbers, parent.name) * (1 + below)

@@ -12,7 +12,7 @@ import strawberry
 from app.api.arguments import text_argument
 from app.api.context import Info
 from app.api.types.building import from_attributes
-from app.api.types.enums import ChangeAction
+from app.api.types.enums import ChangeAction, ChangedObjectKind
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.errors import NotFound
 from app.events.follow import follow
@@ -27,11 +27,17 @@ from app.services.tokens import while_valid
 class ConfigChangeEvent:
     seq: int
     action: ChangeAction
-    kind: str = strawberry.field(description="tenant, template or endpoint")
+    kind: str = strawberry.field(
+        description="tenant, template or endpoint", deprecation_reason="Use objectKind, an enum of the same values."
+    )
     uuid: UUID
     tenant_uuid: UUID | None
     revision: int | None
     at: datetime
+
+    @strawberry.field(description="What changed: a tenant, a template or an endpoint (`uuid` names it).")
+    def object_kind(self) -> ChangedObjectKind:
+        return ChangedObjectKind(self.kind)
 
     @classmethod
     def of(cls, event: ChangeEvent) -> ConfigChangeEvent:

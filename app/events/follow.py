@@ -18,18 +18,23 @@ from app.events.records import READERS, engine_heads
 REPLAY_PAGE = 500
 
 
+def _stream_words(stream: str) -> tuple[str, str]:
+    """What a stream holds, and how a client rebuilds its state without it."""
+    if stream == "updates":
+        return (
+            "Sorcery updates",
+            "read every endpoint's pjsipObjects and the engine's transports, globalOptions and systemOptions",
+        )
+    return "change events", "read the tenants, templates and endpoints you follow"
+
+
 class ResyncRequired(AppError):
     """``after`` is older than what the record still holds."""
 
     code = "BAD_USER_INPUT"
 
     def __init__(self, stream: str, after: int, pruned: int, head: int) -> None:
-        what = "Sorcery updates" if stream == "updates" else "change events"
-        how = (
-            "read every endpoint's sorceryObjects and the engine's transports, globalOptions and systemOptions"
-            if stream == "updates"
-            else "read the tenants, templates and endpoints you follow"
-        )
+        what, how = _stream_words(stream)
         super().__init__(
             f"{what} after {after} are no longer retained (the oldest kept follows {pruned}). "
             f"Resynchronise: {how}, then subscribe again with after: {head}."
@@ -39,6 +44,31 @@ class ResyncRequired(AppError):
 
     def extensions(self) -> dict[str, object]:
         return {"code": self.code, "reason": "RESYNC_REQUIRED", "retainedAfter": self.pruned, "lastSeq": self.head}
+
+
+class BeyondRecord(AppError):
+    """``after`` is past the last recorded sequence: the client saw a record that is gone (restore or reset)."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, stream: str, after: int, head: int) -> None:
+        what, how = _stream_words(stream)
+        super().__init__(
+            f"after: {after} is beyond the last recorded {what[:-1]} ({head}): the database was restored or reset "
+            f"since you read it. Resynchronise: {how}, then subscribe again with after: {head}."
+        )
+        self.head = head
+
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "field": "after", "reason": "AFTER_BEYOND_RECORD", "lastSeq": self.head}
+
+
+def check_after(stream: str, after: int, *, pruned: int, head: int) -> None:
+    """Refuse a resume point the record cannot serve exactly: pruned already, or never recorded."""
+    if after < pruned:
+        raise ResyncRequired(stream, after, pruned, head)
+    if after > head:
+        raise BeyondRecord(stream, after, head)
 
 
 class TooSlow(AppError):
@@ -62,8 +92,7 @@ async def follow(hub: EventHub, engine_uuid: UUID, stream: str, after: int | Non
     else:
         heads = await engine_heads(hub.db)
         state = heads[engine_uuid]
-        if after < state.pruned(stream):
-            raise ResyncRequired(stream, after, state.pruned(stream), state.head(stream))
+        check_after(stream, after, pruned=state.pruned(stream), head=state.head(stream))
         last = after
     live = False
     hub.subscribers += 1

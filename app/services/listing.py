@@ -21,6 +21,8 @@ from app.db.models import ConfigParent, Engine, SipConfig, SorceryUpdateRow, Ten
 from app.db.queries import tenant_subtree
 from app.domain.resolution import ConfigKind
 from app.errors import InvalidInput, NotFound
+from app.events.follow import check_after
+from app.events.records import UPDATES
 from app.record.reading import update_record
 from app.record.updates import RecordedUpdate
 from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
@@ -28,6 +30,7 @@ from app.services.snapshots import ConfigRecord, TenantRecord, config_columns
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
 
 
 class ConfigOrder(StrEnum):
@@ -52,7 +55,30 @@ def _encode_cursor(value: Any, uuid: UUID) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([value, str(uuid)])).decode()
 
 
-def _decode_cursor(cursor: str, *, time_value: bool) -> tuple[str | datetime, UUID]:
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which page of a list: ``first`` after a cursor, or ``last`` before one (Relay's arguments)."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def size(self, default: int, max_size: int = MAX_PAGE_SIZE) -> int:
+        if self.first is not None and self.last is not None:
+            raise InvalidInput.at("last", "give first or last, not both")
+        name, size = ("last", self.last) if self.last is not None else ("first", self.first)
+        size = default if size is None else size
+        if size < 0 or size > max_size:
+            raise InvalidInput.at(name, f"page size must be between 0 and {max_size}")
+        return size
+
+    @property
+    def backward(self) -> bool:
+        return self.last is not None
+
+
+def _decode_cursor(cursor: str, *, time_value: bool, argument: str = "after") -> tuple[str | datetime, UUID]:
     """The (sort value, uuid) of a cursor this list handed out; anything else is the caller's error."""
     try:
         decoded = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
@@ -61,7 +87,7 @@ def _decode_cursor(cursor: str, *, time_value: bool) -> tuple[str | datetime, UU
             raise ValueError("cursor parts must be strings")
         return (datetime.fromisoformat(value) if time_value else value), UUID(uuid)
     except (binascii.Error, orjson.JSONDecodeError, ValueError, TypeError) as exc:
-        raise InvalidInput.at("after", "not a cursor returned by this list with this order") from exc
+        raise InvalidInput.at(argument, "not a cursor returned by this list with this order") from exc
 
 
 def _check_first(first: int, max_size: int = MAX_PAGE_SIZE) -> None:
@@ -89,27 +115,36 @@ async def _paginate(
     sort: Any,
     key: Any,
     descending: bool,
-    first: int,
-    after: str | None,
+    window: Window,
     sort_is_time: bool = False,
     entities: bool = True,
-) -> tuple[list[Any], bool]:
-    """Run one keyset page of ``query``.
+) -> tuple[list[Any], bool, bool]:
+    """Run one keyset page of ``query``: its rows in list order, has-next-page, has-previous-page.
 
     ``entities``: the query selects one ORM entity (else rows of columns).
     """
-    if after is not None:
-        value, last_uuid = _decode_cursor(after, time_value=sort_is_time)
-        # A row comparison, not "sort > v OR (sort = v AND key > k)": both databases
-        # read it as one range of the (sort, key) index, so a page deep in a large
-        # list costs what the first one does.
-        here = sa.tuple_(sort, key)
-        cursor = sa.tuple_(sa.literal(value, sort.type), sa.literal(last_uuid, key.type))
-        query = query.where(here < cursor if descending else here > cursor)
-    order = (sort.desc(), key.desc()) if descending else (sort.asc(), key.asc())
-    result = await session.execute(query.order_by(*order).limit(first + 1))
+    size = window.size(DEFAULT_PAGE_SIZE)
+    # A row comparison, not "sort > v OR (sort = v AND key > k)": both databases
+    # read it as one range of the (sort, key) index, so a page deep in a large
+    # list costs what the first one does.
+    here = sa.tuple_(sort, key)
+    for argument, cursor_text, later in (("after", window.after, True), ("before", window.before, False)):
+        if cursor_text is None:
+            continue
+        value, uuid = _decode_cursor(cursor_text, time_value=sort_is_time, argument=argument)
+        cursor = sa.tuple_(sa.literal(value, sort.type), sa.literal(uuid, key.type))
+        query = query.where(here < cursor if later == descending else here > cursor)
+    # `last` reads the list backwards from its end (or from `before`) and turns the page round.
+    reverse = descending != window.backward
+    order = (sort.desc(), key.desc()) if reverse else (sort.asc(), key.asc())
+    result = await session.execute(query.order_by(*order).limit(size + 1))
     rows = list(result.scalars().all() if entities else result.all())
-    return rows[:first], len(rows) > first
+    more = len(rows) > size
+    rows = rows[:size]
+    if window.backward:
+        rows.reverse()
+        return rows, window.before is not None, more
+    return rows, more, window.after is not None
 
 
 async def list_configs(
@@ -123,11 +158,10 @@ async def list_configs(
     inherits_from: UUID | None,
     order: ConfigOrder,
     descending: bool,
-    first: int,
-    after: str | None,
+    window: Window,
 ) -> Page[ConfigRecord]:
     caller.require(SIP_READ)
-    _check_first(first)
+    window.size(DEFAULT_PAGE_SIZE)
     tenant_uuid = tenant_uuid or caller.tenant_uuid
     caller.check_visible(tenant_uuid, "tenant")
     async with db.connection() as session:
@@ -151,14 +185,13 @@ async def list_configs(
             ConfigOrder.LABEL: sa.func.coalesce(SipConfig.label, ""),
             ConfigOrder.CREATED_AT: SipConfig.created_at,
         }[order]
-        rows, has_next = await _paginate(
+        rows, has_next, has_previous = await _paginate(
             session,
             query,
             sort=sort,
             key=SipConfig.uuid,
             descending=descending,
-            first=first,
-            after=after,
+            window=window,
             sort_is_time=order is ConfigOrder.CREATED_AT,
             entities=False,
         )
@@ -169,7 +202,7 @@ async def list_configs(
         ConfigOrder.CREATED_AT: lambda r: r.created_at,
     }[order]
     edges = [(_encode_cursor(value_of(r), r.uuid), r) for r in records]
-    return Page(edges, has_next, after is not None, _counter(db, query))
+    return Page(edges, has_next, has_previous, _counter(db, query))
 
 
 def _descendants_of(template: UUID) -> sa.Select[Any]:
@@ -180,10 +213,10 @@ def _descendants_of(template: UUID) -> sa.Select[Any]:
 
 
 async def list_tenants(
-    db: Database, caller: Caller, *, first: int, after: str | None, search: str | None, recurse: bool
+    db: Database, caller: Caller, *, window: Window, search: str | None, recurse: bool
 ) -> Page[TenantRecord]:
     caller.require(TENANTS_READ)
-    _check_first(first)
+    window.size(DEFAULT_PAGE_SIZE)
     async with db.reading() as session:
         tenants = list(await tenant_subtree(session, caller.tenant_uuid)) if recurse else [caller.tenant_uuid]
         query = select(Tenant).where(col(Tenant.uuid).in_(tenants))
@@ -193,12 +226,12 @@ async def list_tenants(
                 sa.func.lower(Tenant.name).like(pattern, escape="\\")
                 | sa.func.lower(Tenant.slug).like(pattern, escape="\\")
             )
-        rows, has_next = await _paginate(
-            session, query, sort=Tenant.name, key=Tenant.uuid, descending=False, first=first, after=after
+        rows, has_next, has_previous = await _paginate(
+            session, query, sort=Tenant.name, key=Tenant.uuid, descending=False, window=window
         )
     records = [TenantRecord.of(r) for r in rows]
     edges = [(_encode_cursor(r.name, r.uuid), r) for r in records]
-    return Page(edges, has_next, after is not None, _counter(db, query))
+    return Page(edges, has_next, has_previous, _counter(db, query))
 
 
 async def list_sorcery_updates(
@@ -212,9 +245,11 @@ async def list_sorcery_updates(
     caller.require(SECRETS_READ)
     _check_first(first)
     async with db.reading() as session:
-        row = (await session.execute(select(Engine.uuid, col(Engine.name)).where(Engine.name == engine))).first()
+        columns = (Engine.uuid, col(Engine.name), col(Engine.last_seq), col(Engine.pruned_update_seq))
+        row = (await session.execute(select(*columns).where(Engine.name == engine))).first()
         if row is None or (row.uuid != caller.engine_uuid and not caller.is_operator):
             raise NotFound(f"engine '{engine}' not found")
+        check_after(UPDATES, after, pruned=row.pruned_update_seq, head=row.last_seq)
         query = select(SorceryUpdateRow).where(
             col(SorceryUpdateRow.engine_uuid) == row.uuid,
             col(SorceryUpdateRow.seq) > after,

@@ -2,7 +2,9 @@
 
 graphql-ws
 receives a replay-then-live Sorcery update stream with no gap and no duplicate;
-graphql-codegen's TypeScript types of schema.graphql type-check with tsc.
+Apollo Client's default InMemoryCache normalises every entity and keeps an
+endpoint's Sorcery objects apart; graphql-codegen's TypeScript types of
+schema.graphql type-check with tsc.
 """
 
 from __future__ import annotations
@@ -52,6 +54,25 @@ def test_graphql_ws_replays_then_goes_live_without_gap_or_duplicate(server: Runn
     assert len(recorded) >= 10  # two replayed, one racing and two live creations
     assert recorded == list(range(result["start"] + 1, result["start"] + 1 + len(recorded)))
     assert delivered == recorded
+
+
+def test_apollo_default_cache_normalises_every_entity_and_keeps_sorcery_objects_apart(
+    server: RunningServer,
+) -> None:
+    result = _run("apollo_cache.mjs", server.url, server.token)
+
+    # every identified object is stored once under its own key, with no type policy
+    prefixes = {key.split(":", 1)[0] for key in result["keys"]}
+    assert {"Tenant", "SipTemplate", "SipEndpoint", "PjsipObject", "ROOT_QUERY"} <= prefixes
+    # the endpoint, its aor and its auth (one Sorcery id) are three entries, read back as sent
+    network, cached = result["network"], result["cached"]
+    assert {o["sorceryType"] for o in network} >= {"ENDPOINT", "AOR", "AUTH"}
+    assert len({o["sorceryId"] for o in network if o["sorceryType"] != "AUTH"}) == 1
+    assert sum(key.startswith("PjsipObject:") for key in result["keys"]) == len(network)
+    assert cached == network
+    # a mutation's answer updates every query that shows the same endpoint
+    assert result["labelAfter"] == "Relabelled"
+    assert result["listedLabelAfter"] == ["Relabelled"]
 
 
 def test_graphql_codegen_types_type_check_with_tsc(tmp_path: Path) -> None:

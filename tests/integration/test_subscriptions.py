@@ -176,3 +176,28 @@ async def test_shutdown_completes_open_subscriptions(world: World) -> None:
         assert process.wait(timeout=30) in (0, -signal.SIGTERM)
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize(("document", "stream"), [(UPDATES, "Sorcery updates"), (CHANGES, "change events")])
+async def test_a_cursor_beyond_the_record_is_told_to_resynchronise(
+    world: World, server: Server, document: str, stream: str
+) -> None:
+    # given a client that saw sequence numbers of a database since restored or reset
+    after = 10_000
+
+    # when it resumes from there
+    async with subscriber(server.port, server.token) as sub:
+        await sub.next()
+        await sub.subscribe(document, {"after": after})
+        message = await sub.next()
+
+    # then it is told at once, instead of waiting for numbers that will not come
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    extensions = errors[0]["extensions"]
+    assert (extensions["code"], extensions["reason"], extensions["field"]) == (
+        "BAD_USER_INPUT",
+        "AFTER_BEYOND_RECORD",
+        "after",
+    )
+    assert extensions["lastSeq"] < after
+    assert f"beyond the last recorded {stream[:-1]}" in errors[0]["message"]

@@ -55,3 +55,21 @@ async def test_children_lists_are_bounded(client_with: ClientWith) -> None:
         assert len(one["tenants"]["edges"][0]["node"]["children"]) <= 1
         error = await client.error("{ tenants(first: 1) { edges { node { children(first: 3) { uuid } } } } }")
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_pages_cost_what_they_can_return_whichever_way_they_are_asked(client_with: ClientWith) -> None:
+    # A page of 50 costs 50 × 4 (the list, its edge or node and two fields), however it is asked for.
+    async with client_with(max_query_cost=200) as client:
+        for page in ("", "(first: 50)", "(last: 50)", "(first: null, last: 50)"):
+            await client.ok(f"{{ templates{page} {{ edges {{ node {{ uuid }} }} }} }}")
+            await client.ok(f"{{ templates{page} {{ nodes {{ uuid name }} }} }}")
+        for page in ("(first: 60)", "(last: 60)"):
+            error = await client.error(f"{{ templates{page} {{ edges {{ node {{ uuid }} }} }} }}")
+            assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        # a variable counts by its value, an absent one as not given, a default by its value
+        query = "query($n: Int) { templates(last: $n) { nodes { uuid name } } }"
+        await client.ok(query, {"n": 50})
+        assert (await client.error(query, {"n": 60}))["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        await client.ok(query)
+        with_default = "query($n: Int = 60) { templates(first: $n) { nodes { uuid name } } }"
+        assert (await client.error(with_default))["extensions"]["code"] == "QUERY_TOO_COMPLEX"

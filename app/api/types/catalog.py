@@ -4,26 +4,52 @@ from __future__ import annotations
 
 import strawberry
 
-from app.api.types.enums import SipSection
-from app.domain.catalog import OBJECT_TYPES, load_catalog
+from app.api.types.enums import OptionValueType, SipSection, SorceryObjectType
+from app.domain.catalog import OBJECT_TYPES, OptionSpec, load_catalog
 from app.domain.sections import Section
 from app.errors import InvalidInput
+
+# The bounds Asterisk's integer parsers apply when an option gives none of its own.
+_TYPE_BOUNDS = {"integer": ("-2147483648", "2147483647"), "unsigned": ("0", "4294967295")}
+_NAMED_BOUNDS = {"INT_MAX": "2147483647", "UINT_MAX": "4294967295"}
 
 
 @strawberry.type
 class CatalogOption:
     name: str
-    object_type: str
-    type: str
+    object_type: str = strawberry.field(deprecation_reason="Use sorceryType, an enum of the same values.")
+    type: str = strawberry.field(deprecation_reason="Use valueType, an enum of the same values.")
     default: str | None
     enum_values: list[str] | None
     multiple: bool = strawberry.field(description="Repeating the key accumulates values instead of replacing.")
     deprecated: bool
+    sorcery_type: SorceryObjectType = strawberry.field(description="The Sorcery object type the option belongs to.")
+    value_type: OptionValueType = strawberry.field(description="How Asterisk reads the value.")
+    minimum: str | None = strawberry.field(
+        description="Smallest accepted value of an integer option (text: it may not fit a GraphQL Int); else null."
+    )
+    maximum: str | None = strawberry.field(
+        description="Largest accepted value of an integer option (text: it may not fit a GraphQL Int); else null."
+    )
 
 
-def catalog_options(section: SipSection | None, object_type: str | None) -> list[CatalogOption]:
+def _bounds(spec: OptionSpec) -> tuple[str | None, str | None]:
+    bounds = spec.range or _TYPE_BOUNDS.get(spec.type)
+    if bounds is None:
+        return None, None
+    low, high = bounds
+    return low, _NAMED_BOUNDS.get(high, high)
+
+
+def catalog_options(
+    section: SipSection | None, object_type: str | None, sorcery_type: SorceryObjectType | None = None
+) -> list[CatalogOption]:
+    if sorcery_type is not None:
+        if object_type is not None:
+            raise InvalidInput.at("objectType", "give sorceryType or objectType, not both")
+        object_type = str(sorcery_type.value)
     if (section is None) == (object_type is None):
-        raise InvalidInput.at("section", "give either section or objectType")
+        raise InvalidInput.at("section", "give either section or sorceryType")
     if section is not None:
         object_type = Section(section.value).object_type
     if object_type not in OBJECT_TYPES:
@@ -38,6 +64,10 @@ def catalog_options(section: SipSection | None, object_type: str | None) -> list
             enum_values=list(spec.enum) if spec.enum else None,
             multiple=spec.multiple,
             deprecated=spec.deprecated,
+            sorcery_type=SorceryObjectType(object_type),
+            value_type=OptionValueType(spec.type),
+            minimum=_bounds(spec)[0],
+            maximum=_bounds(spec)[1],
         )
         for key in sorted(catalog.keys(object_type))
         if (spec := catalog.spec(object_type, key)) is not None and key != "type"

@@ -16,17 +16,25 @@ from uuid import UUID
 
 import strawberry
 
+NODE_ID_DESCRIPTION = (
+    "Globally unique and stable: the key client caches normalise this object by. "
+    "Opaque: do not parse it; use `uuid` to refer to the object in arguments."
+)
 
-def global_id(type_name: str, uuid: UUID) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{uuid}".encode()).decode()
+
+def global_id(type_name: str, uuid: UUID, detail: str | None = None) -> str:
+    """``detail`` tells apart the objects that share one uuid (the Sorcery objects of an endpoint)."""
+    text = f"{type_name}:{uuid}" if detail is None else f"{type_name}:{uuid}:{detail}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def parse_global_id(value: str) -> tuple[str, UUID] | None:
-    """(type name, uuid) of an id this server handed out; None for anything else."""
+def parse_global_id(value: str) -> tuple[str, UUID, str | None] | None:
+    """(type name, uuid, detail) of an id this server handed out; None for anything else."""
     try:
         text = base64.urlsafe_b64decode(value.encode("ascii")).decode()
-        type_name, _, uuid = text.partition(":")
-        return type_name, UUID(uuid)
+        type_name, _, rest = text.partition(":")
+        uuid, colon, detail = rest.partition(":")
+        return type_name, UUID(uuid), (detail if colon else None)
     except (binascii.Error, UnicodeError, ValueError):
         return None
 
@@ -37,12 +45,7 @@ def parse_global_id(value: str) -> tuple[str, UUID] | None:
 class Node:
     uuid: strawberry.Private[UUID]
 
-    @strawberry.field(
-        description=(
-            "Globally unique and stable: the key client caches normalise this object by. "
-            "Opaque: do not parse it; use `uuid` to refer to the object in arguments."
-        )
-    )
+    @strawberry.field(description=NODE_ID_DESCRIPTION)
     def id(self) -> strawberry.ID:
         return strawberry.ID(global_id(_type_name(self), self.uuid))
 

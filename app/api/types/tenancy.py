@@ -17,9 +17,10 @@ from app.api.types.enums import ConfigKind
 from app.api.types.node import Node
 from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
 from app.api.types.paging import CountedConnection
-from app.api.types.sorcery import SorceryObject, sorcery_object_type
+from app.api.types.sorcery import PjsipObject, SorceryObject, pjsip_object_type, sorcery_object_type
 from app.domain.resolution import ConfigKind as DomainKind
 from app.domain.resolution import ResolvedSections
+from app.domain.sorcery import SorceryObject as DomainObject
 from app.domain.sorcery import endpoint_objects
 from app.errors import InvalidInput
 from app.services.access import TENANTS_READ
@@ -143,14 +144,31 @@ class SipTemplate(SipConfig):
 
 @strawberry.type
 class SipEndpoint(SipConfig):
-    @strawberry.field(description="The Sorcery objects this endpoint flattens into (docs/domain.md §5).")
+    async def _objects(self, info: Info) -> tuple[DomainObject, ...]:
+        if self.view is not None and self.view.objects is not None:
+            return tuple(self.view.objects)
+        return tuple(endpoint_objects(self.name, await self._resolved(info)))
+
+    @strawberry.field(
+        description="The Sorcery objects this endpoint flattens into (docs/domain.md §5).",
+        deprecation_reason=(
+            "Use pjsipObjects: the same objects with a unique `id`, so that client caches keep the endpoint, "
+            "its aor and its auth apart (here they share `id`)."
+        ),
+    )
     async def sorcery_objects(self, info: Info) -> list[SorceryObject]:
         show = info.context.caller.sees_secrets
-        if self.view is not None and self.view.objects is not None:
-            objects = self.view.objects
-        else:
-            objects = tuple(endpoint_objects(self.name, await self._resolved(info)))
-        return [sorcery_object_type(o.type, o.id, o.fields, show_secrets=show) for o in objects]
+        return [sorcery_object_type(o.type, o.id, o.fields, show_secrets=show) for o in await self._objects(info)]
+
+    @strawberry.field(
+        description=(
+            "The Sorcery objects this endpoint flattens into (docs/domain.md §5), in the order Asterisk needs "
+            "them: auth and aor before the endpoint that names them."
+        )
+    )
+    async def pjsip_objects(self, info: Info) -> list[PjsipObject]:
+        show = info.context.caller.sees_secrets
+        return [pjsip_object_type(self.uuid, o, show_secrets=show) for o in await self._objects(info)]
 
     @classmethod
     def of(
@@ -175,6 +193,10 @@ class SipTemplateEdge:
 class SipTemplateConnection(CountedConnection):
     edges: list[SipTemplateEdge]
 
+    @strawberry.field(description="The page's templates, in order: `edges` without the cursors.")
+    def nodes(self) -> list[SipTemplate]:
+        return [edge.node for edge in self.edges]
+
 
 @strawberry.type
 class SipEndpointEdge:
@@ -185,6 +207,10 @@ class SipEndpointEdge:
 @strawberry.type
 class SipEndpointConnection(CountedConnection):
     edges: list[SipEndpointEdge]
+
+    @strawberry.field(description="The page's endpoints, in order: `edges` without the cursors.")
+    def nodes(self) -> list[SipEndpoint]:
+        return [edge.node for edge in self.edges]
 
 
 @strawberry.type
@@ -251,3 +277,7 @@ class TenantEdge:
 @strawberry.type
 class TenantConnection(CountedConnection):
     edges: list[TenantEdge]
+
+    @strawberry.field(description="The page's tenants, in order: `edges` without the cursors.")
+    def nodes(self) -> list[Tenant]:
+        return [edge.node for edge in self.edges]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.arguments import AfterCursor, BeforeCursor, LastSize, PageSize, window_argument
 from app.api.context import Info
 from app.api.types.building import from_attributes
 from app.api.types.paging import PageInfo, page_info
@@ -45,6 +46,10 @@ class ApiTokenConnection:
     page_info: PageInfo
     total_count: int
 
+    @strawberry.field(description="The page's tokens, in order: `edges` without the cursors.")
+    def nodes(self) -> list[ApiToken]:
+        return [edge.node for edge in self.edges]
+
 
 @strawberry.input
 class CreateApiTokenInput:
@@ -69,29 +74,34 @@ class TokenQueries:
         info: Info,
         tenant_uuid: UUID | None = None,
         recurse: bool | None = False,
-        first: int | None = 50,
-        after: str | None = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
+        last: LastSize = None,
+        before: BeforeCursor = None,
     ) -> ApiTokenConnection:
-        size = 50 if first is None else first
-        if not 0 <= size <= MAX_PAGE:
-            raise InvalidInput(Issue("first", f"page size must be between 0 and {MAX_PAGE}"))
+        window = window_argument(first, after, last, before)
+        size = window.size(50, MAX_PAGE)
         async with info.context.db.reading() as session:
             found = await tokens.list_tokens(
                 session, info.context.caller, tenant_uuid=tenant_uuid, recurse=recurse is True
             )
-        start = 0
-        if after is not None:
-            positions = [i for i, t in enumerate(found) if str(t.uuid) == after]
-            if not positions:
-                raise InvalidInput(Issue("after", "not a cursor returned by this list"))
-            start = positions[0] + 1
-        page = found[start : start + size]
-        edges = [ApiTokenEdge(cursor=str(t.uuid), node=ApiToken.of(t)) for t in page]
+        positions = {str(t.uuid): i for i, t in enumerate(found)}
+
+        def position(argument: str, cursor: str) -> int:
+            if cursor not in positions:
+                raise InvalidInput(Issue(argument, "not a cursor returned by this list"))
+            return positions[cursor]
+
+        start = position("after", window.after) + 1 if window.after is not None else 0
+        end = position("before", window.before) if window.before is not None else len(found)
+        if window.backward:
+            start = max(start, end - size)
+        else:
+            end = min(end, start + size)
+        edges = [ApiTokenEdge(cursor=str(t.uuid), node=ApiToken.of(t)) for t in found[start:end]]
         return ApiTokenConnection(
             edges=edges,
-            page_info=page_info(
-                [e.cursor for e in edges], has_next_page=start + size < len(found), has_previous_page=start > 0
-            ),
+            page_info=page_info([e.cursor for e in edges], has_next_page=end < len(found), has_previous_page=start > 0),
             total_count=len(found),
         )
 
