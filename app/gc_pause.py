@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -15,6 +16,8 @@ _pauses = 0
 _was_enabled = False
 _paused_since = 0.0
 _clock: Callable[[], float] = time.monotonic
+# Bulk work also runs in worker threads (app/record/sync.py): the count is shared.
+_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -34,22 +37,24 @@ def collector_paused() -> Iterator[None]:
     first, so the collector never stays off for good.
     """
     global _pauses, _was_enabled, _paused_since
-    if _pauses == 0:
-        _was_enabled = gc.isenabled()
-        gc.disable()
-        _paused_since = _clock()
-    else:
-        _collect_if_overdue()
-    _pauses += 1
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+            _paused_since = _clock()
+        else:
+            _collect_if_overdue()
+        _pauses += 1
     try:
         yield
     finally:
-        _pauses -= 1
-        if _pauses == 0:
-            if _was_enabled:
-                gc.enable()
-        else:
-            _collect_if_overdue()
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0:
+                if _was_enabled:
+                    gc.enable()
+            else:
+                _collect_if_overdue()
 
 
 def _collect_if_overdue() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import random
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -75,3 +76,28 @@ async def test_overlapping_tasks_of_one_event_loop_leave_it_enabled(clock: list[
 
     await asyncio.gather(*(mutation() for _ in range(50)))
     assert gc.isenabled()
+
+
+def test_pauses_from_many_threads_keep_an_exact_count(clock: list[float]) -> None:
+    # Big changes resolve in worker threads while the event loop pauses too.
+    import threading
+
+    start = threading.Barrier(8)
+
+    def work() -> None:
+        start.wait()
+        for _ in range(2000):
+            with collector_paused():
+                pass
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show at once
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert gc_pause._pauses == 0

@@ -7,8 +7,10 @@ written, numbered with the engine's next sequence numbers.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import asyncio
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 from uuid import UUID
 
 import orjson
@@ -18,7 +20,7 @@ from app.db.aftercommit import committed
 from app.db.models import Engine
 from app.db.queries import CHUNK, Graph, engine_objects, recorded_object_texts
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.diff import Owner, diff_objects
+from app.domain.diff import Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options, Section, to_options
 from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
@@ -26,6 +28,22 @@ from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
 from app.record.updates import ChangeSummary
 from app.record.writing import record
+
+# From this many endpoints on, resolving and diffing run in a worker thread: the
+# event loop goes on serving other tenants' requests meanwhile (the interpreter
+# passes between threads every few milliseconds) instead of stalling for the
+# whole change. Below it, a thread would cost more than it frees.
+OFF_LOOP_ENDPOINTS = 300
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def _run(big: bool, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``work`` in a worker thread when the change is big, else right here."""
+    if big:
+        return await asyncio.to_thread(work, *args, **kwargs)
+    return work(*args, **kwargs)
 
 
 @dataclass(slots=True)
@@ -119,7 +137,8 @@ async def _sync_endpoints(
     rewrite_secrets: Mapping[Section, frozenset[str]] | None,
 ) -> ChangeSummary:
     catalog = load_catalog()
-    computed = desired_endpoint_objects(graph, endpoint_uuids, catalog)
+    big = len(endpoint_uuids) >= OFF_LOOP_ENDPOINTS
+    computed = await _run(big, desired_endpoint_objects, graph, endpoint_uuids, catalog)
     desired, owners = computed.objects, computed.owners
     if resolution_version is not None and not dry_run:
         for_cache = committed(session).resolved
@@ -133,22 +152,36 @@ async def _sync_endpoints(
         found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
     else:
         found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
-    # An object whose stored text is what we would write is unchanged: only the
-    # others are decoded and diffed (a template change leaves most objects alone).
-    dumps = orjson.dumps
-    texts = {key: dumps(fields).decode() for key, fields in desired.items()}
-    recorded: dict[ObjectKey, Options] = {}
-    for key, (text, tenant, endpoint) in found.items():
-        if endpoint not in wanted:
-            continue  # another endpoint of the tenant
-        if key not in owners:
-            owners[key] = Owner(tenant, endpoint)
-        if texts.get(key) != text or key in forced:
-            recorded[key] = to_options(orjson.loads(text))
-    candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
-    plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
+    plans, texts = await _run(big, _plan, desired, owners, found, wanted, forced, catalog)
     updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
+
+
+def _plan(
+    desired: dict[ObjectKey, Options],
+    owners: dict[ObjectKey, Owner],
+    found: Mapping[ObjectKey, tuple[str, UUID | None, UUID | None]],
+    wanted: Collection[UUID],
+    forced: Mapping[ObjectKey, frozenset[str]],
+    catalog: Catalog,
+) -> tuple[list[PlannedUpdate], dict[ObjectKey, str]]:
+    """The updates that turn the recorded objects into the desired ones, and the desired objects' texts."""
+    with collector_paused():
+        # An object whose stored text is what we would write is unchanged: only the
+        # others are decoded and diffed (a template change leaves most objects alone).
+        dumps = orjson.dumps
+        texts = {key: dumps(fields).decode() for key, fields in desired.items()}
+        recorded: dict[ObjectKey, Options] = {}
+        for key, (text, tenant, endpoint) in found.items():
+            if endpoint not in wanted:
+                continue  # another endpoint of the tenant
+            if key not in owners:
+                owners[key] = Owner(tenant, endpoint)
+            if texts.get(key) != text or key in forced:
+                recorded[key] = to_options(orjson.loads(text))
+        candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
+        plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
+    return plans, texts
 
 
 async def sync_engine_objects(

@@ -15,14 +15,21 @@ from app.record.updates import ChangeSummary as ChangeSummaryRecord
 class ChangeSummary:
     dry_run: bool
     affected_endpoints: int = strawberry.field(description="Endpoints whose objects were recomputed.")
-    sorcery_updates: list[SorceryUpdate]
+    record: strawberry.Private[ChangeSummaryRecord]
+    show_secrets: strawberry.Private[bool]
+
+    @strawberry.field
+    def sorcery_updates(self) -> list[SorceryUpdate]:
+        # Built only when asked for: a template change can carry thousands of updates.
+        return [update_type(u, show_secrets=self.show_secrets) for u in self.record.updates]
 
     @classmethod
     def of(cls, summary: ChangeSummaryRecord, *, show_secrets: bool) -> ChangeSummary:
         return cls(
             dry_run=summary.dry_run,
             affected_endpoints=summary.affected_endpoints,
-            sorcery_updates=[update_type(u, show_secrets=show_secrets) for u in summary.updates],
+            record=summary,
+            show_secrets=show_secrets,
         )
 
 
