@@ -86,7 +86,7 @@ class EngineMutations:
     async def update_engine(
         self,
         info: Info,
-        input: UpdateEngineInput,
+        input: Annotated[UpdateEngineInput, strawberry.argument(description="The options to replace.")],
         name: Annotated[str | None, strawberry.argument(description="The engine's name.")] = "default",
         dry_run: DryRun = False,
     ) -> EnginePayload:
@@ -103,7 +103,10 @@ class EngineMutations:
 
     @strawberry.mutation(description="Add a transport to an engine. Operator only.")
     async def create_engine_transport(
-        self, info: Info, input: CreateTransportInput, dry_run: DryRun = False
+        self,
+        info: Info,
+        input: Annotated[CreateTransportInput, strawberry.argument(description="The transport to create.")],
+        dry_run: DryRun = False,
     ) -> TransportPayload:
         result = await engines.create_transport(
             info.context.db,
@@ -121,7 +124,7 @@ class EngineMutations:
         self,
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The transport's uuid.")],
-        input: UpdateTransportInput,
+        input: Annotated[UpdateTransportInput, strawberry.argument(description="What to change.")],
         dry_run: DryRun = False,
     ) -> TransportPayload:
         result = await engines.update_transport(

@@ -11,10 +11,10 @@ from app.errors import InvalidInput
 from app.services.configs import ConfigPatch, NewConfig
 
 
-@strawberry.input
+@strawberry.input(description="One option to set: a pjsip.conf key and its value, checked against the catalog.")
 class SipOptionInput:
-    key: str
-    value: str
+    key: str = strawberry.field(description="The option's key in pjsip.conf (a misspelling gets a suggestion).")
+    value: str = strawberry.field(description="The value, as it would be written in pjsip.conf.")
 
 
 def options_of(items: list[SipOptionInput] | None) -> Options | None:
@@ -25,13 +25,19 @@ def options_of(items: list[SipOptionInput] | None) -> Options | None:
     description="Each section given replaces that whole section; an omitted section is unchanged; [] empties it."
 )
 class SipSectionsInput:
-    endpoint: list[SipOptionInput] | None = None
-    aor: list[SipOptionInput] | None = None
-    auth: list[SipOptionInput] | None = None
-    identify: list[SipOptionInput] | None = None
-    registration: list[SipOptionInput] | None = None
-    registration_outbound_auth: list[SipOptionInput] | None = None
-    outbound_auth: list[SipOptionInput] | None = None
+    endpoint: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the endpoint section.")
+    aor: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the aor section.")
+    auth: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the auth section.")
+    identify: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the identify section.")
+    registration: list[SipOptionInput] | None = strawberry.field(
+        default=None, description="Replaces the registration section."
+    )
+    registration_outbound_auth: list[SipOptionInput] | None = strawberry.field(
+        default=None, description="Replaces the registration's auth section."
+    )
+    outbound_auth: list[SipOptionInput] | None = strawberry.field(
+        default=None, description="Replaces the outbound auth section."
+    )
 
     def given(self) -> dict[Section, Options]:
         out: dict[Section, Options] = {}
@@ -42,37 +48,58 @@ class SipSectionsInput:
         return out
 
 
-@strawberry.input
+@strawberry.input(description="A new tenant.")
 class CreateTenantInput:
-    name: str
-    slug: str | None = None
-    parent_uuid: UUID | None = None
-    with_default_templates: bool | None = True
+    name: str = strawberry.field(description="Display name, unique among its siblings.")
+    slug: str | None = strawberry.field(
+        default=None, description="Short unique id (a-z 0-9 -, at most 63); default: made from the name."
+    )
+    parent_uuid: UUID | None = strawberry.field(
+        default=None, description="The parent tenant; default: the caller's tenant."
+    )
+    with_default_templates: bool | None = strawberry.field(
+        default=True, description="Create the templates general, sip, webrtc and trunk in it (default true)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a tenant: an omitted field is unchanged.")
 class UpdateTenantInput:
-    name: str | None = None
+    name: str | None = strawberry.field(default=None, description="A new display name.")
 
 
-@strawberry.input
+@strawberry.input(description="A new template.")
 class CreateSipTemplateInput:
-    name: str
-    tenant_uuid: UUID | None = None
-    label: str | None = None
-    parent_uuids: list[UUID] | None = strawberry.field(default_factory=list)
-    transport_uuid: UUID | None = None
-    options: SipSectionsInput | None = None
+    name: str = strawberry.field(description="Unique in the tenant (1 to 64 of A-Z a-z 0-9 . _ -).")
+    tenant_uuid: UUID | None = strawberry.field(default=None, description="Its tenant; default: the caller's tenant.")
+    label: str | None = strawberry.field(default=None, description="A display name for people.")
+    parent_uuids: list[UUID] | None = strawberry.field(
+        description="Templates to inherit from, in order: a later parent overrides an earlier one.",
+        default_factory=list,
+    )
+    transport_uuid: UUID | None = strawberry.field(
+        default=None, description="The transport its inheritors use unless they set their own."
+    )
+    options: SipSectionsInput | None = strawberry.field(default=None, description="Its own options, per section.")
 
 
-@strawberry.input
+@strawberry.input(description="A new endpoint (line or trunk).")
 class CreateSipEndpointInput:
-    tenant_uuid: UUID | None = None
-    name: str | None = None
-    label: str | None = None
-    parent_uuids: list[UUID] | None = strawberry.field(default_factory=list)
-    transport_uuid: UUID | None = None
-    options: SipSectionsInput | None = None
+    tenant_uuid: UUID | None = strawberry.field(default=None, description="Its tenant; default: the caller's tenant.")
+    name: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Its Sorcery id, unique on the engine (1 to 64 of A-Z a-z 0-9 . _ -); default: a free generated name."
+        ),
+    )
+    label: str | None = strawberry.field(default=None, description="A display name for people; not sent to Asterisk.")
+    parent_uuids: list[UUID] | None = strawberry.field(
+        description="Templates to inherit from, in order: a later parent overrides an earlier one.",
+        default_factory=list,
+    )
+    transport_uuid: UUID | None = strawberry.field(
+        default=None, description=("The engine transport the endpoint uses; default: inherited, or Asterisk's choice.")
+    )
+    options: SipSectionsInput | None = strawberry.field(default=None, description="Its own options, per section.")
 
 
 def new_config(data: CreateSipTemplateInput | CreateSipEndpointInput) -> NewConfig:
@@ -90,11 +117,13 @@ def new_config(data: CreateSipTemplateInput | CreateSipEndpointInput) -> NewConf
     description="An omitted field is unchanged; null clears label and transport; parentUuids replaces the list."
 )
 class UpdateSipConfigInput:
-    name: strawberry.Maybe[str | None]
-    label: strawberry.Maybe[str | None]
-    parent_uuids: strawberry.Maybe[list[UUID] | None]
-    transport_uuid: strawberry.Maybe[UUID | None]
-    options: SipSectionsInput | None = None
+    name: strawberry.Maybe[str | None] = strawberry.field(description="A new name.")
+    label: strawberry.Maybe[str | None] = strawberry.field(description="A new label; null removes it.")
+    parent_uuids: strawberry.Maybe[list[UUID] | None] = strawberry.field(
+        description="The new ordered parent list; [] removes every parent."
+    )
+    transport_uuid: strawberry.Maybe[UUID | None] = strawberry.field(description="A new transport; null removes it.")
+    options: SipSectionsInput | None = strawberry.field(default=None, description="The sections to replace.")
 
 
 def config_patch(data: UpdateSipConfigInput) -> ConfigPatch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -71,10 +72,21 @@ async def _import(info: Info, tenant_uuid: UUID, text: str, kind: FileKind, dry_
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Changes. Each one is a transaction: it is stored with its Sorcery updates and change events, or not at all."
+    )
+)
 class Mutation(TokenMutations, EngineMutations):
-    @strawberry.mutation
-    async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
+    @strawberry.mutation(
+        description=(
+            "Create a tenant below the caller's (or below parentUuid), with default"
+            " templates unless told otherwise. Needs tenants:write."
+        )
+    )
+    async def create_tenant(
+        self, info: Info, input: Annotated[CreateTenantInput, strawberry.argument(description="The tenant to create.")]
+    ) -> TenantPayload:
         result = await tenants.create_tenant(
             info.context.db,
             info.context.caller,
@@ -87,21 +99,38 @@ class Mutation(TokenMutations, EngineMutations):
             tenant=Tenant.of(result.tenant) if result.tenant else None, changes=_changes(info, result.changes)
         )
 
-    @strawberry.mutation
-    async def update_tenant(self, info: Info, uuid: UUID, input: UpdateTenantInput) -> TenantPayload:
+    @strawberry.mutation(description="Rename a tenant. Needs tenants:write.")
+    async def update_tenant(
+        self,
+        info: Info,
+        uuid: Annotated[UUID, strawberry.argument(description="The tenant's uuid.")],
+        input: Annotated[UpdateTenantInput, strawberry.argument(description="What to change.")],
+    ) -> TenantPayload:
         result = await tenants.update_tenant(info.context.db, info.context.caller, uuid, name=input.name)
         return TenantPayload(
             tenant=Tenant.of(result.tenant) if result.tenant else None, changes=_changes(info, result.changes)
         )
 
     @strawberry.mutation(description="Deletes the tenant, its sub-tenants, templates and endpoints.")
-    async def delete_tenant(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+    async def delete_tenant(
+        self,
+        info: Info,
+        uuid: Annotated[UUID, strawberry.argument(description="The tenant's uuid.")],
+        dry_run: Annotated[
+            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
+        ] = False,
+    ) -> DeletePayload:
         summary = await tenants.delete_tenant(info.context.db, info.context.caller, uuid, dry_run=bool(dry_run))
         return DeletePayload(uuid=uuid, changes=_changes(info, summary))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Create a template. Needs sip:write.")
     async def create_template(
-        self, info: Info, input: CreateSipTemplateInput, dry_run: bool | None = False
+        self,
+        info: Info,
+        input: Annotated[CreateSipTemplateInput, strawberry.argument(description="The template to create.")],
+        dry_run: Annotated[
+            bool | None, strawberry.argument(description="Check everything and answer as if created; store nothing.")
+        ] = False,
     ) -> SipTemplatePayload:
         result = await configs.create_config(
             info.context.db, info.context.caller, ConfigKind.TEMPLATE, new_config(input), dry_run=bool(dry_run)
@@ -115,10 +144,18 @@ class Mutation(TokenMutations, EngineMutations):
     async def update_template(
         self,
         info: Info,
-        uuid: UUID,
-        input: UpdateSipConfigInput,
-        expected_revision: int | None = None,
-        dry_run: bool | None = False,
+        uuid: Annotated[UUID, strawberry.argument(description="The template's uuid.")],
+        input: Annotated[UpdateSipConfigInput, strawberry.argument(description="What to change; omitted fields stay.")],
+        expected_revision: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The revision the change was made from; CONFLICT when it is no longer current."
+            ),
+        ] = None,
+        dry_run: Annotated[
+            bool | None,
+            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
+        ] = False,
     ) -> SipTemplatePayload:
         result = await _update_config(info, ConfigKind.TEMPLATE, uuid, input, expected_revision, dry_run)
         view = result.view
@@ -129,12 +166,27 @@ class Mutation(TokenMutations, EngineMutations):
     @strawberry.mutation(
         description="Children lose the template from their parent lists; their objects are recomputed."
     )
-    async def delete_template(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+    async def delete_template(
+        self,
+        info: Info,
+        uuid: Annotated[UUID, strawberry.argument(description="The template's uuid.")],
+        dry_run: Annotated[
+            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
+        ] = False,
+    ) -> DeletePayload:
         return await _delete_config(info, ConfigKind.TEMPLATE, uuid, dry_run)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=("Create an endpoint (line or trunk) and record its Sorcery objects. Needs sip:write.")
+    )
     async def create_endpoint(
-        self, info: Info, input: CreateSipEndpointInput, dry_run: bool | None = False
+        self,
+        info: Info,
+        input: Annotated[CreateSipEndpointInput, strawberry.argument(description="The endpoint to create.")],
+        dry_run: Annotated[
+            bool | None,
+            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
+        ] = False,
     ) -> SipEndpointPayload:
         result = await configs.create_config(
             info.context.db, info.context.caller, ConfigKind.ENDPOINT, new_config(input), dry_run=bool(dry_run)
@@ -144,14 +196,24 @@ class Mutation(TokenMutations, EngineMutations):
             endpoint=SipEndpoint.of(view.record, view) if view else None, changes=_changes(info, result.changes)
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=("Change an endpoint and record the changes of its Sorcery objects. Needs sip:write.")
+    )
     async def update_endpoint(
         self,
         info: Info,
-        uuid: UUID,
-        input: UpdateSipConfigInput,
-        expected_revision: int | None = None,
-        dry_run: bool | None = False,
+        uuid: Annotated[UUID, strawberry.argument(description="The endpoint's uuid.")],
+        input: Annotated[UpdateSipConfigInput, strawberry.argument(description="What to change; omitted fields stay.")],
+        expected_revision: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The revision the change was made from; CONFLICT when it is no longer current."
+            ),
+        ] = None,
+        dry_run: Annotated[
+            bool | None,
+            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
+        ] = False,
     ) -> SipEndpointPayload:
         result = await _update_config(info, ConfigKind.ENDPOINT, uuid, input, expected_revision, dry_run)
         view = result.view
@@ -159,15 +221,35 @@ class Mutation(TokenMutations, EngineMutations):
             endpoint=SipEndpoint.of(view.record, view) if view else None, changes=_changes(info, result.changes)
         )
 
-    @strawberry.mutation
-    async def delete_endpoint(self, info: Info, uuid: UUID, dry_run: bool | None = False) -> DeletePayload:
+    @strawberry.mutation(
+        description=("Delete an endpoint and record the deletion of its Sorcery objects. Needs sip:write.")
+    )
+    async def delete_endpoint(
+        self,
+        info: Info,
+        uuid: Annotated[UUID, strawberry.argument(description="The endpoint's uuid.")],
+        dry_run: Annotated[
+            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
+        ] = False,
+    ) -> DeletePayload:
         return await _delete_config(info, ConfigKind.ENDPOINT, uuid, dry_run)
 
     @strawberry.mutation(
         description="Import a pjsip.conf sent as text into a tenant (atomic; includes are not followed)."
     )
     async def import_pjsip_conf(
-        self, info: Info, tenant_uuid: UUID, text: str, dry_run: bool | None = False
+        self,
+        info: Info,
+        tenant_uuid: Annotated[
+            UUID, strawberry.argument(description="The tenant that receives the templates and endpoints.")
+        ],
+        text: Annotated[
+            str, strawberry.argument(description="The file's content (at most PJSIP_GRAPH_MAX_IMPORT_BYTES).")
+        ],
+        dry_run: Annotated[
+            bool | None,
+            strawberry.argument(description="Report what would be created and what is not mapped; store nothing."),
+        ] = False,
     ) -> ImportResult:
         return await _import(info, tenant_uuid, text, FileKind.PJSIP_CONF, bool(dry_run))
 
@@ -175,7 +257,18 @@ class Mutation(TokenMutations, EngineMutations):
         description="Migrate a chan_sip sip.conf sent as text into a tenant created without default templates."
     )
     async def import_sip_conf(
-        self, info: Info, tenant_uuid: UUID, text: str, dry_run: bool | None = False
+        self,
+        info: Info,
+        tenant_uuid: Annotated[
+            UUID, strawberry.argument(description="The tenant that receives the templates and endpoints.")
+        ],
+        text: Annotated[
+            str, strawberry.argument(description="The file's content (at most PJSIP_GRAPH_MAX_IMPORT_BYTES).")
+        ],
+        dry_run: Annotated[
+            bool | None,
+            strawberry.argument(description="Report what would be created and what is not mapped; store nothing."),
+        ] = False,
     ) -> ImportResult:
         return await _import(info, tenant_uuid, text, FileKind.SIP_CONF, bool(dry_run))
 

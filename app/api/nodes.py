@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -91,7 +92,11 @@ class NodeQueries:
             "is malformed, the object does not exist, or the caller may not see it."
         )
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global `id` returned by this API.")],
+    ) -> Node | None:
         return await node_of(info, id)
 
     @strawberry.field(
@@ -100,7 +105,11 @@ class NodeQueries:
             "at most max_list_items ids."
         )
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global `id`s returned by this API.")],
+    ) -> list[Node | None]:
         bound = list_bound(info, None)
         if len(ids) > bound:
             raise InvalidInput.at("ids", f"{len(ids)} ids; at most {bound}")

@@ -79,7 +79,7 @@ async def _config_page(
         recurse=bool(recurse),
         search=search_argument(search),
         inherits_from=inherits_from,
-        order=ConfigOrder((order_by or SipConfigOrder.NAME).value),
+        order=ConfigOrder(str((order_by or SipConfigOrder.NAME).value)),
         descending=direction is OrderDirection.DESC,
         window=window,
     )
@@ -107,21 +107,34 @@ async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
     return readable_config(info.context.caller, await info.context.loaders.config.load(uuid), kind)
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Reads. Each needs a token (`Authorization: Bearer`) and shows only what its tenant subtree and scopes allow."
+    )
+)
 class Query(TokenQueries, NodeQueries):
-    @strawberry.field
-    async def tenant(self, info: Info, uuid: UUID) -> Tenant | None:
+    @strawberry.field(description="A tenant the caller can see; null otherwise. Needs tenants:read.")
+    async def tenant(
+        self, info: Info, uuid: Annotated[UUID, strawberry.argument(description="The tenant's uuid.")]
+    ) -> Tenant | None:
         info.context.caller.require(TENANTS_READ)  # before loading anything
         return Tenant.of(readable_tenant(info.context.caller, await info.context.loaders.tenant.load(uuid)))
 
-    @strawberry.field
+    @strawberry.field(
+        description=("The caller's tenant and, with recurse, every tenant below it, by name. Needs tenants:read.")
+    )
     async def tenants(
         self,
         info: Info,
         first: PageSize = None,
         after: AfterCursor = None,
-        search: str | None = None,
-        recurse: bool | None = True,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Only tenants whose name or slug contains this text (case-insensitive)."),
+        ] = None,
+        recurse: Annotated[
+            bool | None, strawberry.argument(description="Include every tenant below the caller's (default true).")
+        ] = True,
         last: LastSize = None,
         before: BeforeCursor = None,
     ) -> TenantConnection:
@@ -138,19 +151,32 @@ class Query(TokenQueries, NodeQueries):
             count=page.count,
         )
 
-    @strawberry.field
-    async def template(self, info: Info, uuid: UUID) -> SipTemplate | None:
+    @strawberry.field(description="A template the caller can see; null otherwise. Needs sip:read.")
+    async def template(
+        self, info: Info, uuid: Annotated[UUID, strawberry.argument(description="The template's uuid.")]
+    ) -> SipTemplate | None:
         return SipTemplate.of(await _config(info, uuid, ConfigKind.TEMPLATE))
 
-    @strawberry.field
+    @strawberry.field(description="A tenant's templates. Needs sip:read.")
     async def templates(
         self,
         info: Info,
-        tenant_uuid: UUID | None = None,
-        recurse: bool | None = False,
-        search: str | None = None,
-        order_by: SipConfigOrder | None = SipConfigOrder.NAME,
-        direction: OrderDirection | None = OrderDirection.ASC,
+        tenant_uuid: Annotated[
+            UUID | None, strawberry.argument(description="The tenant; default: the caller's tenant.")
+        ] = None,
+        recurse: Annotated[
+            bool | None, strawberry.argument(description="Include the templates of every tenant below it.")
+        ] = False,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Only those whose name or label contains this text (case-insensitive)."),
+        ] = None,
+        order_by: Annotated[
+            SipConfigOrder | None, strawberry.argument(description="The sort key (ties are broken by uuid).")
+        ] = SipConfigOrder.NAME,
+        direction: Annotated[
+            OrderDirection | None, strawberry.argument(description="The sort direction.")
+        ] = OrderDirection.ASC,
         first: PageSize = None,
         after: AfterCursor = None,
         last: LastSize = None,
@@ -170,20 +196,36 @@ class Query(TokenQueries, NodeQueries):
             count=page.count,
         )
 
-    @strawberry.field
-    async def endpoint(self, info: Info, uuid: UUID) -> SipEndpoint | None:
+    @strawberry.field(description="An endpoint the caller can see; null otherwise. Needs sip:read.")
+    async def endpoint(
+        self, info: Info, uuid: Annotated[UUID, strawberry.argument(description="The endpoint's uuid.")]
+    ) -> SipEndpoint | None:
         return SipEndpoint.of(await _config(info, uuid, ConfigKind.ENDPOINT))
 
     @strawberry.field(description="inheritsFrom: only endpoints whose resolution includes that template.")
     async def endpoints(
         self,
         info: Info,
-        tenant_uuid: UUID | None = None,
-        recurse: bool | None = False,
-        search: str | None = None,
-        inherits_from: UUID | None = None,
-        order_by: SipConfigOrder | None = SipConfigOrder.NAME,
-        direction: OrderDirection | None = OrderDirection.ASC,
+        tenant_uuid: Annotated[
+            UUID | None, strawberry.argument(description="The tenant; default: the caller's tenant.")
+        ] = None,
+        recurse: Annotated[
+            bool | None, strawberry.argument(description="Include the endpoints of every tenant below it.")
+        ] = False,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Only those whose name or label contains this text (case-insensitive)."),
+        ] = None,
+        inherits_from: Annotated[
+            UUID | None,
+            strawberry.argument(description="A template's uuid: only endpoints that inherit from it, directly or not."),
+        ] = None,
+        order_by: Annotated[
+            SipConfigOrder | None, strawberry.argument(description="The sort key (ties are broken by uuid).")
+        ] = SipConfigOrder.NAME,
+        direction: Annotated[
+            OrderDirection | None, strawberry.argument(description="The sort direction.")
+        ] = OrderDirection.ASC,
         first: PageSize = None,
         after: AfterCursor = None,
         last: LastSize = None,
@@ -205,8 +247,12 @@ class Query(TokenQueries, NodeQueries):
             count=page.count,
         )
 
-    @strawberry.field
-    async def engine(self, info: Info, name: str | None = "default") -> Engine | None:
+    @strawberry.field(
+        description=("An engine: the caller's own, or any for an operator; null otherwise. Needs sip:read.")
+    )
+    async def engine(
+        self, info: Info, name: Annotated[str | None, strawberry.argument(description="The engine's name.")] = "default"
+    ) -> Engine | None:
         caller = info.context.caller
         caller.require(SIP_READ)
         name = name or "default"
@@ -222,11 +268,18 @@ class Query(TokenQueries, NodeQueries):
     async def pjsip_conf(
         self,
         info: Info,
-        engine: str | None = "default",
-        tenant_uuid: UUID | None = None,
-        templates: PjsipTemplates | None = PjsipTemplates.FLAT,
+        engine: Annotated[str | None, strawberry.argument(description="The engine's name.")] = "default",
+        tenant_uuid: Annotated[
+            UUID | None,
+            strawberry.argument(
+                description=("Only this tenant's endpoints (and templates); default: every one the caller can see.")
+            ),
+        ] = None,
+        templates: Annotated[
+            PjsipTemplates | None, strawberry.argument(description="How inheritance is written.")
+        ] = PjsipTemplates.FLAT,
     ) -> str:
-        mode = TemplateMode((templates or PjsipTemplates.FLAT).value)
+        mode = TemplateMode(str((templates or PjsipTemplates.FLAT).value))
         return await exports.pjsip_conf(
             info.context.db,
             info.context.caller,
@@ -248,7 +301,11 @@ class Query(TokenQueries, NodeQueries):
             SipSection | None, strawberry.argument(description="A section of a template or endpoint.")
         ] = None,
         object_type: Annotated[
-            str | None, strawberry.argument(deprecation_reason="Use sorceryType, an enum of the same values.")
+            str | None,
+            strawberry.argument(
+                description="A Sorcery object type in lower case.",
+                deprecation_reason="Use sorceryType, an enum of the same values.",
+            ),
         ] = None,
         sorcery_type: Annotated[
             SorceryObjectType | None, strawberry.argument(description="A Sorcery object type.")

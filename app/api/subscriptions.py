@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -23,17 +24,23 @@ from app.services.read_access import readable_engine, sees_update_of
 from app.services.tokens import while_valid
 
 
-@strawberry.type
+@strawberry.type(description="A change to a tenant, template or endpoint, numbered per engine.")
 class ConfigChangeEvent:
-    seq: int
-    action: ChangeAction
+    seq: int = strawberry.field(
+        description=("Per-engine sequence number of the event: resume with `after` set to the last one seen.")
+    )
+    action: ChangeAction = strawberry.field(description="Created, updated or deleted.")
     kind: str = strawberry.field(
         description="tenant, template or endpoint", deprecation_reason="Use objectKind, an enum of the same values."
     )
-    uuid: UUID
-    tenant_uuid: UUID | None
-    revision: int | None
-    at: datetime
+    uuid: UUID = strawberry.field(description="The uuid of what changed.")
+    tenant_uuid: UUID | None = strawberry.field(
+        description="The tenant it belongs to (for a tenant's own events, the tenant itself)."
+    )
+    revision: int | None = strawberry.field(
+        description=("The template's or endpoint's revision after the change; null for tenants and deletions.")
+    )
+    at: datetime = strawberry.field(description="When the change was committed.")
 
     @strawberry.field(description="What changed: a tenant, a template or an endpoint (`uuid` names it).")
     def object_kind(self) -> ChangedObjectKind:
@@ -55,7 +62,12 @@ async def _engine_of(info: Info, caller: Caller, engine: str) -> UUID:
     return readable_engine(caller, record, engine).uuid
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Live streams over WebSocket (graphql-transport-ws). Each replays what "
+        "was recorded after `after`, then goes live."
+    )
+)
 class Subscription:
     @strawberry.subscription(
         description=(
@@ -64,7 +76,17 @@ class Subscription:
         )
     )
     async def config_changed(
-        self, info: Info, tenant_uuid: UUID | None = None, recurse: bool | None = True, after: int | None = None
+        self,
+        info: Info,
+        tenant_uuid: Annotated[
+            UUID | None, strawberry.argument(description="The tenant to follow; default: the caller's tenant.")
+        ] = None,
+        recurse: Annotated[
+            bool | None, strawberry.argument(description="Include every tenant below it (default true).")
+        ] = True,
+        after: Annotated[
+            int | None, strawberry.argument(description="The last `seq` already seen; null: only changes from now on.")
+        ] = None,
     ) -> AsyncGenerator[ConfigChangeEvent, None]:
         caller = info.context.caller
         caller.require(SIP_READ)
@@ -83,7 +105,12 @@ class Subscription:
         description="An engine's Sorcery updates; replays those after `after`, then goes live. Needs the secrets scope."
     )
     async def sorcery_updates(
-        self, info: Info, engine: str | None = "default", after: int | None = None
+        self,
+        info: Info,
+        engine: Annotated[str | None, strawberry.argument(description="The engine's name.")] = "default",
+        after: Annotated[
+            int | None, strawberry.argument(description="The last `seq` already seen; null: only updates from now on.")
+        ] = None,
     ) -> AsyncGenerator[SorceryUpdate, None]:
         caller = info.context.caller
         caller.require(SECRETS_READ)

@@ -14,15 +14,31 @@ _TYPE_BOUNDS = {"integer": ("-2147483648", "2147483647"), "unsigned": ("0", "429
 _NAMED_BOUNDS = {"INT_MAX": "2147483647", "UINT_MAX": "4294967295"}
 
 
-@strawberry.type
+@strawberry.type(
+    description=("An option Asterisk documents for a Sorcery object type, with what the API checks about its values.")
+)
 class CatalogOption:
-    name: str
-    object_type: str = strawberry.field(deprecation_reason="Use sorceryType, an enum of the same values.")
-    type: str = strawberry.field(deprecation_reason="Use valueType, an enum of the same values.")
-    default: str | None
-    enum_values: list[str] | None
+    name: str = strawberry.field(description="The option's key in pjsip.conf (and in `SipOption.key`).")
+    object_type: str = strawberry.field(
+        description=(
+            "The Sorcery object type: endpoint, aor, auth, identify, registration, transport, global or system."
+        ),
+        deprecation_reason="Use sorceryType, an enum of the same values.",
+    )
+    type: str = strawberry.field(
+        description=("How Asterisk reads the value: boolean, integer, unsigned, double, string, codec or custom."),
+        deprecation_reason="Use valueType, an enum of the same values.",
+    )
+    default: str | None = strawberry.field(
+        description="Asterisk's default when the option is not set; null when it has none."
+    )
+    enum_values: list[str] | None = strawberry.field(
+        description="The values Asterisk accepts, when they form a closed set; else null."
+    )
     multiple: bool = strawberry.field(description="Repeating the key accumulates values instead of replacing.")
-    deprecated: bool
+    deprecated: bool = strawberry.field(
+        description="Asterisk documents the option as deprecated; it is still accepted."
+    )
     sorcery_type: SorceryObjectType = strawberry.field(description="The Sorcery object type the option belongs to.")
     value_type: OptionValueType = strawberry.field(description="How Asterisk reads the value.")
     minimum: str | None = strawberry.field(
@@ -51,7 +67,7 @@ def catalog_options(
     if (section is None) == (object_type is None):
         raise InvalidInput.at("section", "give either section or sorceryType")
     if section is not None:
-        object_type = Section(section.value).object_type
+        object_type = Section(str(section.value)).object_type
     if object_type not in OBJECT_TYPES:
         raise InvalidInput.at("objectType", f"one of {', '.join(OBJECT_TYPES)}")
     catalog = load_catalog()

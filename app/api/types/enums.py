@@ -7,53 +7,68 @@ from enum import Enum
 import strawberry
 
 
-@strawberry.enum
+@strawberry.enum(description=("A section of a template or endpoint: each becomes one Sorcery object of an endpoint."))
 class SipSection(Enum):
-    ENDPOINT = "endpoint"
-    AOR = "aor"
-    AUTH = "auth"
-    IDENTIFY = "identify"
-    REGISTRATION = "registration"
-    REGISTRATION_OUTBOUND_AUTH = "registration_outbound_auth"
-    OUTBOUND_AUTH = "outbound_auth"
+    ENDPOINT = strawberry.enum_value("endpoint", description="The endpoint object.")
+    AOR = strawberry.enum_value("aor", description="The aor object (contacts, registrations).")
+    AUTH = strawberry.enum_value("auth", description="The inbound auth object.")
+    IDENTIFY = strawberry.enum_value("identify", description="The identify object (match by address or header).")
+    REGISTRATION = strawberry.enum_value("registration", description="The outbound registration of a trunk.")
+    REGISTRATION_OUTBOUND_AUTH = strawberry.enum_value(
+        "registration_outbound_auth", description="The auth object the outbound registration uses."
+    )
+    OUTBOUND_AUTH = strawberry.enum_value(
+        "outbound_auth", description="The auth object the endpoint uses for outbound requests."
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="What an update does to its Sorcery object.")
 class SorceryAction(Enum):
-    UPSERT = "UPSERT"
-    DELETE = "DELETE"
+    UPSERT = strawberry.enum_value("UPSERT", description="Create the object, or replace it with `fields`.")
+    DELETE = strawberry.enum_value("DELETE", description="Delete the object.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Whether a configuration is a template or an endpoint.")
 class ConfigKind(Enum):
-    TEMPLATE = "template"
-    ENDPOINT = "endpoint"
+    TEMPLATE = strawberry.enum_value(
+        "template",
+        description=("A template: options that endpoints and other templates inherit; Asterisk never sees it."),
+    )
+    ENDPOINT = strawberry.enum_value(
+        "endpoint", description="An endpoint (a line or a trunk): it becomes Sorcery objects in Asterisk."
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="What happened to a tenant, template or endpoint.")
 class ChangeAction(Enum):
-    CREATED = "CREATED"
-    UPDATED = "UPDATED"
-    DELETED = "DELETED"
+    CREATED = strawberry.enum_value("CREATED", description="It was created.")
+    UPDATED = strawberry.enum_value(
+        "UPDATED", description="It was changed (name, label, parents, transport or options)."
+    )
+    DELETED = strawberry.enum_value("DELETED", description="It was deleted.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Sort key of template and endpoint lists.")
 class SipConfigOrder(Enum):
-    NAME = "name"
-    LABEL = "label"
-    CREATED_AT = "created_at"
+    NAME = strawberry.enum_value("name", description="By name.")
+    LABEL = strawberry.enum_value("label", description="By label (no label sorts as empty).")
+    CREATED_AT = strawberry.enum_value("created_at", description="By creation time.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Sort order of a list.")
 class OrderDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
+    ASC = strawberry.enum_value("asc", description="Ascending.")
+    DESC = strawberry.enum_value("desc", description="Descending.")
 
 
 @strawberry.enum(description="How a pjsip.conf export writes inheritance.")
 class PjsipTemplates(Enum):
-    FLAT = "flat"
-    NATIVE = "native"
+    FLAT = strawberry.enum_value(
+        "flat", description="Every endpoint written with all its resolved options; no templates."
+    )
+    NATIVE = strawberry.enum_value(
+        "native", description=("The tenant's templates written as template sections, endpoints inheriting from them.")
+    )
 
 
 @strawberry.enum(description="The type of a Sorcery object, as Asterisk's res_pjsip names it (lower case there).")

@@ -13,10 +13,14 @@ from app.domain.sections import Options, Section
 from app.domain.sorcery import mask_resolved, mask_section
 
 
-@strawberry.type
+@strawberry.type(
+    description=("One option: a pjsip.conf key and its value. Accumulating keys (allow, set_var...) may repeat.")
+)
 class SipOption:
-    key: str
-    value: str
+    key: str = strawberry.field(description="The option's key in pjsip.conf; `optionCatalog` documents each.")
+    value: str = strawberry.field(
+        description="The value as Asterisk reads it; secrets are masked without the secrets scope."
+    )
 
 
 def option_list(options: Options) -> list[SipOption]:
@@ -25,13 +29,17 @@ def option_list(options: Options) -> list[SipOption]:
 
 @strawberry.type(description="The options a template or endpoint stores itself, in stored order.")
 class SipSections:
-    endpoint: list[SipOption]
-    aor: list[SipOption]
-    auth: list[SipOption]
-    identify: list[SipOption]
-    registration: list[SipOption]
-    registration_outbound_auth: list[SipOption]
-    outbound_auth: list[SipOption]
+    endpoint: list[SipOption] = strawberry.field(description="Options of the endpoint object.")
+    aor: list[SipOption] = strawberry.field(description="Options of the aor object.")
+    auth: list[SipOption] = strawberry.field(description="Options of the inbound auth object.")
+    identify: list[SipOption] = strawberry.field(description="Options of the identify object.")
+    registration: list[SipOption] = strawberry.field(description="Options of the outbound registration.")
+    registration_outbound_auth: list[SipOption] = strawberry.field(
+        description="Options of the auth object the registration uses."
+    )
+    outbound_auth: list[SipOption] = strawberry.field(
+        description="Options of the auth object the endpoint uses for outbound requests."
+    )
 
 
 def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) -> SipSections:
@@ -45,23 +53,23 @@ def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) ->
 
 @strawberry.type(description="Where a resolved value comes from.")
 class SipOptionOrigin:
-    uuid: UUID
-    kind: ConfigKind
-    name: str
-    label: str | None
+    uuid: UUID = strawberry.field(description="The template's or endpoint's uuid.")
+    kind: ConfigKind = strawberry.field(description="Template, or the endpoint itself.")
+    name: str = strawberry.field(description="Its name.")
+    label: str | None = strawberry.field(description="Its label.")
 
 
-@strawberry.type
+@strawberry.type(description="A value of an option that a nearer one replaces.")
 class OverriddenSipOption:
-    value: str
-    origin: SipOptionOrigin
+    value: str = strawberry.field(description="The replaced value.")
+    origin: SipOptionOrigin = strawberry.field(description="The template (or endpoint) that sets it.")
 
 
-@strawberry.type
+@strawberry.type(description="An option in effect after inheritance, with where it comes from.")
 class ResolvedSipOption:
-    key: str
-    value: str
-    origin: SipOptionOrigin
+    key: str = strawberry.field(description="The option's key in pjsip.conf; `optionCatalog` documents each.")
+    value: str = strawberry.field(description="The value in effect; secrets are masked without the secrets scope.")
+    origin: SipOptionOrigin = strawberry.field(description="The template or endpoint that sets this value.")
     inherited: bool = strawberry.field(
         description="True when the value comes from a parent, not from the config itself."
     )
@@ -72,13 +80,17 @@ class ResolvedSipOption:
 
 @strawberry.type(description="The options in effect after inheritance (docs/domain.md §4).")
 class ResolvedSipSections:
-    endpoint: list[ResolvedSipOption]
-    aor: list[ResolvedSipOption]
-    auth: list[ResolvedSipOption]
-    identify: list[ResolvedSipOption]
-    registration: list[ResolvedSipOption]
-    registration_outbound_auth: list[ResolvedSipOption]
-    outbound_auth: list[ResolvedSipOption]
+    endpoint: list[ResolvedSipOption] = strawberry.field(description="Options of the endpoint object.")
+    aor: list[ResolvedSipOption] = strawberry.field(description="Options of the aor object.")
+    auth: list[ResolvedSipOption] = strawberry.field(description="Options of the inbound auth object.")
+    identify: list[ResolvedSipOption] = strawberry.field(description="Options of the identify object.")
+    registration: list[ResolvedSipOption] = strawberry.field(description="Options of the outbound registration.")
+    registration_outbound_auth: list[ResolvedSipOption] = strawberry.field(
+        description="Options of the auth object the registration uses."
+    )
+    outbound_auth: list[ResolvedSipOption] = strawberry.field(
+        description="Options of the auth object the endpoint uses for outbound requests."
+    )
 
 
 def _shown(section: Section, options: Sequence[ResolvedOption], show_secrets: bool) -> Sequence[ResolvedSipOption]:

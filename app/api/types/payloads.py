@@ -11,14 +11,21 @@ from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.record.updates import ChangeSummary as ChangeSummaryRecord
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The Sorcery updates a mutation recorded, in the order Asterisk must "
+        "apply them (or would record, in a dry run)."
+    )
+)
 class ChangeSummary:
-    dry_run: bool
+    dry_run: bool = strawberry.field(
+        description="True when nothing was stored: the updates show what the mutation would record."
+    )
     affected_endpoints: int = strawberry.field(description="Endpoints whose objects were recomputed.")
     record: strawberry.Private[ChangeSummaryRecord]
     show_secrets: strawberry.Private[bool]
 
-    @strawberry.field
+    @strawberry.field(description="The per-object updates, in order; empty when no Sorcery object changes.")
     def sorcery_updates(self) -> list[SorceryUpdate]:
         # Built only when asked for: a template change can carry thousands of updates.
         return [update_type(u, show_secrets=self.show_secrets) for u in self.record.updates]
@@ -33,35 +40,47 @@ class ChangeSummary:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The tenant after the mutation, and what it recorded.")
 class TenantPayload:
-    tenant: Tenant | None
-    changes: ChangeSummary
+    tenant: Tenant | None = strawberry.field(description="The tenant as stored.")
+    changes: ChangeSummary = strawberry.field(
+        description="The Sorcery updates recorded (a new tenant's default templates record none)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The template after the mutation, and what it recorded.")
 class SipTemplatePayload:
-    template: SipTemplate | None
-    changes: ChangeSummary
+    template: SipTemplate | None = strawberry.field(
+        description="The template as stored (or as it would be, in a dry run)."
+    )
+    changes: ChangeSummary = strawberry.field(
+        description="The Sorcery updates of its inheritors recorded (or that would be)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The endpoint after the mutation, and what it recorded.")
 class SipEndpointPayload:
-    endpoint: SipEndpoint | None
-    changes: ChangeSummary
+    endpoint: SipEndpoint | None = strawberry.field(
+        description="The endpoint as stored (or as it would be, in a dry run)."
+    )
+    changes: ChangeSummary = strawberry.field(description="The Sorcery updates recorded (or that would be).")
 
 
-@strawberry.type
+@strawberry.type(description="What a deletion removed and recorded.")
 class DeletePayload:
-    uuid: UUID
-    changes: ChangeSummary
+    uuid: UUID = strawberry.field(description="The uuid of what was deleted (or would be, in a dry run).")
+    changes: ChangeSummary = strawberry.field(
+        description="The Sorcery updates recorded: deletions, and recomputed inheritors."
+    )
 
 
 @strawberry.type(description="What an import created (or would create), and what it could not map.")
 class ImportResult:
-    dry_run: bool
-    templates: list[str]
-    endpoints: list[str]
-    transports: list[str]
+    dry_run: bool = strawberry.field(
+        description="True when nothing was stored: the lists show what the import would create."
+    )
+    templates: list[str] = strawberry.field(description="Names of the templates created.")
+    endpoints: list[str] = strawberry.field(description="Names of the endpoints created.")
+    transports: list[str] = strawberry.field(description="Names of the transports created (operator only).")
     unmapped: list[str] = strawberry.field(description="Each line or section not carried over: file:line, key, why.")
-    changes: ChangeSummary
+    changes: ChangeSummary = strawberry.field(description="The Sorcery updates recorded (or that would be).")

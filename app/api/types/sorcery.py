@@ -65,19 +65,34 @@ def pjsip_object_type(endpoint_uuid: UUID, obj: DomainObject, *, show_secrets: b
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("One change of one Sorcery object, numbered per engine: what an agent applies to Asterisk.")
+)
 class SorceryUpdate:
     seq: int | None = strawberry.field(description="Per-engine sequence number; null in a dry run.")
-    engine: str
-    action: SorceryAction
-    object_type: str = strawberry.field(deprecation_reason="Use sorceryType, an enum of the same values.")
-    object_id: str
-    changed_keys: list[str]
-    requires_recreate: bool
-    requires_reload: bool
-    tenant_uuid: UUID | None
-    endpoint_uuid: UUID | None
-    created_at: datetime
+    engine: str = strawberry.field(description="The engine's name.")
+    action: SorceryAction = strawberry.field(description="Create or replace, or delete.")
+    object_type: str = strawberry.field(
+        description="The object's type, in Asterisk's lower case.",
+        deprecation_reason="Use sorceryType, an enum of the same values.",
+    )
+    object_id: str = strawberry.field(description="The object's id in Asterisk.")
+    changed_keys: list[str] = strawberry.field(
+        description="Keys whose values differ from the previous state (all keys for a new object)."
+    )
+    requires_recreate: bool = strawberry.field(
+        description="Asterisk applies the change only by deleting and creating the object again."
+    )
+    requires_reload: bool = strawberry.field(
+        description="Asterisk applies the change only on a module reload (transport options, mostly)."
+    )
+    tenant_uuid: UUID | None = strawberry.field(
+        description="The tenant whose endpoint the object belongs to; null for engine objects."
+    )
+    endpoint_uuid: UUID | None = strawberry.field(
+        description="The endpoint the object belongs to; null for engine objects."
+    )
+    created_at: datetime = strawberry.field(description="When the update was recorded.")
     raw_fields: strawberry.Private[Options]
     show_secrets: strawberry.Private[bool]
 

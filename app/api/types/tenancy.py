@@ -7,6 +7,7 @@ default templates, and every template or endpoint names its tenant.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -38,34 +39,38 @@ def list_bound(info: Info, first: int | None) -> int:
     return first
 
 
-@strawberry.interface
+@strawberry.interface(description=("A template or an endpoint: its own options, its parents, and what it resolves to."))
 class SipConfig(Node):
-    uuid: UUID
-    kind: ConfigKind
-    name: str
-    label: str | None
-    revision: int
-    created_at: datetime
-    updated_at: datetime
+    uuid: UUID = strawberry.field(description="The configuration's identifier, used in arguments.")
+    kind: ConfigKind = strawberry.field(description="Template or endpoint.")
+    name: str = strawberry.field(
+        description="A template's name in its tenant, or an endpoint's Sorcery id on its engine."
+    )
+    label: str | None = strawberry.field(description="A display name for people; null when not set.")
+    revision: int = strawberry.field(
+        description=("Increases with every change: send it as `expectedRevision` to detect concurrent edits.")
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
     record: strawberry.Private[ConfigRecord]
     view: strawberry.Private[ConfigView | None]
     # The resolved view, when the list that returned this config loaded the
     # views of its whole page at once (see Query.endpoints).
     prefetched: strawberry.Private[ResolvedSections | None]
 
-    @strawberry.field
+    @strawberry.field(description="The tenant it belongs to.")
     async def tenant(self, info: Info) -> Tenant:
         record = await info.context.loaders.tenant.load(self.record.tenant_uuid)
         return Tenant.of(record)
 
-    @strawberry.field
+    @strawberry.field(description="The templates it inherits from, in order: a later one overrides an earlier one.")
     async def parents(self, info: Info) -> list[SipTemplate]:
         if self.view is not None:
             return [SipTemplate.of(p) for p in self.view.parents]
         records = await info.context.loaders.parents.load(self.uuid)
         return [SipTemplate.of(r) for r in records]
 
-    @strawberry.field
+    @strawberry.field(description="Its own transport; null when it inherits one or sets none.")
     async def transport(self, info: Info) -> Transport | None:
         if self.record.transport_uuid is None:
             return None
@@ -74,11 +79,11 @@ class SipConfig(Node):
             Transport.of(record, show_secrets=sees_engine_secrets(info.context.caller)) if record is not None else None
         )
 
-    @strawberry.field
+    @strawberry.field(description="The options it sets itself, in stored order.")
     def own(self, info: Info) -> SipSections:
         return sections_type(self.record.sections, show_secrets=info.context.caller.sees_secrets)
 
-    @strawberry.field
+    @strawberry.field(description="The options in effect after inheritance (docs/domain.md §4).")
     def resolved(self, info: Info) -> ResolvedSipSections:
         # Not a coroutine when the view is at hand: a page of 100 endpoints
         # then completes without 100 tasks (graphql-core awaits the awaitable
@@ -118,7 +123,9 @@ def _fields(
     }
 
 
-@strawberry.type
+@strawberry.type(
+    description=("A template: options its inheritors (templates and endpoints) share. Asterisk never sees it.")
+)
 class SipTemplate(SipConfig):
     @strawberry.field(
         description=(
@@ -126,7 +133,13 @@ class SipTemplate(SipConfig):
             "(default and bound: the server's max_list_items). Use `endpoints(inheritsFrom:)` to page through all."
         )
     )
-    async def children(self, info: Info, first: int | None = None) -> list[SipConfig]:
+    async def children(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many (default and bound: max_list_items).")
+        ] = None,
+    ) -> list[SipConfig]:
         records = await info.context.loaders.children.load(self.uuid)
         return [config_type(r) for r in records[: list_bound(info, first)]]
 
@@ -142,7 +155,7 @@ class SipTemplate(SipConfig):
         return cls(**_fields(record, view, prefetched))  # type: ignore[arg-type]
 
 
-@strawberry.type
+@strawberry.type(description="A line or trunk: it becomes Sorcery objects in Asterisk.")
 class SipEndpoint(SipConfig):
     async def _objects(self, info: Info) -> tuple[DomainObject, ...]:
         if self.view is not None and self.view.objects is not None:
@@ -183,57 +196,57 @@ def config_type(record: ConfigRecord, view: ConfigView | None = None) -> SipTemp
     return SipEndpoint.of(record, view)
 
 
-@strawberry.type
+@strawberry.type(description="A template of the page and its cursor.")
 class SipTemplateEdge:
-    cursor: str
-    node: SipTemplate
+    cursor: str = strawberry.field(description="Opaque position of this template: pass it as `after` or `before`.")
+    node: SipTemplate = strawberry.field(description="The template.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of templates.")
 class SipTemplateConnection(CountedConnection):
-    edges: list[SipTemplateEdge]
+    edges: list[SipTemplateEdge] = strawberry.field(description="The page's templates with their cursors.")
 
     @strawberry.field(description="The page's templates, in order: `edges` without the cursors.")
     def nodes(self) -> list[SipTemplate]:
         return [edge.node for edge in self.edges]
 
 
-@strawberry.type
+@strawberry.type(description="An endpoint of the page and its cursor.")
 class SipEndpointEdge:
-    cursor: str
-    node: SipEndpoint
+    cursor: str = strawberry.field(description="Opaque position of this endpoint: pass it as `after` or `before`.")
+    node: SipEndpoint = strawberry.field(description="The endpoint.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of endpoints.")
 class SipEndpointConnection(CountedConnection):
-    edges: list[SipEndpointEdge]
+    edges: list[SipEndpointEdge] = strawberry.field(description="The page's endpoints with their cursors.")
 
     @strawberry.field(description="The page's endpoints, in order: `edges` without the cursors.")
     def nodes(self) -> list[SipEndpoint]:
         return [edge.node for edge in self.edges]
 
 
-@strawberry.type
+@strawberry.type(description="The templates created with a tenant, by role; null once deleted.")
 class DefaultTemplates:
-    general: SipTemplate | None
-    sip: SipTemplate | None
-    webrtc: SipTemplate | None
-    trunk: SipTemplate | None
+    general: SipTemplate | None = strawberry.field(description="Options every line and trunk inherits.")
+    sip: SipTemplate | None = strawberry.field(description="Options of a SIP phone line (inherits general).")
+    webrtc: SipTemplate | None = strawberry.field(description="Options of a WebRTC line (inherits general).")
+    trunk: SipTemplate | None = strawberry.field(description="Options of a trunk to a provider (inherits general).")
 
 
-@strawberry.type
+@strawberry.type(description=("A customer or organisation: it owns templates and endpoints, and may have sub-tenants."))
 class Tenant(Node):
-    uuid: UUID
-    name: str
-    slug: str
-    created_at: datetime
+    uuid: UUID = strawberry.field(description="The tenant's identifier, used in arguments.")
+    name: str = strawberry.field(description="Display name.")
+    slug: str = strawberry.field(description="Short unique id (a-z, 0-9 and -).")
+    created_at: datetime = strawberry.field(description="When it was created.")
     record: strawberry.Private[TenantRecord]
 
     @classmethod
     def of(cls, record: TenantRecord) -> Tenant:
         return cls(uuid=record.uuid, name=record.name, slug=record.slug, created_at=record.created_at, record=record)
 
-    @strawberry.field
+    @strawberry.field(description="The parent tenant; null for the root, or when the caller cannot see it.")
     async def parent(self, info: Info) -> Tenant | None:
         parent = readable_parent(info.context.caller, self.record)
         if parent is None:
@@ -247,17 +260,23 @@ class Tenant(Node):
             "Use `tenants` to page through all."
         )
     )
-    async def children(self, info: Info, first: int | None = None) -> list[Tenant]:
+    async def children(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many (default and bound: max_list_items).")
+        ] = None,
+    ) -> list[Tenant]:
         info.context.caller.require(TENANTS_READ)  # before loading anything
         records = await info.context.loaders.tenant_children.load(self.uuid)
         visible = readable_children(info.context.caller, records)
         return [Tenant.of(r) for r in visible[: list_bound(info, first)]]
 
-    @strawberry.field
+    @strawberry.field(description="The engine the tenant's endpoints are for.")
     async def engine(self, info: Info) -> Engine:
         return Engine.of(await info.context.loaders.engine.load(self.record.engine_uuid))
 
-    @strawberry.field
+    @strawberry.field(description="The templates created with the tenant, by role.")
     async def default_templates(self, info: Info) -> DefaultTemplates:
         by_role: dict[str, ConfigRecord] = await info.context.loaders.default_templates.load(self.uuid)
 
@@ -268,15 +287,15 @@ class Tenant(Node):
         return DefaultTemplates(general=pick("general"), sip=pick("sip"), webrtc=pick("webrtc"), trunk=pick("trunk"))
 
 
-@strawberry.type
+@strawberry.type(description="A tenant of the page and its cursor.")
 class TenantEdge:
-    cursor: str
-    node: Tenant
+    cursor: str = strawberry.field(description="Opaque position of this tenant: pass it as `after` or `before`.")
+    node: Tenant = strawberry.field(description="The tenant.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of tenants, by name.")
 class TenantConnection(CountedConnection):
-    edges: list[TenantEdge]
+    edges: list[TenantEdge] = strawberry.field(description="The page's tenants with their cursors.")
 
     @strawberry.field(description="The page's tenants, in order: `edges` without the cursors.")
     def nodes(self) -> list[Tenant]:
