@@ -63,7 +63,7 @@ mutation Change($uuid: UUID!, $dtmf: String!) {
   }
 }
 """
-FIRST = "query($t: UUID!) { endpoints(tenantUuid: $t, first: 1) { nodes { uuid } } }"
+FIRST = "query($t: UUID!) { endpoints(tenantUuid: $t, first: 1) { edges { node { uuid } } } }"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -142,7 +142,7 @@ def summary(name: str, reads: list[float], writes: list[float]) -> dict[str, flo
 async def measure(base: str, token: str, big_general: str, small_tenant: str, args: argparse.Namespace) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
-        endpoint = (await call(client, FIRST, {"t": small_tenant}))[1]["endpoints"]["nodes"][0]["uuid"]
+        endpoint = (await call(client, FIRST, {"t": small_tenant}))[1]["endpoints"]["edges"][0]["node"]["uuid"]
         # warm-up: one change, a few reads and writes
         await call(client, CHANGE, {"uuid": big_general, "dtmf": "info"})
         await phase(client, endpoint, 1.0, None)

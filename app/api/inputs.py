@@ -69,7 +69,7 @@ class UpdateTenantInput:
 
 @strawberry.input(description="A new template.")
 class CreateSipTemplateInput:
-    name: str = strawberry.field(description="Unique in the tenant (1 to 64 of A-Z a-z 0-9 . _ -).")
+    name: str = strawberry.field(description="Unique in the tenant: 1 to 79 of A-Z a-z 0-9 - _ .")
     tenant_uuid: UUID | None = strawberry.field(default=None, description="Its tenant; default: the caller's tenant.")
     label: str | None = strawberry.field(default=None, description="A display name for people.")
     parent_uuids: list[UUID] | None = strawberry.field(
@@ -88,7 +88,8 @@ class CreateSipEndpointInput:
     name: str | None = strawberry.field(
         default=None,
         description=(
-            "Its Sorcery id, unique on the engine (1 to 64 of A-Z a-z 0-9 . _ -); default: a free generated name."
+            "Its Sorcery id: 1 to 79 of A-Z a-z 0-9 - _ ., unique among the engine's endpoints and transports, "
+            "not starting with `outbound_auth_` or `auth_reg_`; default: 8 random lowercase letters and digits."
         ),
     )
     label: str | None = strawberry.field(default=None, description="A display name for people; not sent to Asterisk.")

@@ -275,10 +275,10 @@ async def write_last_used(session: AsyncSession, token_uuid: UUID, when: datetim
 
 def expiry_from(expires_in: timedelta | None, expires_at: datetime | None) -> datetime | None:
     if expires_in is not None and expires_at is not None:
-        raise InvalidInput(Issue("input.expiresIn", "give expiresAt or expiresIn, not both"))
+        raise InvalidInput(Issue("input.expiresInSeconds", "give expiresAt or expiresInSeconds, not both"))
     if expires_in is not None:
         if expires_in <= timedelta(0):
-            raise InvalidInput(Issue("input.expiresIn", "must be positive"))
+            raise InvalidInput(Issue("input.expiresInSeconds", "must be positive"))
         return utcnow() + expires_in
     return expires_at
 

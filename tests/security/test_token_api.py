@@ -97,3 +97,14 @@ async def test_managing_tokens_needs_tenants_write(world: World, gql: GraphQLCli
     assert (await reader.error(LIST, {"tenant": acme}))["extensions"]["code"] == "FORBIDDEN"
     error = await reader.error(CREATE, {"input": {"tenantUuid": acme, "scopes": ["sip:read"]}})
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_expiry_errors_name_the_input_field_that_exists(world: World, gql: GraphQLClient) -> None:
+    acme = await tenant(gql, "Expiring")
+    both = {"tenantUuid": acme, "scopes": ["sip:read"], "expiresInSeconds": 60, "expiresAt": "2030-01-01T00:00:00Z"}
+    for given in (both, {"tenantUuid": acme, "scopes": ["sip:read"], "expiresInSeconds": 0}):
+        error = await gql.error(CREATE, {"input": given})
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == (
+            "BAD_USER_INPUT",
+            "input.expiresInSeconds",
+        )

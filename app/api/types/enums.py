@@ -67,7 +67,11 @@ class PjsipTemplates(Enum):
         "flat", description="Every endpoint written with all its resolved options; no templates."
     )
     NATIVE = strawberry.enum_value(
-        "native", description=("The tenant's templates written as template sections, endpoints inheriting from them.")
+        "native",
+        description=(
+            "Each template section written as an Asterisk template `[tpl:<tenant slug>:<template>:<section>](!)` "
+            "that endpoint sections inherit from; Asterisk resolves them to the same objects."
+        ),
     )
 
 

@@ -238,7 +238,9 @@ class DefaultTemplates:
 class Tenant(Node):
     uuid: UUID = strawberry.field(description="The tenant's identifier, used in arguments.")
     name: str = strawberry.field(description="Display name.")
-    slug: str = strawberry.field(description="Short unique id (a-z, 0-9 and -).")
+    slug: str = strawberry.field(
+        description="Unique on the server: 1 to 63 of a-z, 0-9 and -; native pjsip.conf exports name templates with it."
+    )
     created_at: datetime = strawberry.field(description="When it was created.")
     record: strawberry.Private[TenantRecord]
 
