@@ -59,3 +59,17 @@ def search_argument(value: str | None) -> str | None:
 def window_argument(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:
     """A list's Relay paging arguments, with its cursors checked like any text."""
     return Window(first=first, after=text_argument("after", after), last=last, before=text_argument("before", before))
+
+
+# Arguments every mutation of the same kind takes, described once.
+DryRun = Annotated[
+    bool | None,
+    strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
+]
+DeleteDryRun = Annotated[
+    bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
+]
+ExpectedRevision = Annotated[
+    int | None,
+    strawberry.argument(description="The revision the change was made from; CONFLICT when it is no longer current."),
+]

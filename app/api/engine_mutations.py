@@ -14,6 +14,7 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.arguments import DeleteDryRun, DryRun
 from app.api.context import Info
 from app.api.inputs import SipOptionInput, options_of
 from app.api.types.engines import Engine, Transport
@@ -21,11 +22,6 @@ from app.api.types.payloads import ChangeSummary, DeletePayload
 from app.record.updates import ChangeSummary as ChangeRecord
 from app.services import engines
 from app.services.read_access import sees_engine_secrets
-
-DryRun = Annotated[
-    bool | None,
-    strawberry.argument(description="Check the change and list the Sorcery updates it would record; store nothing."),
-]
 
 
 @strawberry.input(description="A new transport of an engine.")
@@ -151,7 +147,7 @@ class EngineMutations:
         fallback_uuid: Annotated[
             UUID | None, strawberry.argument(description="Another transport of the same engine for its users.")
         ] = None,
-        dry_run: DryRun = False,
+        dry_run: DeleteDryRun = False,
     ) -> DeletePayload:
         summary = await engines.delete_transport(
             info.context.db, info.context.caller, uuid, fallback_uuid=fallback_uuid, dry_run=bool(dry_run)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.arguments import DeleteDryRun, DryRun, ExpectedRevision
 from app.api.context import Info
 from app.api.engine_mutations import EngineMutations
 from app.api.inputs import (
@@ -32,6 +33,15 @@ from app.domain.resolution import ConfigKind
 from app.record.updates import ChangeSummary as ChangeRecord
 from app.services import configs, imports, tenants
 from app.services.imports import FileKind
+
+# The arguments both imports take.
+ImportTenant = Annotated[UUID, strawberry.argument(description="The tenant that receives the templates and endpoints.")]
+ImportText = Annotated[
+    str, strawberry.argument(description="The file's content (at most PJSIP_GRAPH_MAX_IMPORT_BYTES).")
+]
+ImportDryRun = Annotated[
+    bool | None, strawberry.argument(description="Report what would be created and what is not mapped; store nothing.")
+]
 
 
 async def _update_config(
@@ -116,9 +126,7 @@ class Mutation(TokenMutations, EngineMutations):
         self,
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The tenant's uuid.")],
-        dry_run: Annotated[
-            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
-        ] = False,
+        dry_run: DeleteDryRun = False,
     ) -> DeletePayload:
         summary = await tenants.delete_tenant(info.context.db, info.context.caller, uuid, dry_run=bool(dry_run))
         return DeletePayload(uuid=uuid, changes=_changes(info, summary))
@@ -128,9 +136,7 @@ class Mutation(TokenMutations, EngineMutations):
         self,
         info: Info,
         input: Annotated[CreateSipTemplateInput, strawberry.argument(description="The template to create.")],
-        dry_run: Annotated[
-            bool | None, strawberry.argument(description="Check everything and answer as if created; store nothing.")
-        ] = False,
+        dry_run: DryRun = False,
     ) -> SipTemplatePayload:
         result = await configs.create_config(
             info.context.db, info.context.caller, ConfigKind.TEMPLATE, new_config(input), dry_run=bool(dry_run)
@@ -140,22 +146,19 @@ class Mutation(TokenMutations, EngineMutations):
             template=SipTemplate.of(view.record, view) if view else None, changes=_changes(info, result.changes)
         )
 
-    @strawberry.mutation(description="expectedRevision: fail with CONFLICT if the stored revision differs.")
+    @strawberry.mutation(
+        description=(
+            "Change a template; the objects of every endpoint that inherits from it are recomputed and their "
+            "changes recorded. Needs sip:write."
+        )
+    )
     async def update_template(
         self,
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The template's uuid.")],
         input: Annotated[UpdateSipConfigInput, strawberry.argument(description="What to change; omitted fields stay.")],
-        expected_revision: Annotated[
-            int | None,
-            strawberry.argument(
-                description="The revision the change was made from; CONFLICT when it is no longer current."
-            ),
-        ] = None,
-        dry_run: Annotated[
-            bool | None,
-            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
-        ] = False,
+        expected_revision: ExpectedRevision = None,
+        dry_run: DryRun = False,
     ) -> SipTemplatePayload:
         result = await _update_config(info, ConfigKind.TEMPLATE, uuid, input, expected_revision, dry_run)
         view = result.view
@@ -170,9 +173,7 @@ class Mutation(TokenMutations, EngineMutations):
         self,
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The template's uuid.")],
-        dry_run: Annotated[
-            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
-        ] = False,
+        dry_run: DeleteDryRun = False,
     ) -> DeletePayload:
         return await _delete_config(info, ConfigKind.TEMPLATE, uuid, dry_run)
 
@@ -183,10 +184,7 @@ class Mutation(TokenMutations, EngineMutations):
         self,
         info: Info,
         input: Annotated[CreateSipEndpointInput, strawberry.argument(description="The endpoint to create.")],
-        dry_run: Annotated[
-            bool | None,
-            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
-        ] = False,
+        dry_run: DryRun = False,
     ) -> SipEndpointPayload:
         result = await configs.create_config(
             info.context.db, info.context.caller, ConfigKind.ENDPOINT, new_config(input), dry_run=bool(dry_run)
@@ -204,16 +202,8 @@ class Mutation(TokenMutations, EngineMutations):
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The endpoint's uuid.")],
         input: Annotated[UpdateSipConfigInput, strawberry.argument(description="What to change; omitted fields stay.")],
-        expected_revision: Annotated[
-            int | None,
-            strawberry.argument(
-                description="The revision the change was made from; CONFLICT when it is no longer current."
-            ),
-        ] = None,
-        dry_run: Annotated[
-            bool | None,
-            strawberry.argument(description="Check everything and list the updates it would record; store nothing."),
-        ] = False,
+        expected_revision: ExpectedRevision = None,
+        dry_run: DryRun = False,
     ) -> SipEndpointPayload:
         result = await _update_config(info, ConfigKind.ENDPOINT, uuid, input, expected_revision, dry_run)
         view = result.view
@@ -228,9 +218,7 @@ class Mutation(TokenMutations, EngineMutations):
         self,
         info: Info,
         uuid: Annotated[UUID, strawberry.argument(description="The endpoint's uuid.")],
-        dry_run: Annotated[
-            bool | None, strawberry.argument(description="List what the deletion would record; delete nothing.")
-        ] = False,
+        dry_run: DeleteDryRun = False,
     ) -> DeletePayload:
         return await _delete_config(info, ConfigKind.ENDPOINT, uuid, dry_run)
 
@@ -240,16 +228,9 @@ class Mutation(TokenMutations, EngineMutations):
     async def import_pjsip_conf(
         self,
         info: Info,
-        tenant_uuid: Annotated[
-            UUID, strawberry.argument(description="The tenant that receives the templates and endpoints.")
-        ],
-        text: Annotated[
-            str, strawberry.argument(description="The file's content (at most PJSIP_GRAPH_MAX_IMPORT_BYTES).")
-        ],
-        dry_run: Annotated[
-            bool | None,
-            strawberry.argument(description="Report what would be created and what is not mapped; store nothing."),
-        ] = False,
+        tenant_uuid: ImportTenant,
+        text: ImportText,
+        dry_run: ImportDryRun = False,
     ) -> ImportResult:
         return await _import(info, tenant_uuid, text, FileKind.PJSIP_CONF, bool(dry_run))
 
@@ -259,16 +240,9 @@ class Mutation(TokenMutations, EngineMutations):
     async def import_sip_conf(
         self,
         info: Info,
-        tenant_uuid: Annotated[
-            UUID, strawberry.argument(description="The tenant that receives the templates and endpoints.")
-        ],
-        text: Annotated[
-            str, strawberry.argument(description="The file's content (at most PJSIP_GRAPH_MAX_IMPORT_BYTES).")
-        ],
-        dry_run: Annotated[
-            bool | None,
-            strawberry.argument(description="Report what would be created and what is not mapped; store nothing."),
-        ] = False,
+        tenant_uuid: ImportTenant,
+        text: ImportText,
+        dry_run: ImportDryRun = False,
     ) -> ImportResult:
         return await _import(info, tenant_uuid, text, FileKind.SIP_CONF, bool(dry_run))
 

@@ -45,6 +45,17 @@ from app.services.listing import ConfigOrder, Page, Window
 from app.services.read_access import readable_config, readable_engine, readable_tenant
 from app.services.snapshots import ConfigRecord
 
+# The arguments the template and endpoint lists share.
+ListTenant = Annotated[UUID | None, strawberry.argument(description="The tenant; default: the caller's tenant.")]
+ConfigSearch = Annotated[
+    str | None,
+    strawberry.argument(description="Only those whose name or label contains this text (case-insensitive)."),
+]
+ConfigOrderKey = Annotated[
+    SipConfigOrder | None, strawberry.argument(description="The sort key (ties are broken by uuid).")
+]
+Direction = Annotated[OrderDirection | None, strawberry.argument(description="The sort direction.")]
+
 
 def _selects(selections: Sequence[Selection], path: Sequence[str]) -> bool:
     """Whether the selection reaches ``path`` (GraphQL field names), through fragments too."""
@@ -161,22 +172,13 @@ class Query(TokenQueries, NodeQueries):
     async def templates(
         self,
         info: Info,
-        tenant_uuid: Annotated[
-            UUID | None, strawberry.argument(description="The tenant; default: the caller's tenant.")
-        ] = None,
+        tenant_uuid: ListTenant = None,
         recurse: Annotated[
             bool | None, strawberry.argument(description="Include the templates of every tenant below it.")
         ] = False,
-        search: Annotated[
-            str | None,
-            strawberry.argument(description="Only those whose name or label contains this text (case-insensitive)."),
-        ] = None,
-        order_by: Annotated[
-            SipConfigOrder | None, strawberry.argument(description="The sort key (ties are broken by uuid).")
-        ] = SipConfigOrder.NAME,
-        direction: Annotated[
-            OrderDirection | None, strawberry.argument(description="The sort direction.")
-        ] = OrderDirection.ASC,
+        search: ConfigSearch = None,
+        order_by: ConfigOrderKey = SipConfigOrder.NAME,
+        direction: Direction = OrderDirection.ASC,
         first: PageSize = None,
         after: AfterCursor = None,
         last: LastSize = None,
@@ -202,30 +204,21 @@ class Query(TokenQueries, NodeQueries):
     ) -> SipEndpoint | None:
         return SipEndpoint.of(await _config(info, uuid, ConfigKind.ENDPOINT))
 
-    @strawberry.field(description="inheritsFrom: only endpoints whose resolution includes that template.")
+    @strawberry.field(description="A tenant's endpoints (lines and trunks). Needs sip:read.")
     async def endpoints(
         self,
         info: Info,
-        tenant_uuid: Annotated[
-            UUID | None, strawberry.argument(description="The tenant; default: the caller's tenant.")
-        ] = None,
+        tenant_uuid: ListTenant = None,
         recurse: Annotated[
             bool | None, strawberry.argument(description="Include the endpoints of every tenant below it.")
         ] = False,
-        search: Annotated[
-            str | None,
-            strawberry.argument(description="Only those whose name or label contains this text (case-insensitive)."),
-        ] = None,
+        search: ConfigSearch = None,
         inherits_from: Annotated[
             UUID | None,
             strawberry.argument(description="A template's uuid: only endpoints that inherit from it, directly or not."),
         ] = None,
-        order_by: Annotated[
-            SipConfigOrder | None, strawberry.argument(description="The sort key (ties are broken by uuid).")
-        ] = SipConfigOrder.NAME,
-        direction: Annotated[
-            OrderDirection | None, strawberry.argument(description="The sort direction.")
-        ] = OrderDirection.ASC,
+        order_by: ConfigOrderKey = SipConfigOrder.NAME,
+        direction: Direction = OrderDirection.ASC,
         first: PageSize = None,
         after: AfterCursor = None,
         last: LastSize = None,
