@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 from app.asterisk.realtime import follower as follower_module
 from app.asterisk.realtime.apply import ApplyReport, apply_updates, write_in_transaction
 from app.asterisk.realtime.convert import encode_value, object_to_row, row_to_fields, split_column
-from app.asterisk.realtime.follower import CHECKPOINTS, RealtimeFollower, checkpoint_t
-from app.asterisk.realtime.schema import METADATA, OBJECT_TYPES, TABLE_BY_TYPE, create_schema
+from app.asterisk.realtime.follower import RealtimeFollower, checkpoint_t
+from app.asterisk.realtime.schema import METADATA, OBJECT_TYPES, TABLE_BY_TYPE
 from app.cli.realtime import REALTIME_URL_ENV, realtime_cli
 from app.db.database import Database
 from app.db.models import Engine, SorceryObjectRow
@@ -36,10 +36,9 @@ from app.events.records import read_updates
 from app.events.retention import prune
 from app.services import configs, engines
 from app.services.access import Caller
-from tests.conftest import PG_ADMIN_URL, World, skip_or_fail
+from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_tenant
 
-RT_DATABASE = f"pjsip_graph_rt_{os.getpid()}"
 # More seeds explore more series: PJSIP_GRAPH_REALTIME_SEEDS=1,2,3 pytest tests/asterisk/test_realtime.py
 SEEDS = [int(s) for s in os.environ.get("PJSIP_GRAPH_REALTIME_SEEDS", "7").split(",")]
 CATALOG = load_catalog()
@@ -236,54 +235,6 @@ def test_create_schema_command_is_idempotent(tmp_path: Path, quiet_cli: CliRunne
 # ---------------------------------------------------------------------------------------------
 # The realtime database
 # ---------------------------------------------------------------------------------------------
-
-
-def _database_url(name: str) -> str:
-    return sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-async def _admin(statement: str) -> str | None:
-    import asyncpg
-
-    try:
-        conn = await asyncio.wait_for(
-            asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")), 3
-        )
-    except Exception as exc:  # any connection failure means "absent"
-        return f"{type(exc).__name__}: {exc}"
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-    return None
-
-
-@pytest.fixture(scope="session")
-def realtime_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL database with the ps_* schema, dropped at the end of the session."""
-    if asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{RT_DATABASE}" WITH (FORCE)')) is not None:
-        yield None
-        return
-    asyncio.run(_admin(f'CREATE DATABASE "{RT_DATABASE}"'))
-    url = _database_url(RT_DATABASE)
-    asyncio.run(create_schema(url))
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{RT_DATABASE}" WITH (FORCE)'))
-
-
-@pytest.fixture
-async def rt(realtime_url: str | None) -> AsyncIterator[str]:
-    """The realtime database, emptied (rows and checkpoints)."""
-    if realtime_url is None:
-        skip_or_fail(f"PostgreSQL does not answer at {PG_ADMIN_URL}")
-        raise AssertionError("unreachable")
-    engine = create_engine(realtime_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(CHECKPOINTS.create_all, checkfirst=True)
-        tables = ", ".join(f'"{t.name}"' for t in [*METADATA.sorted_tables, checkpoint_t])
-        await conn.execute(sa.text(f"TRUNCATE {tables}"))
-    await engine.dispose()
-    yield realtime_url
 
 
 # ---------------------------------------------------------------------------------------------

@@ -97,6 +97,21 @@ async def recorded_objects(db: Database) -> dict[ObjectKey, Fields]:
     return {(t, i): [(k, v) for k, v in f] for t, i, f in rows if t not in NOT_PUSHED}
 
 
+# Values Asterisk reads as another one of the same set (it serves the other spelling).
+ALIASES = {
+    "direct_media_method": {"reinvite": "invite"},
+    "connected_line_method": {"reinvite": "invite"},
+    "timers": {"forced": "always"},
+}
+
+
+# Asterisk prints direct_media_method from the field connected_line_method sets
+# (direct_media_method_to_str in res_pjsip's pjsip_configuration.c reads id.refresh_method):
+# a display bug of Asterisk; what it does with each value is right. The served value is
+# compared with the record's connected_line_method instead.
+SERVED_FROM = {"direct_media_method": "connected_line_method"}
+
+
 def normalise(value: str) -> str:
     """Booleans as Asterisk prints them, numbers by value (``3.0`` and ``3.000000`` agree)."""
     lowered = value.strip().lower()
@@ -140,7 +155,7 @@ def codecs(allow: list[str]) -> str:
                 chosen = [c for c in chosen if c != token[1:]]
             elif token and token not in chosen:
                 chosen.append(token)
-    return "(" + "|".join(chosen) + ")"
+    return "(" + "|".join(chosen) + ")" if chosen else "(nothing)"
 
 
 # What Asterisk serves for a key nobody set, where the catalog names no default.
@@ -154,6 +169,18 @@ SERVED_WHEN_UNSET = {
 # Keys whose unset value is not compared: the catalog's default omits "transcode: allow", which
 # Asterisk serves for these two as well.
 UNSET_NOT_COMPARED = frozenset({"codec_prefs_incoming_answer", "codec_prefs_outgoing_answer"})
+
+
+def _as_served(object_type: str, recorded: Fields) -> Fields:
+    """The record with the keys Asterisk serves from another field replaced by that field's value."""
+    if object_type != "endpoint":
+        return recorded
+    values = dict(recorded)
+    out = [(k, v) for k, v in recorded if k not in SERVED_FROM]
+    for key, source in SERVED_FROM.items():
+        value = values.get(source, unset_value(object_type, source))
+        out.append((key, ALIASES.get(source, {}).get(value, value)))
+    return out
 
 
 def unset_value(object_type: str, key: str) -> str:
@@ -191,13 +218,14 @@ def differences(object_type: str, recorded: Fields, served: Fields) -> list[str]
         served_single.setdefault(k, v)
         served_multi.setdefault(k, []).append(v)
     multi: dict[str, list[str]] = {}
+    recorded = _as_served(object_type, recorded)
     for k, v in recorded:
         if catalog.is_multiple(object_type, k):
             multi.setdefault(k, []).append(v)
         elif k == "callerid":
             if normalise_callerid(v) != normalise_callerid(served_single.get(k, "")):
                 problems.append(f"{k}: {v!r} served as {served_single.get(k)!r}")
-        elif normalise(v) != normalise(served_single.get(k, "<absent>")):
+        elif normalise(ALIASES.get(k, {}).get(v, v)) != normalise(served_single.get(k, "<absent>")):
             problems.append(f"{k}: {v!r} served as {served_single.get(k, '<absent>')!r}")
     for k, values in multi.items():
         if k == "allow":
@@ -223,10 +251,18 @@ def differences(object_type: str, recorded: Fields, served: Fields) -> list[str]
     return problems + unset_differences(object_type, recorded, served)
 
 
-async def divergences(db: Database, client: AriClient, gone: set[ObjectKey] | None = None) -> list[str]:
-    """Every recorded object against Asterisk's view of it; ``gone`` objects must be absent."""
+async def divergences(
+    db: Database,
+    client: AriClient,
+    gone: set[ObjectKey] | None = None,
+    *,
+    objects: dict[ObjectKey, Fields] | None = None,
+) -> list[str]:
+    """Every recorded object (or the given ``objects``) against Asterisk's view of it; ``gone`` objects
+    must be absent."""
     found: list[str] = []
-    for (object_type, object_id), fields in sorted((await recorded_objects(db)).items()):
+    compared = objects if objects is not None else await recorded_objects(db)
+    for (object_type, object_id), fields in sorted(compared.items()):
         try:
             served = await client.get(object_type, object_id)
         except AriNotFound:
