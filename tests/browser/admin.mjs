@@ -1,0 +1,281 @@
+// The web admin end to end in Debian's Chromium, against the real server.
+// Usage: node admin.mjs <chromium> <base URL> <token> <screenshot folder>
+// Prints one JSON report on its last line; exits 1 (with the step) when a step fails.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [executablePath, base, token, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const origin = new URL(base);
+const report = {
+  step: "start",
+  elsewhere: [],
+  pageErrors: [],
+  consoleErrors: [],
+  requestsPerScreen: {},
+  operations: [],
+  identity: null,
+  resolvedContext: null,
+  preview: null,
+  recorded: null,
+  liveValue: null,
+  liveActivity: 0,
+  conflictShown: false,
+  importReport: null,
+  imported: null,
+  screenshots: [],
+};
+
+const TIMEOUT = 20000;
+const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
+
+// Every request must stay on the loopback server; every GraphQL request is counted.
+async function watchedPage(name) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.graphql = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+    if (!(url.protocol === "data:" || url.protocol === "blob:" || loopback)) report.elsewhere.push(request.url());
+    if (url.pathname === "/graphql" && request.method() === "POST") {
+      const operation = JSON.parse(request.postData() ?? "{}").query?.match(/^\s*(query|mutation)\s+(\w+)/)?.[2];
+      page.graphql.push(operation ?? "?");
+      report.operations.push(`${name}:${operation}`);
+    }
+  });
+  page.on("websocket", (ws) => {
+    const url = new URL(ws.url());
+    if (url.hostname !== origin.hostname) report.elsewhere.push(ws.url());
+  });
+  page.on("pageerror", (error) => report.pageErrors.push(`${name}: ${error}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") report.consoleErrors.push(`${name}: ${message.text()}`);
+  });
+  return page;
+}
+
+async function shot(page, name) {
+  const file = join(shots, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  report.screenshots.push(file);
+}
+
+/** Run `action` (which opens a screen), wait for `selector`, and count the GraphQL requests it sent. */
+async function screen(page, name, action, selector) {
+  report.step = `screen ${name}`;
+  const before = page.graphql.length;
+  await action();
+  await page.waitForSelector(selector, { timeout: TIMEOUT });
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page.waitForTimeout(300);
+  report.requestsPerScreen[name] = page.graphql.slice(before);
+  await shot(page, name);
+}
+
+async function signIn(page, name) {
+  await page.goto(base + "/", { waitUntil: "load" });
+  await page.waitForSelector("[data-screen=sign-in]", { timeout: TIMEOUT });
+  if (name === "a") await shot(page, "sign-in");
+  await page.getByRole("textbox").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("[data-screen=tenants] .tenant", { timeout: TIMEOUT });
+}
+
+async function addOption(page, section, key, value) {
+  const box = page.locator(`[data-section=${section}]`);
+  if ((await box.count()) === 0) {
+    await page.locator(".more-sections").getByRole("button", { name: section === "endpoint" ? "Endpoint" : section, exact: true }).click();
+  }
+  await box.getByLabel("add option").fill(key);
+  await box.getByRole("button", { name: "Add", exact: true }).click();
+  await box.getByLabel(`${key} value`).last().fill(value);
+}
+
+function impactOf(locator) {
+  return locator.locator(".impact-row").evaluateAll((rows) =>
+    rows.map((row) => {
+      const cells = [...row.querySelectorAll("td")].map((td) => td.textContent.trim());
+      // the recorded table starts with the seq column
+      return cells.length === 6 ? cells.slice(1) : cells;
+    }),
+  );
+}
+
+async function previewAndSave(page) {
+  await page.getByRole("button", { name: "Preview impact" }).click();
+  const preview = page.locator("[data-testid=impact-preview]");
+  await preview.waitFor({ timeout: TIMEOUT });
+  const previewed = await impactOf(preview);
+  await page.getByRole("button", { name: /^Save \(revision/ }).click();
+  const recorded = page.locator("[data-testid=impact-recorded]");
+  await recorded.waitFor({ timeout: TIMEOUT });
+  return { previewed, recorded: await impactOf(recorded) };
+}
+
+async function createConfig(page, tenantUuid, kind, name) {
+  const list = kind === "template" ? "templates" : "endpoints";
+  await page.goto(`${base}/tenants/${tenantUuid}/${list}`);
+  await page.waitForSelector(`[data-screen=${list}] [data-testid=total-count]`, { timeout: TIMEOUT });
+  await page.getByLabel(`new ${kind} name`).fill(name);
+  await page.getByRole("button", { name: `Create ${kind}` }).click();
+  await page.waitForSelector(`[data-screen=${kind}-editor] [data-testid=config-name]:text-is("${name}")`, { timeout: TIMEOUT });
+  return new URL(page.url()).pathname;
+}
+
+async function setParents(page, names) {
+  for (const parent of names) {
+    await page.getByLabel("add parent").selectOption({ label: parent });
+    await page.getByRole("button", { name: "Add parent" }).click();
+  }
+}
+
+let exitCode = 0;
+try {
+  // --- sign in, the tenant tree, a new tenant
+  const a = await watchedPage("a");
+  await signIn(a, "a");
+  report.identity = await a.locator("[data-testid=identity]").innerText();
+  await screen(a, "tenants", () => a.goto(base + "/"), "[data-screen=tenants] .tenant");
+
+  report.step = "create tenant";
+  const root = a.locator(".tenant").first();
+  await root.getByRole("button", { name: "Add sub-tenant" }).first().click();
+  const suffix = Date.now() % 100000;
+  const tenantName = `Acme E2E ${suffix}`;
+  report.suffix = suffix;
+  await a.getByLabel("sub-tenant name").fill(tenantName);
+  await a.getByRole("button", { name: "Create", exact: true }).click();
+  const acme = a.locator(".tenant", { has: a.locator(".tenant-name", { hasText: tenantName }) }).last();
+  await acme.waitFor({ timeout: TIMEOUT });
+  const templatesHref = await acme.getByRole("link", { name: "Templates" }).first().getAttribute("href");
+  const tenantUuid = templatesHref.split("/")[2];
+  await shot(a, "tenant-created");
+  await screen(a, "templates", () => acme.getByRole("link", { name: "Templates" }).first().click(), "[data-screen=templates] [data-testid=total-count]");
+
+  // --- two templates, a template with both as parents, an endpoint under it
+  report.step = "template tpl-a";
+  const tplAPath = await createConfig(a, tenantUuid, "template", "tpl-a");
+  await addOption(a, "endpoint", "context", "from-a");
+  await previewAndSave(a);
+  report.step = "template tpl-b";
+  const tplBPath = await createConfig(a, tenantUuid, "template", "tpl-b");
+  await addOption(a, "endpoint", "context", "from-b");
+  await addOption(a, "endpoint", "allow", "ulaw");
+  await previewAndSave(a);
+  report.step = "template office";
+  await createConfig(a, tenantUuid, "template", "office");
+  await setParents(a, ["tpl-a", "tpl-b"]);
+  await previewAndSave(a);
+  report.step = "endpoint alice";
+  report.endpoint = `alice${suffix}`;
+  const alicePath = await createConfig(a, tenantUuid, "endpoint", report.endpoint);
+  await setParents(a, ["office"]);
+  // An unknown key: the form suggests the documented one, the API's error lands on its row.
+  report.step = "unknown key";
+  const endpointBox = a.locator("[data-section=endpoint]");
+  await endpointBox.getByLabel("add option").fill("dtmfmode");
+  report.suggestion = await endpointBox.locator("[data-testid=unknown-key]").innerText();
+  await endpointBox.getByRole("button", { name: "Add", exact: true }).click();
+  await endpointBox.getByLabel("dtmfmode value").fill("info");
+  await a.getByRole("button", { name: "Preview impact" }).click();
+  const rowError = endpointBox.locator(".option-group[data-key=dtmfmode] .option-row .field-error");
+  await rowError.waitFor({ timeout: TIMEOUT });
+  report.fieldError = await rowError.innerText();
+  await shot(a, "field-error");
+  await endpointBox.locator(".option-group[data-key=dtmfmode] .option-key").getByRole("button", { name: "dtmf_mode" }).click();
+  await previewAndSave(a);
+
+  // --- the resolved view: context comes from tpl-a and overrides tpl-b's
+  report.step = "resolved view";
+  await screen(a, "endpoint-editor", () => a.goto(base + alicePath), "[data-section=endpoint] .resolved tr[data-key=context]");
+  const contextRow = a.locator("[data-section=endpoint] .resolved tr[data-key=context]");
+  report.resolvedContext = {
+    value: await contextRow.locator(".value").innerText(),
+    origin: await contextRow.locator(".origin").innerText(),
+    originHref: await contextRow.locator(".origin a").getAttribute("href"),
+    overrides: await contextRow.locator(".overrides").innerText(),
+  };
+
+  // --- a second context watches alice while tpl-a changes
+  report.step = "second context";
+  const b = await watchedPage("b");
+  await signIn(b, "b");
+  await b.goto(base + alicePath);
+  await b.waitForSelector("[data-section=endpoint] .resolved tr[data-key=context]", { timeout: TIMEOUT });
+
+  report.tplA = tplAPath;
+  report.tplB = tplBPath;
+
+  report.step = "impact preview equals the record";
+  await screen(a, "template-editor", () => a.goto(base + tplBPath), "[data-screen=template-editor] [data-testid=config-name]");
+  await a.getByLabel("context value").fill("from-b2");
+  const saved = await previewAndSave(a);
+  report.preview = saved.previewed;
+  report.recorded = saved.recorded;
+  await shot(a, "impact-recorded");
+
+  report.step = "live change in the second context";
+  await b.waitForFunction(
+    () => document.querySelector("[data-section=endpoint] .resolved tr[data-key=context] .value")?.textContent === "from-b2",
+    null,
+    { timeout: TIMEOUT },
+  );
+  report.liveValue = await b.locator("[data-section=endpoint] .resolved tr[data-key=context] .value").innerText();
+  report.liveActivity = await b.locator(".activity-item").count();
+  await shot(b, "live-second-context");
+
+  // --- a stale save: b edits alice while a saves alice
+  report.step = "conflict";
+  await b.getByLabel("label").fill("from b");
+  await a.goto(base + alicePath);
+  await a.waitForSelector("[data-screen=endpoint-editor] [data-testid=config-name]", { timeout: TIMEOUT });
+  await a.getByLabel("label").fill("from a");
+  await previewAndSave(a);
+  await b.getByRole("button", { name: "Preview impact" }).click();
+  await b.locator("[data-testid=conflict]").waitFor({ timeout: TIMEOUT });
+  report.conflictShown = true;
+  await shot(b, "conflict");
+
+  // --- endpoints list with its filter, then the import
+  report.step = "endpoint list";
+  await screen(a, "endpoints", () => a.goto(`${base}/tenants/${tenantUuid}/endpoints`), "[data-screen=endpoints] [data-testid=total-count]");
+  report.step = "import";
+  await screen(a, "import", () => a.goto(`${base}/tenants/${tenantUuid}/import`), `[data-screen=import] h2:has-text('${tenantName}')`);
+  const conf = [
+    "[imported-base](!)",
+    "type = endpoint",
+    "context = imported",
+    "",
+    `[bob${suffix}](imported-base)`,
+    "type = endpoint",
+    "callerid = Bob <300>",
+    "",
+    "[strange]",
+    "type = nonsense",
+    "",
+  ].join("\n");
+  await a.getByLabel("configuration text").fill(conf);
+  await a.getByRole("button", { name: "Check (dry run)" }).click();
+  const dry = a.locator("[data-testid=import-report]");
+  await dry.waitFor({ timeout: TIMEOUT });
+  report.importReport = {
+    endpoints: await dry.locator("[data-testid=import-endpoints]").innerText(),
+    templates: await dry.locator("[data-testid=import-templates]").innerText(),
+    unmapped: Number(await dry.locator("[data-testid=import-unmapped-count]").innerText()),
+  };
+  await shot(a, "import-report");
+  await a.getByRole("button", { name: "Import", exact: true }).click();
+  const applied = a.locator("[data-testid=import-applied]");
+  await applied.waitFor({ timeout: TIMEOUT });
+  report.imported = { endpoints: await applied.locator("[data-testid=import-endpoints]").innerText() };
+  report.step = "done";
+} catch (error) {
+  report.error = String(error?.stack ?? error);
+  exitCode = 1;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report));
+process.exit(exitCode);

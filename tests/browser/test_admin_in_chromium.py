@@ -1,0 +1,104 @@
+"""The web admin end to end in a real browser, against a real server, with nothing loaded from elsewhere.
+
+Two browser contexts signed in with the root token: one builds a tenant with
+templates and an endpoint through the screens, the other watches the endpoint
+live and then saves a stale edit. Screenshots of each screen are written under
+tests/browser/output/admin/ (not committed). Skipped without Chromium or npm,
+except in CI (PJSIP_GRAPH_REQUIRE_SERVICES=1).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.test_graphiql_in_chromium import BROWSER_TESTS, chromium
+from tests.conftest import World
+from tests.integration.servers import server_env, start_server, stop
+from tests.npm import npm_installed
+from tests.ui.ui import built
+
+SCREENSHOTS = BROWSER_TESTS / "output" / "admin"
+
+
+@pytest.fixture
+def served(world: World, database_url: str, tmp_path: Path) -> Iterator[int]:
+    process, port = start_server(server_env(database_url, world.settings.data_dir))
+    try:
+        yield port
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def report(world: World, served: int) -> dict[str, Any]:
+    browser = chromium()
+    built()
+    node = npm_installed(BROWSER_TESTS)
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    done = subprocess.run(
+        [
+            node,
+            str(BROWSER_TESTS / "admin.mjs"),
+            browser,
+            f"http://127.0.0.1:{served}",
+            world.admin_token,
+            str(SCREENSHOTS),
+        ],
+        cwd=BROWSER_TESTS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = done.stdout.strip().splitlines()
+    result: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    assert done.returncode == 0, f"failed at step {result.get('step')}: {result.get('error')}\n{done.stderr[-3000:]}"
+    return result
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
+    assert report["step"] == "done"
+    # nothing left the machine, nothing broke in the page
+    assert report["elsewhere"] == []
+    assert report["pageErrors"] == [] and report["consoleErrors"] == []
+    # sign-in shows the token's tenant and scopes
+    assert "Root" in report["identity"] and "sip:read" in report["identity"]
+    # each screen loads with one GraphQL request
+    expected = {
+        "tenants": ["TenantTree"],
+        "templates": ["TemplateList"],
+        "endpoint-editor": ["ConfigEditor"],
+        "template-editor": ["ConfigEditor"],
+        "endpoints": ["EndpointList"],
+        "import": ["TenantName"],
+    }
+    assert report["requestsPerScreen"] == expected
+    # parents [tpl-a, tpl-b]: the later parent's context wins and overrides the earlier one's
+    resolved = report["resolvedContext"]
+    assert resolved["value"] == "from-b" and resolved["origin"] == "tpl-b"
+    assert resolved["originHref"] == report["tplB"]
+    assert resolved["overrides"] == "from-a (tpl-a)"
+    # an unknown key: "did you mean" before sending, the API's error on the row after
+    assert "did you mean dtmf_mode" in report["suggestion"]
+    assert "dtmfmode" in report["fieldError"] and "dtmf_mode" in report["fieldError"]
+    # the dry run showed exactly what saving recorded
+    assert report["preview"] and report["preview"] == report["recorded"]
+    assert report["preview"][0][:3] == ["UPSERT", f"endpoint {report['endpoint']}", "context"]
+    # the second context saw the change live, with the Sorcery update in its activity panel
+    assert report["liveValue"] == "from-b2"
+    assert report["liveActivity"] >= 1
+    assert report["conflictShown"] is True
+    # import: a dry-run report, then the same import applied
+    assert report["importReport"]["endpoints"] == report["imported"]["endpoints"] == f"bob{report['suffix']}"
+    assert report["importReport"]["templates"] == "imported-base"
+    assert report["importReport"]["unmapped"] >= 1
+    shots = {Path(p).stem for p in report["screenshots"]}
+    assert {"sign-in", "tenants", "templates", "endpoint-editor", "conflict", "import-report"} <= shots
+    assert all(Path(p).stat().st_size > 0 for p in report["screenshots"])
