@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
 import { storedToken, storeToken, subscribe } from "./api/client";
 import { ConfigChangedDocument, SorceryActivityDocument } from "./api/documents";
 import type { ConfigChangedSubscription, SorceryActivitySubscription } from "./api/generated";
@@ -9,6 +9,9 @@ import { ConfigList } from "./screens/ConfigList";
 import { ImportScreen } from "./screens/ImportScreen";
 import { TenantsScreen } from "./screens/TenantsScreen";
 import { describeError, ErrorBox, publishConfigEvent } from "./ui/common";
+
+// The graph and its layout library load only when the graph is opened.
+const GraphScreen = lazy(() => import("./screens/GraphScreen"));
 
 export function App() {
   const [identity, setIdentity] = useState<Identity | null>(() => (storedToken() ? storedIdentity() : null));
@@ -102,6 +105,7 @@ function Shell({ identity, onSignOut }: { identity: Identity; onSignOut: () => v
           {identity.tenant && <Link to={home}>Templates</Link>}
           {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/endpoints`}>Endpoints</Link>}
           {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/import`}>Import</Link>}
+          {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/graph`}>Graph</Link>}
         </nav>
         <div className="who" data-testid="identity">
           <span>
@@ -142,6 +146,12 @@ function Route({ path, identity }: { path: string; identity: Identity }) {
     return <ConfigList key={`t${params.tenant}`} tenantUuid={params.tenant} kind="TEMPLATE" />;
   if ((params = match("/tenants/:tenant/endpoints", path)))
     return <ConfigList key={`e${params.tenant}`} tenantUuid={params.tenant} kind="ENDPOINT" />;
+  if ((params = match("/tenants/:tenant/graph", path)))
+    return (
+      <Suspense fallback={<p className="hint">Loading…</p>}>
+        <GraphScreen key={params.tenant} tenantUuid={params.tenant} />
+      </Suspense>
+    );
   if ((params = match("/tenants/:tenant/import", path)))
     return <ImportScreen key={params.tenant} tenantUuid={params.tenant} />;
   if (path === "/" || path === "/tenants") return <TenantsScreen rootUuid={identity.tenant?.uuid ?? null} />;

@@ -104,7 +104,7 @@ export const TemplateListDocument = /* GraphQL */ `
     $first: Int!
     $after: String
   ) {
-    tenant(uuid: $tenantUuid) { uuid name }
+    tenant(uuid: $tenantUuid) { uuid name slug }
     templates(
       tenantUuid: $tenantUuid
       search: $search
@@ -130,7 +130,7 @@ export const EndpointListDocument = /* GraphQL */ `
     $first: Int!
     $after: String
   ) {
-    tenant(uuid: $tenantUuid) { uuid name }
+    tenant(uuid: $tenantUuid) { uuid name slug }
     endpoints(
       tenantUuid: $tenantUuid
       search: $search
@@ -226,6 +226,20 @@ export const ImportSipDocument = /* GraphQL */ `
 export const ExportPjsipDocument = /* GraphQL */ `
   query ExportPjsip($tenantUuid: UUID!, $templates: PjsipTemplates!) {
     pjsipConf(tenantUuid: $tenantUuid, templates: $templates)
+  }
+`;
+
+export const InheritanceGraphDocument = /* GraphQL */ `
+  query InheritanceGraph($tenantUuid: UUID!) {
+    tenant(uuid: $tenantUuid) { uuid name }
+    templates(tenantUuid: $tenantUuid, first: 500) {
+      totalCount
+      edges { node { uuid name endpointCount parents { uuid } } }
+    }
+    endpoints(tenantUuid: $tenantUuid, first: 200) {
+      totalCount
+      edges { node { uuid name parents { uuid } } }
+    }
   }
 `;
 

@@ -779,7 +779,7 @@ export type TemplateListQueryVariables = Exact<{
 }>;
 
 
-export type TemplateListQuery = { tenant: { uuid: string, name: string } | null, templates: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { uuid: string, name: string, label: string | null, revision: number, updatedAt: string, endpointCount: number, parents: Array<{ uuid: string, name: string }> } }> } };
+export type TemplateListQuery = { tenant: { uuid: string, name: string, slug: string } | null, templates: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { uuid: string, name: string, label: string | null, revision: number, updatedAt: string, endpointCount: number, parents: Array<{ uuid: string, name: string }> } }> } };
 
 export type EndpointListQueryVariables = Exact<{
   tenantUuid: Scalars['UUID']['input'];
@@ -792,7 +792,7 @@ export type EndpointListQueryVariables = Exact<{
 }>;
 
 
-export type EndpointListQuery = { tenant: { uuid: string, name: string } | null, endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { uuid: string, name: string, label: string | null, revision: number, updatedAt: string, parents: Array<{ uuid: string, name: string }> } }> }, filterTemplates: { edges: Array<{ node: { uuid: string, name: string } }> } };
+export type EndpointListQuery = { tenant: { uuid: string, name: string, slug: string } | null, endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { uuid: string, name: string, label: string | null, revision: number, updatedAt: string, parents: Array<{ uuid: string, name: string }> } }> }, filterTemplates: { edges: Array<{ node: { uuid: string, name: string } }> } };
 
 export type ConfigEditorQueryVariables = Exact<{
   tenantUuid: Scalars['UUID']['input'];
@@ -879,6 +879,13 @@ export type ExportPjsipQueryVariables = Exact<{
 
 
 export type ExportPjsipQuery = { pjsipConf: string };
+
+export type InheritanceGraphQueryVariables = Exact<{
+  tenantUuid: Scalars['UUID']['input'];
+}>;
+
+
+export type InheritanceGraphQuery = { tenant: { uuid: string, name: string } | null, templates: { totalCount: number, edges: Array<{ node: { uuid: string, name: string, endpointCount: number, parents: Array<{ uuid: string }> } }> }, endpoints: { totalCount: number, edges: Array<{ node: { uuid: string, name: string, parents: Array<{ uuid: string }> } }> } };
 
 export type ConfigChangedSubscriptionVariables = Exact<{
   tenantUuid?: InputMaybe<Scalars['UUID']['input']>;

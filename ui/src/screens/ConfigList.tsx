@@ -107,7 +107,7 @@ export function ConfigList({ tenantUuid, kind }: { tenantUuid: string; kind: Con
             </select>
           </label>
         )}
-        <button type="button" onClick={() => void downloadPjsipConf(tenantUuid, data?.tenant?.name ?? "tenant", "FLAT")}>
+        <button type="button" onClick={() => void downloadPjsipConf(tenantUuid, data?.tenant?.slug ?? "tenant", "FLAT")}>
           Export pjsip.conf
         </button>
       </div>

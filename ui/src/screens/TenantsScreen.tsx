@@ -150,6 +150,7 @@ function TenantItem({ node, isRoot, onChanged }: { node: TreeNode; isRoot: boole
         <span className="actions">
           <Link to={`/tenants/${tenant.uuid}/templates`}>Templates</Link>
           <Link to={`/tenants/${tenant.uuid}/endpoints`}>Endpoints</Link>
+          <Link to={`/tenants/${tenant.uuid}/graph`}>Graph</Link>
           <Link to={`/tenants/${tenant.uuid}/import`}>Import</Link>
           <select value={exportMode} onChange={(e) => setExportMode(e.target.value as PjsipTemplates)} aria-label="export form">
             <option value="FLAT">flat</option>
@@ -191,11 +192,11 @@ function TenantItem({ node, isRoot, onChanged }: { node: TreeNode; isRoot: boole
           {preview && (
             <>
               <p>
-                Deleting <strong>{tenant.name}</strong> removes {removed.length === 1 ? "this tenant" : `${removed.length} tenants`}
-                {removed.length > 1 && <> ({removed.map((t) => t.name).join(", ")})</>} with all their templates and
-                endpoints: <strong>{deletedObjects.length}</strong> Sorcery object{deletedObjects.length === 1 ? "" : "s"} of{" "}
-                {preview.changes.affectedEndpoints} endpoint{preview.changes.affectedEndpoints === 1 ? "" : "s"} are deleted from
-                Asterisk.
+                Deleting <strong>{tenant.name}</strong> removes{" "}
+                {removed.length === 1 ? "this tenant" : `${removed.length} tenants (${removed.map((t) => t.name).join(", ")})`}, every
+                template and endpoint in {removed.length === 1 ? "it" : "them"}, and deletes{" "}
+                <strong data-testid="deleted-objects">{deletedObjects.length}</strong> Sorcery object
+                {deletedObjects.length === 1 ? "" : "s"} from Asterisk.
               </p>
               <ImpactTable changes={preview.changes} title="Dry run" />
               <button type="button" className="danger" onClick={confirmDelete}>
