@@ -187,6 +187,14 @@ try {
   await endpointBox.locator(".option-group[data-key=dtmfmode] .option-key").getByRole("button", { name: "dtmf_mode" }).click();
   await previewAndSave(a);
 
+  // --- the inheritance graph
+  report.step = "graph";
+  await screen(a, "graph", () => a.goto(`${base}/tenants/${tenantUuid}/graph`), "[data-screen=graph] .graph-node");
+  report.graphEdges = await a.locator(".graph-edge").evaluateAll((edges) => {
+    const name = (uuid) => document.querySelector(`.graph-node[data-uuid="${uuid}"]`)?.getAttribute("data-name");
+    return edges.map((e) => `${name(e.dataset.from)}>${name(e.dataset.to)}#${e.textContent.trim()}`).sort();
+  });
+
   // --- the resolved view: context comes from tpl-a and overrides tpl-b's
   report.step = "resolved view";
   await screen(a, "endpoint-editor", () => a.goto(base + alicePath), "[data-section=endpoint] .resolved tr[data-key=context]");
@@ -241,6 +249,23 @@ try {
   // --- endpoints list with its filter, then the import
   report.step = "endpoint list";
   await screen(a, "endpoints", () => a.goto(`${base}/tenants/${tenantUuid}/endpoints`), "[data-screen=endpoints] [data-testid=total-count]");
+  report.step = "endpoint list filters";
+  const total = () => a.locator("[data-screen=endpoints] [data-testid=total-count]").innerText();
+  await a.getByLabel("inherits from").selectOption({ label: "tpl-a" });
+  await a.waitForFunction(() => document.querySelector("[data-testid=total-count]")?.textContent === "1 in all", null, { timeout: TIMEOUT });
+  report.filtered = { total: await total(), names: await a.locator("[data-testid=config-list] tbody td:first-child").allInnerTexts() };
+  await a.getByLabel("inherits from").selectOption({ label: "any template" });
+  await a.getByLabel("search").fill("no-such-name");
+  await a.waitForFunction(() => document.querySelector("[data-testid=total-count]")?.textContent === "0 in all", null, { timeout: TIMEOUT });
+  report.searchedNothing = await total();
+  report.step = "export";
+  const [download] = await Promise.all([
+    a.waitForEvent("download", { timeout: TIMEOUT }),
+    a.getByRole("button", { name: "Export pjsip.conf" }).click(),
+  ]);
+  const { readFile } = await import("node:fs/promises");
+  report.exported = await readFile(await download.path(), "utf8");
+  report.exportedName = download.suggestedFilename();
   report.step = "import";
   await screen(a, "import", () => a.goto(`${base}/tenants/${tenantUuid}/import`), `[data-screen=import] h2:has-text('${tenantName}')`);
   const conf = [
@@ -270,6 +295,25 @@ try {
   const applied = a.locator("[data-testid=import-applied]");
   await applied.waitFor({ timeout: TIMEOUT });
   report.imported = { endpoints: await applied.locator("[data-testid=import-endpoints]").innerText() };
+
+  // --- rename a tenant, then delete it after its dry-run confirmation
+  report.step = "rename and delete a tenant";
+  await a.goto(base + "/");
+  const acmeAgain = a.locator(".tenant", { has: a.locator(".tenant-name", { hasText: tenantName }) }).last();
+  await acmeAgain.waitFor({ timeout: TIMEOUT });
+  await acmeAgain.getByRole("button", { name: "Rename" }).first().click();
+  await a.getByLabel("new name").fill(`${tenantName} renamed`);
+  await a.getByRole("button", { name: "Save name" }).click();
+  const renamed = a.locator(".tenant", { has: a.locator(".tenant-name", { hasText: `${tenantName} renamed` }) }).last();
+  await renamed.waitFor({ timeout: TIMEOUT });
+  await renamed.getByRole("button", { name: "Delete", exact: true }).first().click();
+  const confirmation = a.locator("[data-testid=delete-confirmation]");
+  await confirmation.locator("[data-testid=impact-preview]").waitFor({ timeout: TIMEOUT });
+  report.deleteConfirmation = await confirmation.locator("p").first().innerText();
+  await shot(a, "delete-confirmation");
+  await confirmation.getByRole("button", { name: `Delete ${tenantName} renamed` }).click();
+  await renamed.waitFor({ state: "detached", timeout: TIMEOUT });
+  report.tenantsAfterDelete = await a.locator(".tenant-name").allInnerTexts();
   report.step = "done";
 } catch (error) {
   report.error = String(error?.stack ?? error);

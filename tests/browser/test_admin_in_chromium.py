@@ -76,6 +76,7 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
         "templates": ["TemplateList"],
         "endpoint-editor": ["ConfigEditor"],
         "template-editor": ["ConfigEditor"],
+        "graph": ["InheritanceGraph"],
         "endpoints": ["EndpointList"],
         "import": ["TenantName"],
     }
@@ -85,20 +86,32 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert resolved["value"] == "from-b" and resolved["origin"] == "tpl-b"
     assert resolved["originHref"] == report["tplB"]
     assert resolved["overrides"] == "from-a (tpl-a)"
+    # the graph: tpl-a then tpl-b are office's parents, office is the endpoint's
+    endpoint = report["endpoint"]
+    assert {"tpl-a>office#1", "tpl-b>office#2", f"office>{endpoint}#1"} <= set(report["graphEdges"])
     # an unknown key: "did you mean" before sending, the API's error on the row after
     assert "did you mean dtmf_mode" in report["suggestion"]
     assert "dtmfmode" in report["fieldError"] and "dtmf_mode" in report["fieldError"]
     # the dry run showed exactly what saving recorded
     assert report["preview"] and report["preview"] == report["recorded"]
-    assert report["preview"][0][:3] == ["UPSERT", f"endpoint {report['endpoint']}", "context"]
+    assert report["preview"][0][:3] == ["UPSERT", f"endpoint {endpoint}", "context"]
     # the second context saw the change live, with the Sorcery update in its activity panel
     assert report["liveValue"] == "from-b2"
     assert report["liveActivity"] >= 1
     assert report["conflictShown"] is True
+    # the endpoint list: inheritsFrom filter, search, total count; the export downloads the tenant's file
+    assert report["filtered"] == {"total": "1 in all", "names": [endpoint]}
+    assert report["searchedNothing"] == "0 in all"
+    assert f"[{endpoint}]\ntype = endpoint\ncontext = from-b2" in report["exported"]
+    assert report["exportedName"].startswith("pjsip-") and " " not in report["exportedName"]
     # import: a dry-run report, then the same import applied
     assert report["importReport"]["endpoints"] == report["imported"]["endpoints"] == f"bob{report['suffix']}"
     assert report["importReport"]["templates"] == "imported-base"
     assert report["importReport"]["unmapped"] >= 1
+    # rename, then delete after a dry run that says what goes
+    assert "renamed removes this tenant, every template and endpoint in it" in report["deleteConfirmation"]
+    assert "Sorcery object" in report["deleteConfirmation"]
+    assert not any(f"E2E {report['suffix']}" in name for name in report["tenantsAfterDelete"])
     shots = {Path(p).stem for p in report["screenshots"]}
     assert {"sign-in", "tenants", "templates", "endpoint-editor", "conflict", "import-report"} <= shots
     assert all(Path(p).stat().st_size > 0 for p in report["screenshots"])
