@@ -111,7 +111,8 @@ async function previewAndSave(page) {
   await page.getByRole("button", { name: /^Save \(revision/ }).click();
   const recorded = page.locator("[data-testid=impact-recorded]");
   await recorded.waitFor({ timeout: TIMEOUT });
-  return { previewed, recorded: await impactOf(recorded) };
+  const seqs = await recorded.locator(".impact-row td:first-child").allInnerTexts();
+  return { previewed, recorded: await impactOf(recorded), seqs };
 }
 
 async function createConfig(page, tenantUuid, kind, name) {
@@ -222,6 +223,7 @@ try {
   const saved = await previewAndSave(a);
   report.preview = saved.previewed;
   report.recorded = saved.recorded;
+  report.recordedSeqs = saved.seqs;
   await shot(a, "impact-recorded");
 
   report.step = "live change in the second context";
@@ -244,6 +246,8 @@ try {
   await b.getByRole("button", { name: "Preview impact" }).click();
   await b.locator("[data-testid=conflict]").waitFor({ timeout: TIMEOUT });
   report.conflictShown = true;
+  // a's panel outlived its page loads: resumed after the last update seen, without gap or duplicate
+  report.activityA = (await a.locator(".activity-item .seq").allInnerTexts()).map((t) => Number(t.slice(1)));
   await shot(b, "conflict");
 
   // --- endpoints list with its filter, then the import

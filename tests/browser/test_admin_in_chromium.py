@@ -28,7 +28,16 @@ SCREENSHOTS = BROWSER_TESTS / "output" / "admin"
 
 
 @pytest.fixture
-def served(world: World, database_url: str, tmp_path: Path) -> Iterator[int]:
+def browser() -> str:
+    """Chromium, with the admin built and the test's packages installed (before any server starts)."""
+    found = chromium()
+    built()
+    npm_installed(BROWSER_TESTS)
+    return found
+
+
+@pytest.fixture
+def served(browser: str, world: World, database_url: str, tmp_path: Path) -> Iterator[int]:
     process, port = start_server(server_env(database_url, world.settings.data_dir))
     try:
         yield port
@@ -37,9 +46,7 @@ def served(world: World, database_url: str, tmp_path: Path) -> Iterator[int]:
 
 
 @pytest.fixture
-def report(world: World, served: int) -> dict[str, Any]:
-    browser = chromium()
-    built()
+def report(browser: str, world: World, served: int) -> dict[str, Any]:
     node = npm_installed(BROWSER_TESTS)
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     done = subprocess.run(
@@ -99,6 +106,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert report["liveValue"] == "from-b2"
     assert report["liveActivity"] >= 1
     assert report["conflictShown"] is True
+    seqs = report["activityA"]
+    assert seqs == list(range(seqs[0], seqs[0] - len(seqs), -1)), "the activity panel has a gap or a duplicate"
+    assert {int(s) for s in report["recordedSeqs"]} <= set(seqs) and len(seqs) >= 3
     # the endpoint list: inheritsFrom filter, search, total count; the export downloads the tenant's file
     assert report["filtered"] == {"total": "1 in all", "names": [endpoint]}
     assert report["searchedNothing"] == "0 in all"

@@ -1,7 +1,11 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
 import { storedToken, storeToken, subscribe } from "./api/client";
 import { ConfigChangedDocument, SorceryActivityDocument } from "./api/documents";
-import type { ConfigChangedSubscription, SorceryActivitySubscription } from "./api/generated";
+import type {
+  ConfigChangedSubscription,
+  SorceryActivitySubscription,
+  SorceryActivitySubscriptionVariables,
+} from "./api/generated";
 import { storedIdentity, storeIdentity, whoAmI, type Identity } from "./identity";
 import { Link, match, usePath } from "./router";
 import { ConfigEditor } from "./screens/ConfigEditor";
@@ -26,6 +30,7 @@ export function App() {
     );
   }
   const signOut = () => {
+    sessionStorage.clear();
     storeToken(null);
     storeIdentity(null);
     setIdentity(null);
@@ -165,21 +170,51 @@ function Route({ path, identity }: { path: string; identity: Identity }) {
 
 type ActivityItem = SorceryActivitySubscription["sorceryUpdates"];
 
-/** The engine's Sorcery updates as they are recorded (the `sorceryUpdates` subscription). */
+const ACTIVITY_KEY = "pjsip-graph.activity";
+const ACTIVITY_KEPT = 100;
+
+function keptActivity(): ActivityItem[] {
+  return JSON.parse(sessionStorage.getItem(ACTIVITY_KEY) ?? "[]") as ActivityItem[];
+}
+
+/**
+ * The engine's Sorcery updates as they are recorded (the `sorceryUpdates` subscription). The
+ * last ones are kept for the tab; after a reload the subscription resumes after the last one
+ * seen, so the server replays what was missed, with no gap and no duplicate.
+ */
 function Activity() {
-  const [items, setItems] = useState<ActivityItem[]>([]);
+  const [items, setItems] = useState<ActivityItem[]>(keptActivity);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(true);
-  useEffect(
-    () =>
-      subscribe<SorceryActivitySubscription, Record<string, never>>(
+  useEffect(() => {
+    let stop = () => undefined as void;
+    const start = (after: number | null) => {
+      stop = subscribe<SorceryActivitySubscription, SorceryActivitySubscriptionVariables>(
         SorceryActivityDocument,
-        {},
-        (data) => setItems((list) => [data.sorceryUpdates, ...list].slice(0, 200)),
-        (caught) => setError(describeError(caught)),
-      ),
-    [],
-  );
+        { after },
+        (data) => {
+          setError(null);
+          setItems((list) => {
+            const item = data.sorceryUpdates;
+            if (list.length && item.seq !== null && list[0].seq !== null && item.seq <= list[0].seq) return list;
+            const next = [item, ...list].slice(0, ACTIVITY_KEPT);
+            sessionStorage.setItem(ACTIVITY_KEY, JSON.stringify(next));
+            return next;
+          });
+        },
+        (caught) => {
+          if (after !== null) {
+            // Too old to replay (retention): start again from now on.
+            sessionStorage.removeItem(ACTIVITY_KEY);
+            setItems([]);
+            start(null);
+          } else setError(describeError(caught));
+        },
+      );
+    };
+    start(keptActivity()[0]?.seq ?? null);
+    return () => stop();
+  }, []);
   return (
     <aside className={open ? "activity" : "activity closed"} data-testid="activity">
       <button type="button" className="link" onClick={() => setOpen(!open)}>

@@ -250,7 +250,7 @@ export const ConfigChangedDocument = /* GraphQL */ `
 `;
 
 export const SorceryActivityDocument = /* GraphQL */ `
-  subscription SorceryActivity {
-    sorceryUpdates { seq action objectType objectId changedKeys requiresRecreate requiresReload createdAt }
+  subscription SorceryActivity($after: Int) {
+    sorceryUpdates(after: $after) { seq action objectType objectId changedKeys requiresRecreate requiresReload createdAt }
   }
 `;

@@ -894,7 +894,9 @@ export type ConfigChangedSubscriptionVariables = Exact<{
 
 export type ConfigChangedSubscription = { configChanged: { seq: number, action: ChangeAction, kind: string, uuid: string, tenantUuid: string | null, revision: number | null, at: string } };
 
-export type SorceryActivitySubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type SorceryActivitySubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['Int']['input']>;
+}>;
 
 
 export type SorceryActivitySubscription = { sorceryUpdates: { seq: number | null, action: SorceryAction, objectType: string, objectId: string, changedKeys: Array<string>, requiresRecreate: boolean, requiresReload: boolean, createdAt: string } };
