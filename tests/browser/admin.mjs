@@ -207,6 +207,31 @@ try {
     overrides: await contextRow.locator(".overrides").innerText(),
   };
 
+  // --- override the inherited context here, then remove the override again
+  report.step = "override here";
+  await contextRow.getByRole("button", { name: "override here" }).click();
+  await a.locator("[data-section=endpoint] .own").getByLabel("context value").fill("own-ctx");
+  await previewAndSave(a);
+  await a.waitForFunction(
+    () => document.querySelector("[data-section=endpoint] .resolved tr[data-key=context] .value")?.textContent === "own-ctx",
+    null,
+    { timeout: TIMEOUT },
+  );
+  report.overridden = {
+    origin: await contextRow.locator(".origin").innerText(),
+    overrides: await contextRow.locator(".overrides").innerText(),
+  };
+  await shot(a, "override-here");
+  report.step = "remove override";
+  await contextRow.getByRole("button", { name: "remove override" }).click();
+  await previewAndSave(a);
+  await a.waitForFunction(
+    () => document.querySelector("[data-section=endpoint] .resolved tr[data-key=context] .value")?.textContent === "from-b",
+    null,
+    { timeout: TIMEOUT },
+  );
+  report.afterRemove = await contextRow.locator(".origin").innerText();
+
   // --- a second context watches alice while tpl-a changes
   report.step = "second context";
   const b = await watchedPage("b");
@@ -249,6 +274,14 @@ try {
   // a's panel outlived its page loads: resumed after the last update seen, without gap or duplicate
   report.activityA = (await a.locator(".activity-item .seq").allInnerTexts()).map((t) => Number(t.slice(1)));
   await shot(b, "conflict");
+  const apply = b.getByRole("button", { name: /^Apply my changes on revision/ });
+  report.theirRevision = Number((await apply.innerText()).match(/\d+$/)[0]);
+  await apply.click();
+  await previewAndSave(b);
+  report.afterConflict = {
+    revision: await b.locator("[data-testid=revision]").innerText(),
+    label: await b.getByLabel("label").inputValue(),
+  };
 
   // --- endpoints list with its filter, then the import
   report.step = "endpoint list";

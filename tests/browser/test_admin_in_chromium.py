@@ -93,6 +93,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert resolved["value"] == "from-b" and resolved["origin"] == "tpl-b"
     assert resolved["originHref"] == report["tplB"]
     assert resolved["overrides"] == "from-a (tpl-a)"
+    # "override here" makes the value own, overriding both parents' (nearest first); "remove override" undoes it
+    assert report["overridden"] == {"origin": "own", "overrides": "from-b (tpl-b)from-a (tpl-a)"}
+    assert report["afterRemove"] == "tpl-b"
     # the graph: tpl-a then tpl-b are office's parents, office is the endpoint's
     endpoint = report["endpoint"]
     assert {"tpl-a>office#1", "tpl-b>office#2", f"office>{endpoint}#1"} <= set(report["graphEdges"])
@@ -106,6 +109,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert report["liveValue"] == "from-b2"
     assert report["liveActivity"] >= 1
     assert report["conflictShown"] is True
+    # ... and then saves its change on top of the newer revision
+    assert report["afterConflict"]["label"] == "from b"
+    assert int(report["afterConflict"]["revision"]) == report["theirRevision"] + 1
     seqs = report["activityA"]
     assert seqs == list(range(seqs[0], seqs[0] - len(seqs), -1)), "the activity panel has a gap or a duplicate"
     assert {int(s) for s in report["recordedSeqs"]} <= set(seqs) and len(seqs) >= 3

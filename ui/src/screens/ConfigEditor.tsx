@@ -319,7 +319,7 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
         </small>
       </h2>
       {deleted && <p className="error">This {isTemplate ? "template" : "endpoint"} was deleted elsewhere.</p>}
-      {remote && (
+      {remote && !conflict && (
         <div className="notice" data-testid="remote-change">
           Changed elsewhere (now revision {remote.revision}) while you edit: saving will show the conflict.{" "}
           <button

@@ -44,9 +44,9 @@ export function ConflictView({ base, mine, theirs, onLoadTheirs, onKeepMine }: P
           {lines.map((l) => (
             <tr key={l.what} className={l.mine !== l.base && l.theirs !== l.base ? "both-changed" : ""}>
               <th>{l.what}</th>
-              <td><pre>{l.base}</pre></td>
-              <td><pre>{l.mine}</pre></td>
-              <td><pre>{l.theirs}</pre></td>
+              <td><pre>{l.base || "—"}</pre></td>
+              <td><pre>{l.mine || "—"}</pre></td>
+              <td><pre>{l.theirs || "—"}</pre></td>
             </tr>
           ))}
         </tbody>
