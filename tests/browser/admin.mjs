@@ -317,6 +317,8 @@ try {
     "[strange]",
     "type = nonsense",
     "",
+    // enough endpoints for a second page of the list
+    ...Array.from({ length: 24 }, (_, i) => `[desk${suffix}-${String(i).padStart(2, "0")}](imported-base)\ntype = endpoint\n`),
   ].join("\n");
   await a.getByLabel("configuration text").fill(conf);
   await a.getByRole("button", { name: "Check (dry run)" }).click();
@@ -332,6 +334,20 @@ try {
   const applied = a.locator("[data-testid=import-applied]");
   await applied.waitFor({ timeout: TIMEOUT });
   report.imported = { endpoints: await applied.locator("[data-testid=import-endpoints]").innerText() };
+
+  // --- pages of the endpoint list
+  report.step = "paging";
+  await a.goto(`${base}/tenants/${tenantUuid}/endpoints`);
+  const names = () => a.locator("[data-testid=config-list] tbody td:first-child").allInnerTexts();
+  await a.waitForSelector("[data-testid=total-count]", { timeout: TIMEOUT });
+  const first = await names();
+  await a.getByRole("button", { name: "Next" }).click();
+  await a.waitForFunction(() => document.querySelector(".pager span")?.textContent === "page 2", null, { timeout: TIMEOUT });
+  await a.waitForFunction((before) => document.querySelector("[data-testid=config-list] tbody td")?.textContent !== before, first[0], { timeout: TIMEOUT });
+  const second = await names();
+  await a.getByRole("button", { name: "Previous" }).click();
+  await a.waitForFunction((before) => document.querySelector("[data-testid=config-list] tbody td")?.textContent === before, first[0], { timeout: TIMEOUT });
+  report.paging = { total: await a.locator("[data-testid=total-count]").innerText(), first, second, back: await names() };
 
   // --- rename a tenant, then delete it after its dry-run confirmation
   report.step = "rename and delete a tenant";

@@ -121,9 +121,16 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert f"[{endpoint}]\ntype = endpoint\ncontext = from-b2" in report["exported"]
     assert report["exportedName"].startswith("pjsip-") and " " not in report["exportedName"]
     # import: a dry-run report, then the same import applied
-    assert report["importReport"]["endpoints"] == report["imported"]["endpoints"] == f"bob{report['suffix']}"
+    assert report["importReport"]["endpoints"] == report["imported"]["endpoints"]
+    assert report["imported"]["endpoints"].startswith(f"bob{report['suffix']}, desk{report['suffix']}-00")
     assert report["importReport"]["templates"] == "imported-base"
     assert report["importReport"]["unmapped"] >= 1
+    # pages of 20 in name order: alice, bob and 24 desks make 26
+    paging = report["paging"]
+    assert paging["total"] == "26 in all"
+    assert len(paging["first"]) == 20 and len(paging["second"]) == 6 and paging["back"] == paging["first"]
+    everything = paging["first"] + paging["second"]
+    assert everything == sorted(everything) and len(set(everything)) == 26
     # rename, then delete after a dry run that says what goes
     assert "renamed removes this tenant, every template and endpoint in it" in report["deleteConfirmation"]
     assert "Sorcery object" in report["deleteConfirmation"]

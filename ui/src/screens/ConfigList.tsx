@@ -44,6 +44,7 @@ export function ConfigList({ tenantUuid, kind }: { tenantUuid: string; kind: Con
   const [direction, setDirection] = useState<OrderDirection>("ASC");
   const [inheritsFrom, setInheritsFrom] = useState("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [exportError, setExportError] = useState<unknown>(null);
   const after = cursors[cursors.length - 1];
 
   useEffect(() => {
@@ -107,10 +108,17 @@ export function ConfigList({ tenantUuid, kind }: { tenantUuid: string; kind: Con
             </select>
           </label>
         )}
-        <button type="button" onClick={() => void downloadPjsipConf(tenantUuid, data?.tenant?.slug ?? "tenant", "FLAT")}>
+        <button
+          type="button"
+          onClick={() => {
+            setExportError(null);
+            downloadPjsipConf(tenantUuid, data?.tenant?.slug ?? "tenant", "FLAT").catch(setExportError);
+          }}
+        >
           Export pjsip.conf
         </button>
       </div>
+      <ErrorBox error={exportError} />
       <CreateForm tenantUuid={tenantUuid} isTemplate={isTemplate} base={base} />
       <ErrorBox error={query.error} />
       <table className="list" data-testid="config-list">
