@@ -77,7 +77,13 @@ async function screen(page, name, action, selector) {
 async function signIn(page, name) {
   await page.goto(base + "/", { waitUntil: "load" });
   await page.waitForSelector("[data-screen=sign-in]", { timeout: TIMEOUT });
-  if (name === "a") await shot(page, "sign-in");
+  if (name === "a") {
+    await shot(page, "sign-in");
+    await page.getByRole("textbox").fill("pjg_not-a-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    report.badToken = await page.locator("[role=alert]").innerText({ timeout: TIMEOUT });
+    report.badTokenKept = await page.evaluate(() => Object.keys(sessionStorage));
+  }
   await page.getByRole("textbox").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForSelector("[data-screen=tenants] .tenant", { timeout: TIMEOUT });
@@ -348,6 +354,32 @@ try {
   await a.getByRole("button", { name: "Previous" }).click();
   await a.waitForFunction((before) => document.querySelector("[data-testid=config-list] tbody td")?.textContent === before, first[0], { timeout: TIMEOUT });
   report.paging = { total: await a.locator("[data-testid=total-count]").innerText(), first, second, back: await names() };
+
+  // --- a chan_sip migration into a tenant created without default templates
+  report.step = "sip.conf import";
+  await a.goto(base + "/");
+  await a.locator(".tenant").first().getByRole("button", { name: "Add sub-tenant" }).first().click();
+  await a.getByLabel("sub-tenant name").fill(`Legacy ${suffix}`);
+  await a.getByLabel("default templates").uncheck();
+  await a.getByRole("button", { name: "Create", exact: true }).click();
+  const legacy = a.locator(".tenant", { has: a.locator(".tenant-name", { hasText: `Legacy ${suffix}` }) }).last();
+  await legacy.waitFor({ timeout: TIMEOUT });
+  await legacy.getByRole("link", { name: "Import" }).first().click();
+  await a.waitForSelector(`[data-screen=import] h2:has-text('Legacy ${suffix}')`, { timeout: TIMEOUT });
+  await a.getByLabel("format").selectOption("sip");
+  const sipConf = ["[general]", "context=public", "", `[carol${suffix}]`, "type=friend", "host=dynamic", "secret=s3cret", "call-limit=2", ""];
+  await a.getByLabel("configuration text").fill(sipConf.join("\n"));
+  await a.getByRole("button", { name: "Check (dry run)" }).click();
+  const sipDry = a.locator("[data-testid=import-report]");
+  await sipDry.waitFor({ timeout: TIMEOUT });
+  report.sipReport = {
+    endpoints: await sipDry.locator("[data-testid=import-endpoints]").innerText(),
+    unmapped: await sipDry.locator(".unmapped").innerText(),
+  };
+  await shot(a, "sip-import-report");
+  await a.getByRole("button", { name: "Import", exact: true }).click();
+  await a.locator("[data-testid=import-applied]").waitFor({ timeout: TIMEOUT });
+  report.sipImported = await a.locator("[data-testid=import-applied] [data-testid=import-endpoints]").innerText();
 
   // --- rename a tenant, then delete it after its dry-run confirmation
   report.step = "rename and delete a tenant";

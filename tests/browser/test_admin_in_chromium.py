@@ -75,7 +75,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     # nothing left the machine, nothing broke in the page
     assert report["elsewhere"] == []
     assert report["pageErrors"] == [] and report["consoleErrors"] == []
-    # sign-in shows the token's tenant and scopes
+    # a wrong token is refused and not kept; sign-in shows the token's tenant and scopes
+    assert report["badToken"].startswith("UNAUTHENTICATED")
+    assert report["badTokenKept"] == []
     assert "Root" in report["identity"] and "sip:read" in report["identity"]
     # each screen loads with one GraphQL request
     expected = {
@@ -125,6 +127,10 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert report["imported"]["endpoints"].startswith(f"bob{report['suffix']}, desk{report['suffix']}-00")
     assert report["importReport"]["templates"] == "imported-base"
     assert report["importReport"]["unmapped"] >= 1
+    # sip.conf into a tenant created without default templates: a report naming what is not carried over
+    carol = f"carol{report['suffix']}"
+    assert report["sipReport"]["endpoints"] == report["sipImported"] == carol
+    assert "call-limit" in report["sipReport"]["unmapped"]
     # pages of 20 in name order: alice, bob and 24 desks make 26
     paging = report["paging"]
     assert paging["total"] == "26 in all"

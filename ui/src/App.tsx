@@ -72,7 +72,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (identity: Identity) => void }) {
             spellCheck={false}
           />
         </label>
-        <p className="hint">The token is kept in this tab's session storage only and sent as a Bearer header.</p>
+        <p className="hint">The token is kept by this tab only (sessionStorage), forgotten when it closes, and sent as a Bearer header.</p>
         <button type="submit" disabled={busy || !token.trim()}>
           Sign in
         </button>

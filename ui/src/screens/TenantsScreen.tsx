@@ -90,6 +90,7 @@ function TenantItem({ node, isRoot, onChanged }: { node: TreeNode; isRoot: boole
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<DeleteTenantMutation["deleteTenant"] | null>(null);
   const [exportMode, setExportMode] = useState<PjsipTemplates>("FLAT");
+  const [withDefaultTemplates, setWithDefaultTemplates] = useState(true);
 
   const run = async (action: () => Promise<void>) => {
     setError(null);
@@ -114,7 +115,7 @@ function TenantItem({ node, isRoot, onChanged }: { node: TreeNode; isRoot: boole
     event.preventDefault();
     void run(async () => {
       await request<CreateTenantMutation, CreateTenantMutationVariables>(CreateTenantDocument, {
-        input: { name: text.trim(), parentUuid: tenant.uuid },
+        input: { name: text.trim(), parentUuid: tenant.uuid, withDefaultTemplates },
       });
       setMode("idle");
       setText("");
@@ -182,6 +183,10 @@ function TenantItem({ node, isRoot, onChanged }: { node: TreeNode; isRoot: boole
       {mode === "add" && (
         <form className="inline" onSubmit={add}>
           <input aria-label="sub-tenant name" placeholder="name" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
+          <label title="a sip.conf is imported into a tenant without them">
+            <input type="checkbox" checked={withDefaultTemplates} onChange={(e) => setWithDefaultTemplates(e.target.checked)} />{" "}
+            default templates
+          </label>
           <button type="submit" disabled={!text.trim()}>Create</button>
           <button type="button" onClick={() => setMode("idle")}>Cancel</button>
         </form>
