@@ -135,7 +135,7 @@ type Phase =
   | { kind: "previewing" }
   | { kind: "preview"; changes: ChangesFragment; input: string }
   | { kind: "saving" }
-  | { kind: "saved"; preview: ChangesFragment | null; changes: ChangesFragment; revision: number };
+  | { kind: "saved"; changes: ChangesFragment; revision: number };
 
 function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: EditorProps) {
   const [server, setServer] = useState(initial);
@@ -150,7 +150,6 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
   const [deletePreview, setDeletePreview] = useState<ChangesFragment | null>(null);
   const [shown, setShown] = useState<Set<SectionName>>(() => new Set());
   const busy = useRef(false);
-  const lastPreview = useRef<ChangesFragment | null>(null);
 
   const input = useMemo(() => changesOf(base, draft), [base, draft]);
   const dirty = Object.keys(input).length > 0;
@@ -234,7 +233,6 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
     setPhase({ kind: "previewing" });
     try {
       const { changes } = await send(true, base.revision);
-      lastPreview.current = changes;
       setPhase({ kind: "preview", changes, input: inputKey });
     } catch (caught) {
       await failed(caught);
@@ -244,13 +242,12 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
   const save = async () => {
     setIssues([]);
     setError(null);
-    const shownPreview = phase.kind === "preview" ? phase.changes : null;
     setPhase({ kind: "saving" });
     busy.current = true;
     try {
       const { config, changes } = await send(false, base.revision);
       if (config) takeServer(config, true);
-      setPhase({ kind: "saved", preview: shownPreview, changes, revision: config?.revision ?? base.revision + 1 });
+      setPhase({ kind: "saved", changes, revision: config?.revision ?? base.revision + 1 });
     } catch (caught) {
       await failed(caught);
     } finally {
