@@ -1,10 +1,10 @@
-# The two commands: `make run` serves the API, `make test` runs the whole suite.
+# The two commands: `make run` serves the API and the web admin, `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean ui ui-dev codegen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,20 +12,40 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# GraphiQL's scripts and styles, served by the server itself (ui/package.json pins them).
-# Without npm the server still runs; its GraphiQL page then says how to install them.
+# The browser side (ui/package.json pins it): GraphiQL's scripts and styles, and the web
+# admin's sources and tools. Without npm the server still runs the API; its GraphiQL page
+# and its admin page then say how to install what is missing.
+NO_NODE := Node.js 20 and npm are needed for the web admin and GraphiQL (Debian: apt-get install nodejs npm); the API is served without them
 UI_STAMP := ui/node_modules/.package-lock.json
 $(UI_STAMP): ui/package.json ui/package-lock.json
 	@if command -v npm >/dev/null; then \
-	  (cd ui && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: GraphiQL's files are not installed"; \
-	else echo "npm not found: GraphiQL's files are not installed (see README)"; fi
+	  (cd ui && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: the browser files are not installed"; \
+	else echo "$(NO_NODE)"; fi
 
-## Serve GraphQL (and GraphiQL) at http://127.0.0.1:8000/graphql on the embedded SQLite database.
-run: $(STAMP) $(UI_STAMP)
+# The web admin's build (ui/dist, served at /), remade when a source is newer than it.
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json
+UI_BUILD := ui/dist/index.html
+$(UI_BUILD): $(UI_SOURCES) ui/package.json ui/package-lock.json | $(UI_STAMP)
+	@if command -v npm >/dev/null && [ -f $(UI_STAMP) ]; then \
+	  (cd ui && npm run --silent build) || echo "the web admin did not build: the API is served without it"; \
+	else echo "$(NO_NODE)"; fi
+
+## Serve the web admin at http://127.0.0.1:8000/ and GraphQL (and GraphiQL) at /graphql on the embedded SQLite database.
+run: $(STAMP) $(UI_STAMP) $(UI_BUILD)
 	$(BIN)/pjsip-graph serve
 
-## Lint, type-check, then run every test on SQLite and PostgreSQL.
-test: $(STAMP) $(UI_STAMP)
+## Build the web admin (ui/dist); `make ui-dev` serves it with hot reload on :5173 against `make run`.
+ui: $(UI_BUILD)
+
+ui-dev: $(UI_STAMP)
+	cd ui && npx vite
+
+## Regenerate the admin's GraphQL types (ui/src/api/generated.ts) from schema.graphql and its operations.
+codegen: $(UI_STAMP)
+	cd ui && npm run codegen
+
+## Lint, type-check, then run every test on SQLite and PostgreSQL (with the admin's unit and browser tests).
+test: $(STAMP) $(UI_STAMP) $(UI_BUILD)
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy app

@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL (HTTP, WebSocket, GraphiQL) and health checks."""
+"""The ASGI application: GraphQL (HTTP, WebSocket, GraphiQL), the web admin and health checks."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from app.api import monitoring
+from app.api.admin_ui import PAGE_PATHS, AdminUI
 from app.api.context import Context, why_unauthenticated
 from app.api.cors import cors_middleware
 from app.api.errors import is_unavailable
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     pruner = Pruner(database, days=settings.retention_days, max_records=settings.retention_max_updates)
     timing = runtime.timing_extension(settings.metrics_max_operation_names)
     graphql = GraphQLApp(database, settings, hub, cache, extra_extensions=[timing])
+    admin = AdminUI(settings.ui_dir / "dist")
     RUNNING_HUBS.add(hub)
 
     async def after_commit(facts: Committed) -> None:
@@ -243,6 +245,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/healthz", monitoring.healthz),
             Route("/readyz", monitoring.readyz),
             Route("/metrics", monitoring.metrics),
+            # The web admin: its files, and its page at each of its addresses (it routes in the browser).
+            Route("/assets/{path:path}", admin.asset, methods=["GET", "HEAD"]),
+            *(Route(path, admin.page, methods=["GET", "HEAD"]) for path in PAGE_PATHS),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

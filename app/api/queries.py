@@ -37,6 +37,7 @@ from app.api.types.tenancy import (
     TenantEdge,
 )
 from app.api.types.tokens import TokenQueries
+from app.api.viewer import ViewerQueries
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.services import exports, listing, reads
 from app.services.access import SIP_READ, TENANTS_READ
@@ -123,7 +124,7 @@ async def _config(info: Info, uuid: UUID, kind: ConfigKind) -> ConfigRecord:
         "Reads. Each needs a token (`Authorization: Bearer`) and shows only what its tenant subtree and scopes allow."
     )
 )
-class Query(TokenQueries, NodeQueries):
+class Query(TokenQueries, NodeQueries, ViewerQueries):
     @strawberry.field(description="A tenant the caller can see; null otherwise. Needs tenants:read.")
     async def tenant(
         self, info: Info, uuid: Annotated[UUID, strawberry.argument(description="The tenant's uuid.")]

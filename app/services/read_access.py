@@ -15,7 +15,7 @@ from app.db.database import Database
 from app.db.queries import tenant_subtree
 from app.domain.resolution import ConfigKind
 from app.errors import NotFound
-from app.services.access import SIP_READ, TENANTS_READ, Caller
+from app.services.access import ALL, KNOWN_SCOPES, SIP_READ, TENANTS_READ, Caller
 from app.services.snapshots import ConfigRecord, EngineRecord, TenantRecord
 
 
@@ -31,6 +31,14 @@ def readable_tenant(caller: Caller, record: TenantRecord | None) -> TenantRecord
     """A tenant asked for by uuid: the tenant tree needs tenants:read."""
     caller.require(TENANTS_READ)
     if record is None or not caller.can_see(record.uuid):
+        raise NotFound("tenant not found")
+    return record
+
+
+def own_tenant(caller: Caller, record: TenantRecord | None) -> TenantRecord:
+    """The token's own tenant: every token may see who it acts for, whatever its scopes (its
+    other fields, such as children, still check theirs)."""
+    if record is None or record.uuid != caller.tenant_uuid:
         raise NotFound("tenant not found")
     return record
 
@@ -75,3 +83,13 @@ def sees_engine_secrets(caller: Caller) -> bool:
     """Engine secrets (a TLS transport's password) belong to the operator, not to
     the tenants that share the engine, whatever their scopes."""
     return caller.sees_secrets and caller.is_operator
+
+
+def held_scopes(caller: Caller) -> list[str]:
+    """The scopes a token holds, `*` spelled out as every scope."""
+    return sorted(KNOWN_SCOPES - {ALL} if ALL in caller.scopes else caller.scopes)
+
+
+def may_change_engine(caller: Caller) -> bool:
+    """Whether the token may change engine objects (the operator)."""
+    return caller.is_operator

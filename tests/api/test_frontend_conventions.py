@@ -201,3 +201,21 @@ async def test_unauthenticated_says_what_is_wrong_with_the_token(
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
     assert error["message"].startswith(expected)
+
+
+VIEWER = "{ viewer { tokenUuid scopes isOperator tenant { uuid name } } }"
+
+
+async def test_viewer_says_who_the_token_is_whatever_its_scopes(world: World, gql: GraphQLClient) -> None:
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, admin, "Viewer")
+    reader = gql.as_token(await token_for(world.db, tenant, "sip:read"))
+    seen = (await reader.ok(VIEWER))["viewer"]
+    assert (seen["scopes"], seen["isOperator"], seen["tenant"]["uuid"]) == (["sip:read"], False, str(tenant))
+    assert seen["tokenUuid"]
+    operator = (await gql.ok(VIEWER))["viewer"]
+    assert operator["isOperator"] is True
+    assert set(operator["scopes"]) >= {"tenants:read", "tenants:write", "sip:read", "sip:write", "engine:admin"}
+    assert "*" not in operator["scopes"]
+    error = await gql.as_token(None).error(VIEWER)
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
