@@ -69,7 +69,6 @@ def report(browser: str, world: World, served: int) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert report["step"] == "done"
     # nothing left the machine, nothing broke in the page
