@@ -370,7 +370,13 @@ def _endpoint_problems(values: dict[str, str]) -> list[str]:
     return problems
 
 
-def _auth_problems(values: dict[str, str], global_values: dict[str, str]) -> list[str]:
+def _all(fields: Sequence[tuple[str, str]], key: str) -> list[str]:
+    """Every item of an accumulating key, in order (Asterisk appends each occurrence)."""
+    return [item for k, v in fields if k == key for item in _items(v) if item]
+
+
+def _auth_problems(fields: Sequence[tuple[str, str]], global_values: dict[str, str]) -> list[str]:
+    values = _last(fields)
     if not values.get("username"):
         return ["an auth needs a username"]
     if values.get("auth_type", "").lower() == "google_oauth":
@@ -378,15 +384,15 @@ def _auth_problems(values: dict[str, str], global_values: dict[str, str]) -> lis
         return [f"google_oauth needs {', '.join(missing)}"] if missing else []
     if values.get("password"):
         return []
-    digests = {a for a, _ in _digests(values.get("password_digest", ""))} if values.get("password_digest") else set()
+    digests = {algorithm for v in _all(fields, "password_digest") for algorithm, _ in _digests(v)}
     if values.get("md5_cred"):
         digests.add("md5")
     problems = []
     for side in ("uas", "uac"):
-        listed = values.get(f"supported_algorithms_{side}") or global_values.get(
-            f"default_auth_algorithms_{side}", "md5"
+        listed = _all(fields, f"supported_algorithms_{side}") or _items(
+            global_values.get(f"default_auth_algorithms_{side}", "md5")
         )
-        for algorithm in (a.strip().lower() for a in listed.split(",") if a.strip()):
+        for algorithm in dict.fromkeys(a.lower() for a in listed if a):
             if algorithm not in digests:
                 problems.append(f"no password or {algorithm} digest for supported_algorithms_{side}")
     return problems
@@ -404,7 +410,7 @@ def object_problems(
     if object_type == "endpoint":
         return _endpoint_problems(values)
     if object_type == "auth":
-        return _auth_problems(values, _last(global_options))
+        return _auth_problems(fields, _last(global_options))
     if object_type == "registration":
         return [f"a registration needs {k}" for k in ("server_uri", "client_uri") if not values.get(k)]
     if object_type == "identify" and not any(values.get(k) for k in ("match", "match_header", "match_request_uri")):
