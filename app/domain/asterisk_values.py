@@ -160,6 +160,20 @@ def _identify_match(value: str) -> str | None:
 _SIP_URI = re.compile(r"sips?:(?:[^@\s]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:[;?]\S*)?", re.I)
 
 
+_BIND = re.compile(r"(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>\d+))?")
+
+
+def _bind(value: str) -> str | None:
+    """A transport's ``bind`` (``pj_sockaddr_parse``): an address or a bare IPv6 address, then a port up to 65535."""
+    text = value.strip()
+    match = _BIND.fullmatch(text)
+    if match is None and _address(text) is None:
+        return f"'{value}' is not address[:port] (IPv6 in brackets when a port follows)"
+    if match is not None and match.group("port") is not None and not 0 <= int(match.group("port")) <= 65535:
+        return f"'{value}' has a port above 65535"
+    return None
+
+
 def _sip_uri(value: str) -> str | None:
     if not _SIP_URI.fullmatch(value.strip()):
         return f"'{value}' is not a sip: or sips: URI with a host (e.g. sip:provider.example.com)"
@@ -305,6 +319,8 @@ VALUE_RULES: dict[tuple[str, str], Callable[[str], str | None]] = {
     ("endpoint", "disallow"): _codecs,
     **{("endpoint", key): _acl for key in ("permit", "deny", "contact_permit", "contact_deny")},
     ("identify", "match"): _identify_match,
+    ("transport", "bind"): _bind,
+    ("transport", "local_net"): _acl,
     ("aor", "contact"): _sip_uris,
     ("registration", "server_uri"): _sip_uri,
     ("registration", "client_uri"): _sip_uri,

@@ -42,6 +42,9 @@ REFUSED_BY_ASTERISK = [
     ("endpoint", "dtls_rekey", "x"),
     ("endpoint", "from_user", "a b"),
     ("endpoint", "follow_redirect_methods", "invite"),
+    ("transport", "bind", "127.0.0.1:99999"),
+    ("transport", "local_net", "10.0.0.0/33"),
+    ("transport", "local_net", "lan"),
     ("auth", "md5_cred", "x"),
     ("auth", "password_digest", "SHA-256:abc"),
 ]
@@ -81,6 +84,8 @@ ACCEPTED_BY_ASTERISK = [
     ("endpoint", "from_user", "alice.1"),
     ("endpoint", "follow_redirect_methods", "message"),
     ("auth", "md5_cred", "0123456789abcdef0123456789abcdef"),
+    ("transport", "local_net", "10.0.0.0/8"),
+    ("transport", "local_net", "192.168.0.0/255.255.0.0"),
 ]
 
 # Whole objects: keys that need each other (app/domain/asterisk_values.object_problems).

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.asterisk.live.instance import AsteriskInstance
+from tests.asterisk.live.instance import AsteriskInstance, free_port
 from tests.asterisk.live.push import ari_client, normalise
 from tests.domain.test_asterisk_values import (
     ACCEPTED_BY_ASTERISK,
@@ -21,7 +21,7 @@ from tests.domain.test_asterisk_values import (
 pytestmark = pytest.mark.asterisk
 
 # Object types whose objects are named and listed by `pjsip list <type>s` after the load.
-_CHECKED = {"endpoint", "aor", "auth", "identify", "registration"}
+_CHECKED = {"endpoint", "aor", "auth", "identify", "registration", "transport"}
 # What each type needs besides the option under test to load at all (an option under test replaces its own).
 _BASE: dict[str, tuple[tuple[str, str], ...]] = {
     "endpoint": (("context", "default"),),
@@ -38,11 +38,18 @@ def _section(name: str, object_type: str, fields: Fields) -> str:
     return f"[{name}]\ntype = {object_type}\n" + "".join(f"{k} = {v}\n" for k, v in fields) + "\n"
 
 
+def _base(object_type: str) -> Fields:
+    """What the type needs; a transport binds a loopback port of its own."""
+    if object_type == "transport":
+        return (("protocol", "udp"), ("bind", f"127.0.0.1:{free_port()}"))
+    return _BASE[object_type]
+
+
 def _value_cases(table: list[tuple[str, str, str]], prefix: str) -> list[Case]:
     cases = []
     for i, (object_type, key, value) in enumerate(table):
         if object_type in _CHECKED:
-            base = tuple((k, v) for k, v in _BASE[object_type] if k != key)
+            base = tuple((k, v) for k, v in _base(object_type) if k != key)
             cases.append((f"{prefix}{i}", object_type, (*base, (key, value))))
     return cases
 
