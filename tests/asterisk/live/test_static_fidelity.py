@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from app.asterisk.ari import AriNotFound
 from app.db.models import Transport
 from app.domain.asterisk_values import CODECS
 from app.domain.catalog import BOOLEAN, DOUBLE, INTEGER, UNSIGNED, load_catalog
@@ -267,7 +269,7 @@ def _inherited(parents: Sequence[str], templates: Sequence[ConfigSpec]) -> set[S
 _numbers = itertools.count(1)
 
 
-async def _build(db_world: World, caller: Caller, spec: TenantSpec, transports: dict[str, UUID]) -> UUID:
+async def build_tenant(db_world: World, caller: Caller, spec: TenantSpec, transports: dict[str, UUID]) -> UUID:
     """The tenant, its templates and endpoints, created through the services as a client would."""
     db = db_world.db
     number = next(_numbers)
@@ -294,7 +296,7 @@ async def _build(db_world: World, caller: Caller, spec: TenantSpec, transports: 
     return tenant
 
 
-async def _loopback_transports(world: World, caller: Caller) -> dict[str, UUID]:
+async def loopback_transports(world: World, caller: Caller) -> dict[str, UUID]:
     """The engine's transports, bound on loopback ports nothing else uses."""
     async with world.db.reading() as session:
         rows = dict((await session.execute(sa.select(Transport.name, Transport.uuid))).all())
@@ -305,16 +307,21 @@ async def _loopback_transports(world: World, caller: Caller) -> dict[str, UUID]:
     return {str(k): v for k, v in rows.items()}
 
 
-async def _judge(
-    factory: Callable[..., AsteriskInstance], conf: str, recorded: dict[tuple[str, str], list[tuple[str, str]]]
+async def judge(
+    factory: Callable[..., AsteriskInstance], recorded: dict[tuple[str, str], list[tuple[str, str]]], **start: Any
 ) -> list[str]:
-    """Load ``conf`` in a fresh Asterisk: what it logged, and every recorded object it serves otherwise."""
-    ast = factory(pjsip_conf=conf)
+    """Start a fresh Asterisk (``start``: its configuration): what it logged, and every recorded
+    object it serves otherwise."""
+    ast = factory(**start)
     try:
         found = [f"log: {line}" for line in ast.warnings_and_errors()]
         async with ari_client(ast) as client:
             for (object_type, object_id), fields in sorted(recorded.items()):
-                served = await client.get(object_type, object_id)
+                try:
+                    served = await client.get(object_type, object_id)
+                except AriNotFound:
+                    found.append(f"{object_type}/{object_id}: missing")
+                    continue
                 found += [f"{object_type}/{object_id}: {p}" for p in differences(object_type, fields, served)]
         return found
     finally:
@@ -333,14 +340,14 @@ async def test_random_configurations_mean_in_asterisk_what_the_product_resolves(
     world: World, asterisk_factory: Callable[..., AsteriskInstance], tmp_path: Path, specs: list[TenantSpec]
 ) -> None:
     caller = await caller_for(world.db, world.admin_token)
-    transports = await _loopback_transports(world, caller)
-    created = [await _build(world, caller, spec, transports) for spec in specs]
+    transports = await loopback_transports(world, caller)
+    created = [await build_tenant(world, caller, spec, transports) for spec in specs]
     try:
         recorded = await recorded_objects(world.db)
         flat = await pjsip_conf(world.db, caller, engine="default", tenant_uuid=None, mode=TemplateMode.FLAT)
         native = await pjsip_conf(world.db, caller, engine="default", tenant_uuid=None, mode=TemplateMode.NATIVE)
         for mode, conf in (("flat", flat), ("native", native)):
-            problems = await _judge(asterisk_factory, conf, recorded)
+            problems = await judge(asterisk_factory, recorded, pjsip_conf=conf)
             assert not problems, f"{mode} export:\n" + "\n".join(problems)
     finally:
         for tenant in created:
