@@ -1,13 +1,20 @@
-"""Push without reload against a real Asterisk: a committed change of one endpoint until Asterisk
-serves it, through the push agent, against `module reload res_pjsip.so` of an exported pjsip.conf.
+"""Push without reload against a real Asterisk: a committed change until Asterisk serves it,
+through the push agent, against `module reload res_pjsip.so` of an exported pjsip.conf.
 
-    .venv/bin/python bench/bench_asterisk.py [--endpoints 2000] [--changes 40] [--reloads 5]
+    .venv/bin/python bench/bench_asterisk.py [--endpoints 10000] [--changes 40] [--reloads 5]
 
 Both Asterisk instances (one with the memory wizard fed by the agent, one reading pjsip.conf) hold
-the same endpoints of the benchmark data set. For each change, the clock starts when the service
-call that commits it returns and stops when Asterisk serves the new `callerid` (ARI GET for the
-pushed instance, `pjsip show endpoint` for the reloaded one). The ratios of the same run are what
-to compare. Benchmarks never fail.
+the same endpoints of the benchmark data set. Two kinds of change:
+
+* one endpoint's `callerid`: the clock starts when the service call that commits it returns and
+  stops when Asterisk serves the new value (ARI GET for the pushed instance, `pjsip show endpoint`
+  for the reloaded one);
+* a template change reaching every endpoint (`moh_suggest` set in `general`, which no other
+  template sets): the clock starts when the commit returns and stops when the agent has applied
+  the engine's head (every endpoint replaced) and a sample serves the value, against one export,
+  write and reload.
+
+The ratios of the same run are what to compare. Benchmarks never fail.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from app.db.database import Database  # noqa: E402
 from app.db.models import SipConfig  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
 from app.domain.sections import Section  # noqa: E402
+from app.events.records import engine_heads  # noqa: E402
 from app.services import configs  # noqa: E402
 from app.services.exports import TemplateMode, pjsip_conf  # noqa: E402
 from app.services.operator import operator_caller  # noqa: E402
@@ -96,6 +104,53 @@ async def measure_push(db: Database, client: AriClient, endpoints: list[tuple[UU
     return latencies
 
 
+async def set_general(db: Database, general: UUID, value: str) -> None:
+    """Set `moh_suggest` in the `general` template: every endpoint inherits it."""
+    caller = await operator_caller(db)
+    async with db.reading() as session:
+        current = ConfigRecord.of(await configs.get_config(session, caller, general, ConfigKind.TEMPLATE)).sections
+    endpoint = tuple((k, v) for k, v in current.get(Section.ENDPOINT, ()) if k != "moh_suggest")
+    patch = configs.ConfigPatch(sections={Section.ENDPOINT: (*endpoint, ("moh_suggest", value))})
+    await configs.update_config(db, caller, ConfigKind.TEMPLATE, general, patch, expected_revision=None, dry_run=False)
+
+
+async def head_seq(db: Database) -> int:
+    return next(h.last_seq for h in (await engine_heads(db)).values() if h.name == "default")
+
+
+async def measure_template_push(
+    db: Database, agent: Agent, client: AriClient, general: UUID, sample: list[tuple[UUID, str]], value: str
+) -> tuple[float, float, int]:
+    """Commit time, then time until the agent applied every update and the sample serves ``value``."""
+    before = await head_seq(db)
+    start = time.perf_counter()
+    await set_general(db, general, value)
+    committed = time.perf_counter()
+    head = await head_seq(db)
+
+    async def reached() -> str:
+        return "reached" if agent.position >= head else ""
+
+    await poll(reached, "reached", 0.01)
+    for _, name in sample:
+        if dict(await client.get("endpoint", name)).get("moh_suggest") != value:
+            raise RuntimeError(f"{name} does not serve moh_suggest={value}")
+    return committed - start, time.perf_counter() - committed, head - before
+
+
+async def measure_template_reload(
+    db: Database, ast: AsteriskInstance, tenant: UUID, general: UUID, name: str, value: str
+) -> tuple[float, float]:
+    """Commit time, then export, write, one reload, until an endpoint serves ``value``."""
+    start = time.perf_counter()
+    await set_general(db, general, value)
+    committed = time.perf_counter()
+    ast.write_config("pjsip.conf", loopback_transport(ast.sip_port) + await export(db, tenant))
+    await asyncio.to_thread(ast.cli, "module reload res_pjsip.so")
+    await poll(functools.partial(asyncio.to_thread, ast.cli, f"pjsip show endpoint {name}"), value, 0.01)
+    return committed - start, time.perf_counter() - committed
+
+
 async def export(db: Database, tenant: UUID) -> str:
     caller = await operator_caller(db)
     text = await pjsip_conf(db, caller, engine="default", tenant_uuid=tenant, mode=TemplateMode.FLAT)
@@ -141,9 +196,13 @@ async def main(endpoints: int, changes: int, reloads: int) -> None:
             sample = await first_endpoints(db, data.tenant_uuid, max(changes, reloads))
             async with AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password) as observer:
                 push = await measure_push(db, observer, sample[:changes])
+                template_push = await measure_template_push(db, agent, observer, data.general_uuid, sample, "pushedmoh")
             stop.set()
             await task
             reload = await measure_reload(db, reloaded, data.tenant_uuid, sample[:reloads])
+            template_reload = await measure_template_reload(
+                db, reloaded, data.tenant_uuid, data.general_uuid, sample[0][1], "reloadedmoh"
+            )
         finally:
             for ast in (pushed, reloaded):
                 if ast.process is not None and ast.process.poll() is not None:
@@ -158,11 +217,19 @@ async def main(endpoints: int, changes: int, reloads: int) -> None:
     print(f"push agent ({changes} changes): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
     print(f"export + module reload res_pjsip.so ({reloads} changes): p50 {r50:.2f} s, p99 {r99:.2f} s")
     print(f"reload / push: p50 {r50 / p50:.0f}x, p99 {r99 / p99:.0f}x")
+    commit, applied, updates = template_push
+    reload_commit, reloaded_in = template_reload
+    print(
+        f"template change reaching {endpoints} endpoints: commit {commit:.2f} s ({updates} updates); "
+        f"push agent until applied {applied:.1f} s; export + one reload {reloaded_in:.2f} s "
+        f"(commit {reload_commit:.2f} s)"
+    )
+    print(f"template change, push / reload: {applied / reloaded_in:.1f}x")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoints", type=int, default=2000)
+    parser.add_argument("--endpoints", type=int, default=10000)
     parser.add_argument("--changes", type=int, default=40)
     parser.add_argument("--reloads", type=int, default=5)
     args = parser.parse_args()

@@ -69,3 +69,25 @@ async def recorded_objects(
     """The recorded objects of these tenants, their fields decoded: key -> (fields, tenant, endpoint)."""
     texts = await recorded_object_texts(session, engine_uuid, tenant_uuids=tenant_uuids)
     return {key: (to_options(orjson.loads(text)), t, e) for key, (text, t, e) in texts.items()}
+
+
+# What each object needs to be loaded by Asterisk at all (app/domain/asterisk_values.object_problems).
+REQUIRED_OPTIONS: dict[Section, Options] = {
+    Section.AUTH: (("username", "user"), ("password", "secret")),
+    Section.OUTBOUND_AUTH: (("username", "user"), ("password", "secret")),
+    Section.REGISTRATION_OUTBOUND_AUTH: (("username", "user"), ("password", "secret")),
+    Section.IDENTIFY: (("match", "192.0.2.99"),),
+    Section.REGISTRATION: (("server_uri", "sip:registrar.example.com"), ("client_uri", "sip:user@example.com")),
+}
+
+
+def completed(
+    sections: dict[Section, Options], inherited: set[Section] | frozenset[Section] = frozenset()
+) -> dict[Section, Options]:
+    """An endpoint's sections with the options its objects need appended (they win over earlier
+    values), for every object the endpoint has: its own non-empty sections and ``inherited`` ones."""
+    out = dict(sections)
+    for section, required in REQUIRED_OPTIONS.items():
+        if out.get(section) or section in inherited:
+            out[section] = (*out.get(section, ()), *required)
+    return out

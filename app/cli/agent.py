@@ -58,12 +58,15 @@ async def _run(engine: str, ari_url: str, ari_user: str, ari_password: str, chec
         await db.dispose()
     counters = runner.counters
     log.info(
-        "agent stopped at seq %d: %d applied, %d rejected, %d need a reload, %d retries",
+        "agent stopped at seq %d: %d applied, %d rejected, %d need a reload, %d retries, %d resyncs"
+        " (%d stale objects deleted)",
         runner.position,
         counters.applied,
         counters.rejected,
         counters.needs_reload,
         counters.retries,
+        counters.resyncs,
+        counters.stale_deleted,
     )
     return 0
 

@@ -8,6 +8,13 @@ from enum import StrEnum
 Option = tuple[str, str]
 Options = tuple[Option, ...]
 
+# Keys whose values are secrets in auth objects (docs/domain.md §6).
+# Auth options that are credentials: the two the product rules name, plus the
+# other secrets Asterisk's auth object holds (digest hashes, OAuth secrets).
+SECRET_KEYS = frozenset({"password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"})
+# What a secret is shown as to a caller without the secrets scope.
+MASK = "********"
+
 
 class Section(StrEnum):
     ENDPOINT = "endpoint"

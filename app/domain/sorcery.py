@@ -7,15 +7,10 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from app.domain.resolution import ResolvedOption
-from app.domain.sections import Option, Options, Section
+from app.domain.sections import MASK, SECRET_KEYS, Option, Options, Section
 
-# Keys whose values are secrets in auth objects (docs/domain.md §6).
-# Auth options that are credentials: the two the product rules name, plus the
-# other secrets Asterisk's auth object holds (digest hashes, OAuth secrets).
-SECRET_KEYS = frozenset({"password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"})
 # Secrets per object type: auth credentials, and a transport's TLS private key password.
 SECRETS_BY_TYPE: dict[str, frozenset[str]] = {"auth": SECRET_KEYS, "transport": frozenset({"password"})}
-MASK = "********"
 # The sections whose options become auth objects, where secrets live.
 SECRET_SECTIONS = frozenset({Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
 # Object ids the product gives an endpoint's outbound auth objects: no endpoint may take such a name.

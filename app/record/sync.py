@@ -19,11 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.aftercommit import committed
 from app.db.models import Engine
 from app.db.queries import CHUNK, Graph, engine_objects, recorded_object_texts
+from app.domain.asterisk_values import object_problems
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Owner, PlannedUpdate, diff_objects
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options, Section, to_options
 from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
+from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
 from app.record.updates import ChangeSummary
@@ -152,7 +154,8 @@ async def _sync_endpoints(
         found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
     else:
         found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
-    plans, texts = await _run(big, _plan, desired, owners, found, wanted, forced, catalog)
+    global_options = tuple((k, v) for k, v in engine.global_options)
+    plans, texts = await _run(big, _plan, desired, owners, found, wanted, forced, catalog, graph, global_options)
     updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
@@ -164,8 +167,13 @@ def _plan(
     wanted: Collection[UUID],
     forced: Mapping[ObjectKey, frozenset[str]],
     catalog: Catalog,
+    graph: Graph,
+    global_options: Options,
 ) -> tuple[list[PlannedUpdate], dict[ObjectKey, str]]:
-    """The updates that turn the recorded objects into the desired ones, and the desired objects' texts."""
+    """The updates that turn the recorded objects into the desired ones, and the desired objects' texts.
+
+    Raises `InvalidInput` when a new or changed object is one Asterisk would refuse as a whole.
+    """
     with collector_paused():
         # An object whose stored text is what we would write is unchanged: only the
         # others are decoded and diffed (a template change leaves most objects alone).
@@ -180,8 +188,38 @@ def _plan(
             if texts.get(key) != text or key in forced:
                 recorded[key] = to_options(orjson.loads(text))
         candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
+        _refuse_what_asterisk_refuses(candidates, owners, graph, global_options)
         plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
     return plans, texts
+
+
+MAX_OBJECT_ISSUES = 20
+
+
+def _refuse_what_asterisk_refuses(
+    objects: Mapping[ObjectKey, Options], owners: Mapping[ObjectKey, Owner], graph: Graph, global_options: Options
+) -> None:
+    """Raise `InvalidInput` when a new or changed object would be refused by Asterisk as a whole
+    (a key that needs another, an auth without credentials): nothing is then written."""
+    issues: list[Issue] = []
+    for (object_type, object_id), fields in objects.items():
+        for problem in object_problems(object_type, fields, global_options):
+            owner = owners[(object_type, object_id)].endpoint_uuid
+            node = graph.nodes.get(owner) if owner is not None else None
+            where = f"endpoint '{node.name}'" if node is not None else "endpoint"
+            field = f"input.options.{_section_of(object_type, object_id).input_name}"
+            issues.append(Issue(field, f"{where}: {object_type} '{object_id}': {problem} (Asterisk refuses it)"))
+    if issues:
+        raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
+
+
+def _section_of(object_type: str, object_id: str) -> Section:
+    """The section an endpoint's object comes from (docs/domain.md §5)."""
+    if object_type != "auth":
+        return Section(object_type)
+    if object_id.startswith("outbound_auth_"):
+        return Section.OUTBOUND_AUTH
+    return Section.REGISTRATION_OUTBOUND_AUTH if object_id.startswith("auth_reg_") else Section.AUTH
 
 
 async def sync_engine_objects(

@@ -118,6 +118,14 @@ ENDPOINTS_SPEC: list[tuple[str, str | None, list[str]]] = [
 ]
 
 
+TRUNK_OPTIONS = {
+    "registration": [
+        {"key": "server_uri", "value": "sip:carrier.example.com"},
+        {"key": "client_uri", "value": "sip:heidi@carrier.example.com"},
+    ]
+}
+
+
 @dataclass
 class Directory:
     tenant: str
@@ -168,6 +176,8 @@ async def build_directory(gql: GraphQLClient, name: str = "Lists Co") -> Directo
             "name": endpoint,
             "label": label,
             "parentUuids": [directory.templates[p] for p in parents],
+            # a trunk's registration needs its addresses, as Asterisk does
+            "options": TRUNK_OPTIONS if "trunk" in parents else {},
         }
         for endpoint, label, parents in ENDPOINTS_SPEC
     ]

@@ -133,13 +133,14 @@ async def test_removing_a_match_requires_recreating_the_identify(world: World, g
     caller = await caller_for(world.db, world.admin_token)
     tenant = await new_tenant(world.db, caller, "Trunks")
     trunk = await default_template(world.db, tenant, "trunk")
+    registration = (("server_uri", "sip:carrier.example.com"), ("client_uri", "sip:acme@carrier.example.com"))
     endpoint = await new_endpoint(
         world.db,
         caller,
         tenant,
         "carrier",
         [trunk.uuid],
-        {Section.IDENTIFY: (("match", "192.0.2.10"), ("match", "192.0.2.11"))},
+        {Section.IDENTIFY: (("match", "192.0.2.10"), ("match", "192.0.2.11")), Section.REGISTRATION: registration},
     )
 
     # when one match is removed

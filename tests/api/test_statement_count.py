@@ -54,7 +54,12 @@ async def test_page_of_200_issues_no_more_statements_than_page_of_10(world: Worl
     for i in range(200):
         parents = [sip.uuid, webrtc.uuid] if i % 2 else [sip.uuid]
         await new_endpoint(
-            world.db, caller, tenant, f"counted-{i:03d}", parents, {Section.AUTH: (("username", f"u{i}"),)}
+            world.db,
+            caller,
+            tenant,
+            f"counted-{i:03d}",
+            parents,
+            {Section.AUTH: (("username", f"u{i}"), ("password", f"p{i}"))},
         )
 
     # when a page of 10 and a page of 200 are read with every nested field

@@ -38,6 +38,7 @@ from app.db.database import Database
 from app.db.models import Engine, SipConfig, SorceryUpdateRow, Tenant, Transport
 from app.db.queries import load_tenant_graphs
 from app.domain.catalog import load_catalog
+from app.domain.defaults import DEFAULT_TEMPLATES
 from app.domain.imports import ImportPlan, PlannedConfig, PlannedTransport
 from app.domain.resolution import ConfigKind, ResolvedOption, Resolver
 from app.domain.sections import SECTIONS, Options, Section
@@ -48,7 +49,7 @@ from app.services.access import Caller
 from app.services.exports import TemplateMode, pjsip_conf
 from app.services.imports import ImportReport, apply_import
 from tests.conftest import GraphQLClient, World
-from tests.helpers import caller_for, recorded_objects
+from tests.helpers import caller_for, completed, recorded_objects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pjsip"
 MAIN = FIXTURES / "pjsip.conf"
@@ -228,7 +229,7 @@ EXPECTED_ENDPOINTS: dict[str, Shape] = {
     ),
     "erin": Shape(
         {
-            REG: opts("server_uri=sip:registrar.example.net"),
+            REG: opts("server_uri=sip:registrar.example.net", "client_uri=sip:erin@registrar.example.net"),
             REG_AUTH: opts("username=erin-reg", "password=erin-reg-secret"),
             OUT_AUTH: opts("username=erin", "password=erin-secret"),
         },
@@ -315,7 +316,13 @@ EXPECTED_OBJECTS: dict[str, Objects] = {
         (
             "registration",
             "erin",
-            opts("server_uri=sip:registrar.example.net", "line=yes", "endpoint=erin", "outbound_auth=auth_reg_erin"),
+            opts(
+                "server_uri=sip:registrar.example.net",
+                "client_uri=sip:erin@registrar.example.net",
+                "line=yes",
+                "endpoint=erin",
+                "outbound_auth=auth_reg_erin",
+            ),
         ),
     ],
     "frank": [("endpoint", "frank", ())],
@@ -732,8 +739,25 @@ def tenant_specs(draw: st.DrawFn) -> TenantSpec:
         templates.append(draw(config_spec(name, list(pool))))
         pool.append(name)
     endpoint_names = draw(st.lists(st.sampled_from(ENDPOINT_NAMES), min_size=1, max_size=4, unique=True))
-    endpoints = [draw(config_spec(name, pool)) for name in endpoint_names]
+    endpoints = [_loadable(draw(config_spec(name, pool)), templates) for name in endpoint_names]
     return TenantSpec(draw(st.sampled_from(SLUG_PREFIXES)), defaults, tuple(templates), tuple(endpoints))
+
+
+def _inherited_sections(parents: Sequence[str], templates: Sequence[ConfigSpec]) -> set[Section]:
+    """The non-empty sections of every ancestor (the default templates' included)."""
+    by_name = {t.name: (t.parents, t.sections) for t in templates}
+    by_name.update({d.role: (d.parents, d.sections) for d in DEFAULT_TEMPLATES})
+    found: set[Section] = set()
+    for parent in parents:
+        ancestors, sections = by_name[parent]
+        found |= {s for s, options in sections.items() if options} | _inherited_sections(ancestors, templates)
+    return found
+
+
+def _loadable(spec: ConfigSpec, templates: Sequence[ConfigSpec]) -> ConfigSpec:
+    """The endpoint with what its objects need for Asterisk to load them (else it is refused)."""
+    sections = completed(spec.sections, _inherited_sections(spec.parents, templates))
+    return ConfigSpec(spec.name, spec.parents, spec.transport, sections)
 
 
 async def source_tenant(db: Database, caller: Caller, spec: TenantSpec) -> UUID:

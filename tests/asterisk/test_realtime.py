@@ -303,10 +303,10 @@ GENERATORS: dict[str, dict[str, Any]] = {
     },
     "registration": {
         "server_uri": lambda rng: f"sip:reg{rng.randint(1, 9)}.example.com;transport=tcp",
-        "client_uri": lambda rng: f"sip:{_text(rng)}@example.com",
+        "client_uri": lambda rng: f"sip:u{rng.randint(1, 99)}@example.com",
         "retry_interval": _int(10, 120),
         "expiration": _int(60, 3600),
-        "contact_user": TEXT,
+        "contact_user": lambda rng: rng.choice(("a", "x1", "a;b", "a=b", "Z")),
     },
     "transport": {
         "protocol": _one_of("udp", "tcp"),
@@ -332,9 +332,14 @@ GENERATORS: dict[str, dict[str, Any]] = {
 MAX_REPEAT = {"contact": 2, "match": 2, "local_net": 2, "allow": 2, "disallow": 1, "set_var": 3}
 
 
+# Keys without which Asterisk refuses the object (and so does the product): always drawn.
+REQUIRED_KEYS = {"auth": ("username", "password"), "identify": ("match",), "registration": ("server_uri", "client_uri")}
+
+
 def _options(rng: random.Random, object_type: str, *, at_most: int = 4) -> Options:
     generators = GENERATORS[object_type]
     keys = rng.sample(sorted(generators), k=rng.randint(1, min(at_most, len(generators))))
+    keys += [k for k in REQUIRED_KEYS.get(object_type, ()) if k not in keys]
     out: list[tuple[str, str]] = []
     for key in keys:
         repeat = rng.randint(1, MAX_REPEAT[key]) if key in MAX_REPEAT else 1
@@ -404,7 +409,7 @@ class Scenario:
             (Section.AOR, "aor", 0.8),
             (Section.AUTH, "auth", 0.7),
             (Section.IDENTIFY, "identify", 0.4),
-            (Section.REGISTRATION, "registration", 0.3),
+            (Section.REGISTRATION, "registration", 1.0),  # the trunk template has registration options
             (Section.OUTBOUND_AUTH, "auth", 0.3),
             (Section.REGISTRATION_OUTBOUND_AUTH, "auth", 0.3),
         ):

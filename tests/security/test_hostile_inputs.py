@@ -59,7 +59,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 OPERATIONS = operations(build_schema(Settings())._schema)
 # Mutations of engine-wide objects, sent with the operator's token (every other one with the tenant's).
-OPERATOR_MUTATIONS = frozenset({"createTransport", "updateTransport", "deleteTransport", "setEngineOptions"})
+OPERATOR_MUTATIONS = frozenset(
+    {
+        "createTransport",
+        "updateTransport",
+        "deleteTransport",
+        "setEngineOptions",
+        "createEngineTransport",
+        "updateEngineTransport",
+        "updateEngine",
+    }
+)
 # Columns that change on a successful read: the token's last use.
 VOLATILE_COLUMNS = frozenset({"last_used_at"})
 

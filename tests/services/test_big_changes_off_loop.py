@@ -32,7 +32,12 @@ async def test_a_change_gives_the_same_updates_in_a_thread_and_on_the_loop(
     general = await default_template(world.db, tenant, "general")
     for i in range(12):
         await new_endpoint(
-            world.db, admin, tenant, f"off-{i}", [general.uuid], {Section.AUTH: (("username", f"u{i}"),)}
+            world.db,
+            admin,
+            tenant,
+            f"off-{i}",
+            [general.uuid],
+            {Section.AUTH: (("username", f"u{i}"), ("password", f"pw-{i}"))},
         )
 
     threads: list[str] = []

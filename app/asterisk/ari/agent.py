@@ -49,7 +49,8 @@ from uuid import UUID
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
-from app.asterisk.ari.resync import recorded_state
+from app.asterisk.ari.owned import OwnedObjects, owned_path_for
+from app.asterisk.ari.resync import deletion, recorded_state
 from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
 from app.domain.catalog import Catalog, load_catalog
@@ -91,6 +92,7 @@ class Counters:
     needs_reload: int = 0
     retries: int = 0
     resyncs: int = 0
+    stale_deleted: int = 0
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
@@ -187,6 +189,7 @@ class Agent:
         self.max_server_errors = max_server_errors
         self.counters = Counters()
         self.status = AgentStatus(status_path_for(checkpoint_path))
+        self.owned = OwnedObjects(owned_path_for(checkpoint_path))
         self._engine_uuid: UUID | None = None
         self._position = 0
         self._resync_reason: str | None = None
@@ -319,7 +322,8 @@ class Agent:
             self._startup_time = started
 
     async def resync(self, reason: str) -> int:
-        """Push every recorded object of the engine, then continue after the head read first.
+        """Push every recorded object of the engine, delete the objects this agent created that
+        the record no longer has (`OwnedObjects`), then continue after the head read first.
 
         The head is read before the objects, so an update recorded meanwhile is applied again
         afterwards: pushing a state twice is harmless, missing one is not. Returns how many
@@ -335,13 +339,30 @@ class Agent:
                 return 0
             if outcome is Outcome.REJECTED:
                 self.counters.rejected += 1
+        recorded = {(u.object_type, u.object_id) for u in state}
+        kept = set(recorded)
+        stale = self.owned.stale(recorded)
+        for object_type, object_id in stale:
+            # created by this agent, gone from the record: its DELETE was pruned while the agent was away
+            outcome = await self._apply_with_retries(deletion(self.engine, object_type, object_id))
+            if outcome is None:
+                return 0
+            if outcome is Outcome.APPLIED:
+                self.counters.stale_deleted += 1
+            else:
+                kept.add((object_type, object_id))
+        await asyncio.to_thread(self.owned.rewrite, kept)
         checkpoint = CheckpointState(self.engine, head.uuid, max(head.last_seq, self._position))
         await asyncio.to_thread(self.checkpoint.save, checkpoint)
         self._position = checkpoint.seq
         self._resync_reason = None
         self.counters.resyncs += 1
         log.warning(
-            "engine '%s': resynchronised %d objects; continuing after seq %d", self.engine, len(state), self._position
+            "engine '%s': resynchronised %d objects, deleted %d stale ones; continuing after seq %d",
+            self.engine,
+            len(state),
+            len(stale) - (len(kept) - len(recorded)),
+            self._position,
         )
         return max(len(state), 1)
 
@@ -395,9 +416,16 @@ class Agent:
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
+        key = (update.object_type, update.object_id)
         if update.action is Action.DELETE:
             await self._delete_if_present(update.object_type, update.object_id)
-        elif update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
+            if key in self.owned:
+                await asyncio.to_thread(self.owned.remove, key)
+            return
+        if key not in self.owned:
+            # remembered before it exists, so a resynchronisation can delete it once the record has not
+            await asyncio.to_thread(self.owned.add, key)
+        if update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
             await self._merge_keeping_contacts(update)
         elif self._must_replace(update):
             await self._delete_if_present(update.object_type, update.object_id)

@@ -52,3 +52,21 @@ async def recorded_state(db: Database, engine_uuid: UUID, engine: str) -> list[R
         if object_type not in NOT_PUSHABLE
     ]
     return sorted(updates, key=lambda u: (_rank(u.object_type), u.object_id))
+
+
+def deletion(engine: str, object_type: str, object_id: str) -> RecordedUpdate:
+    """A DELETE of one object, outside the record (no seq): a stale object a resync removes."""
+    return RecordedUpdate(
+        seq=None,
+        engine=engine,
+        action=Action.DELETE,
+        object_type=object_type,
+        object_id=object_id,
+        fields=(),
+        changed_keys=(),
+        requires_recreate=False,
+        requires_reload=False,
+        tenant_uuid=None,
+        endpoint_uuid=None,
+        created_at=datetime.now(UTC),
+    )

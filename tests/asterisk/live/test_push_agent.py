@@ -267,6 +267,28 @@ async def test_gap_in_the_record_is_resynchronised(live: Live) -> None:
     assert agent.counters.resyncs == 1
 
 
+async def test_resync_deletes_what_it_created_and_the_record_lost_and_nothing_else(live: Live) -> None:
+    db = live.world.db
+    sip = await default_template(db, live.tenant, "sip")
+    kept, lost, foreign = live.name("kept"), live.name("lost"), live.name("foreign")
+    # an endpoint the product does not manage, created in Asterisk by someone else
+    await live.client.put("endpoint", foreign, [("context", "default")])
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        await new_endpoint(db, live.editor.caller, live.tenant, kept, [sip.uuid], line(kept, "kept-secret"))
+        gone = await new_endpoint(db, live.editor.caller, live.tenant, lost, [sip.uuid], line(lost, "lost-secret"))
+        await settle(agent, task)
+    # while no agent runs, a line is deleted and retention prunes the DELETEs it would replay
+    await live.editor.delete(gone)
+    await prune(db, days=365, max_records=1)
+    agent = new_agent(db, live.client, live.checkpoint)
+    async with running(agent) as task:
+        await settle(agent, task)
+        assert await divergences(db, live.client, {(t, lost) for t in ("endpoint", "aor", "auth")}) == []
+        assert dict(await live.client.get("endpoint", foreign))["context"] == "default"
+    assert (agent.counters.resyncs, agent.counters.stale_deleted) == (1, 3)
+
+
 async def test_restarted_asterisk_is_resynchronised_without_help(live: Live) -> None:
     db = live.world.db
     sip = await default_template(db, live.tenant, "sip")

@@ -1,0 +1,101 @@
+"""The objects the agent has pushed to its Asterisk: how a resynchronisation recognises stale ones.
+
+ARI push configuration cannot list a type's objects, and an Asterisk may hold objects the product
+does not manage (loaded from pjsip.conf, or pushed by another tool). So the product's objects are
+those the agent itself created: it remembers the id of every object it sends a ``PUT`` for, in a
+journal next to its checkpoint (``agent-<engine>.objects``), one line per change of the set:
+``+<type> <id>`` written (and flushed to disk) *before* the ``PUT``, ``-<type> <id>`` after a
+``DELETE`` succeeded or found the object absent. A crash can therefore leave an id too many (its
+``DELETE`` later answers 404), never an object forgotten.
+
+A resynchronisation deletes every remembered object that the record no longer has (an update that
+deleted it was pruned while the agent was stopped), then rewrites the journal as the recorded
+objects, which also keeps it short.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+ObjectKey = tuple[str, str]  # (object type, object id)
+
+# Objects that name others go first, so no remaining object points at a deleted one.
+DELETE_ORDER = ("endpoint", "registration", "identify", "auth", "aor")
+
+
+def owned_path_for(checkpoint_path: Path) -> Path:
+    return checkpoint_path.with_name(checkpoint_path.stem + ".objects")
+
+
+class OwnedObjects:
+    """The set of objects the agent created in Asterisk, kept in an append-only journal."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._keys: set[ObjectKey] | None = None
+
+    def __contains__(self, key: ObjectKey) -> bool:
+        return key in self._loaded()
+
+    def _loaded(self) -> set[ObjectKey]:
+        if self._keys is None:
+            self._keys = set()
+            with contextlib.suppress(FileNotFoundError):
+                for line in self.path.read_text().splitlines():
+                    sign, rest = line[:1], line[1:]
+                    object_type, _, object_id = rest.partition(" ")
+                    if not object_id:
+                        continue  # a line torn by a crash: its PUT was never sent
+                    if sign == "+":
+                        self._keys.add((object_type, object_id))
+                    elif sign == "-":
+                        self._keys.discard((object_type, object_id))
+        return self._keys
+
+    def add(self, key: ObjectKey) -> None:
+        """Remember ``key`` before it is created (nothing is written when it is known already)."""
+        keys = self._loaded()
+        if key not in keys:
+            self._append(f"+{key[0]} {key[1]}")
+            keys.add(key)
+
+    def remove(self, key: ObjectKey) -> None:
+        """Forget ``key`` once Asterisk no longer has it."""
+        keys = self._loaded()
+        if key in keys:
+            self._append(f"-{key[0]} {key[1]}")
+            keys.discard(key)
+
+    def stale(self, recorded: Iterable[ObjectKey]) -> list[ObjectKey]:
+        """The remembered objects the record does not have, in deletion order."""
+        gone = self._loaded() - set(recorded)
+        rank = {t: i for i, t in enumerate(DELETE_ORDER)}
+        return sorted(gone, key=lambda k: (rank.get(k[0], len(DELETE_ORDER)), k[1]))
+
+    def rewrite(self, keys: Iterable[ObjectKey]) -> None:
+        """Replace the journal by exactly ``keys`` (atomically: the old or the new one survives)."""
+        kept = set(keys)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.writelines(f"+{t} {i}\n" for t, i in sorted(kept))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._keys = kept
+
+    def _append(self, line: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
