@@ -380,6 +380,9 @@ def _endpoint_problems(values: dict[str, str]) -> list[str]:
             problems.append(f"rtp_port_end ({end}) must be greater than rtp_port_start ({start})")
     if values.get("dtls_auto_generate_cert", "").lower() in _TRUE and values.get("dtls_cert_file"):
         problems.append("dtls_auto_generate_cert and dtls_cert_file cannot be used together")
+    webrtc = values.get("webrtc", "").lower() in _TRUE
+    if webrtc and _number(values, "dtls_rekey", 0) != 0:
+        problems.append("dtls_rekey must be 0 with webrtc (Asterisk disables DTLS renegotiation for WebRTC)")
     offer_pref = values.get("incoming_call_offer_pref", "local").lower()
     if values.get("preferred_codec_only", "").lower() in _TRUE and offer_pref != "local":
         problems.append("preferred_codec_only cannot be combined with incoming_call_offer_pref")

@@ -106,7 +106,12 @@ OBJECTS_REFUSED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     ("registration", (("server_uri", "sip:127.0.0.1:5999"),)),
     ("identify", (("srv_lookups", "yes"),)),
 ]
+# Objects Asterisk loads but changes (with a warning): refused as well. The key it changes comes last.
+OBJECTS_CHANGED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
+    ("endpoint", (("webrtc", "yes"), ("dtls_rekey", "60"))),
+]
 OBJECTS_ACCEPTED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
+    ("endpoint", (("webrtc", "yes"), ("dtls_rekey", "0"))),
     ("endpoint", (("rtp_port_start", "20000"), ("rtp_port_end", "20100"))),
     ("endpoint", (("timers_min_se", "120"), ("timers_sess_expires", "120"))),
     ("endpoint", (("preferred_codec_only", "yes"),)),
@@ -139,7 +144,7 @@ def test_value_asterisk_accepts_is_accepted(object_type: str, key: str, value: s
     assert validate_options(CATALOG, object_type, ((key, value),), path="options") == []
 
 
-@pytest.mark.parametrize(("object_type", "fields"), OBJECTS_REFUSED_BY_ASTERISK)
+@pytest.mark.parametrize(("object_type", "fields"), OBJECTS_REFUSED_BY_ASTERISK + OBJECTS_CHANGED_BY_ASTERISK)
 def test_object_asterisk_refuses_is_refused(object_type: str, fields: tuple[tuple[str, str], ...]) -> None:
     assert object_problems(object_type, fields) != []
 
