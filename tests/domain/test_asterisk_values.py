@@ -51,6 +51,9 @@ REFUSED_BY_ASTERISK = [
 # Values Asterisk loads but changes or ignores (it serves another value): refused as well, so the
 # record never says what Asterisk does not do.
 CHANGED_BY_ASTERISK = [
+    ("transport", "async_operations", "0"),
+    ("transport", "verify_server", "maybe"),
+    ("transport", "allow_wildcard_certs", "maybe"),
     ("endpoint", "codec_prefs_outgoing_offer", "abc def"),
     ("endpoint", "call_group", "64"),
     ("endpoint", "pickup_group", "x"),
@@ -85,6 +88,8 @@ ACCEPTED_BY_ASTERISK = [
     ("endpoint", "follow_redirect_methods", "message"),
     ("auth", "md5_cred", "0123456789abcdef0123456789abcdef"),
     ("transport", "local_net", "10.0.0.0/8"),
+    ("transport", "async_operations", "1"),
+    ("transport", "verify_client", "yes"),
     ("transport", "local_net", "192.168.0.0/255.255.0.0"),
 ]
 
