@@ -77,7 +77,8 @@ REQUIRED_OPTIONS: dict[Section, Options] = {
     Section.OUTBOUND_AUTH: (("username", "user"), ("password", "secret")),
     Section.REGISTRATION_OUTBOUND_AUTH: (("username", "user"), ("password", "secret")),
     Section.IDENTIFY: (("match", "192.0.2.99"),),
-    Section.REGISTRATION: (("server_uri", "sip:registrar.example.com"), ("client_uri", "sip:user@example.com")),
+    # a closed loopback port: a registration attempt fails at once, without a network timeout
+    Section.REGISTRATION: (("server_uri", "sip:127.0.0.1:9"), ("client_uri", "sip:user@127.0.0.1:9")),
 }
 
 

@@ -270,6 +270,13 @@ def _redirect_methods(value: str) -> str | None:
     return None
 
 
+def _only(allowed: str, why: str) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return None if parse_c_integer(value) == int(allowed) else f"'{value}' must be {allowed} ({why})"
+
+    return check
+
+
 def _no_longer_supported(replacement: str) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         return f"is no longer supported by Asterisk, which ignores it; use '{replacement}'"
@@ -320,6 +327,11 @@ VALUE_RULES: dict[tuple[str, str], Callable[[str], str | None]] = {
     **{("endpoint", key): _acl for key in ("permit", "deny", "contact_permit", "contact_deny")},
     ("identify", "match"): _identify_match,
     ("transport", "bind"): _bind,
+    ("transport", "async_operations"): _only("1", "Asterisk ignores any other value with a warning; it is always 1"),
+    **{
+        ("transport", k): _boolean
+        for k in ("allow_wildcard_certs", "require_client_cert", "verify_client", "verify_server")
+    },
     ("transport", "local_net"): _acl,
     ("aor", "contact"): _sip_uris,
     ("registration", "server_uri"): _sip_uri,
@@ -380,6 +392,9 @@ def _endpoint_problems(values: dict[str, str]) -> list[str]:
             problems.append(f"rtp_port_end ({end}) must be greater than rtp_port_start ({start})")
     if values.get("dtls_auto_generate_cert", "").lower() in _TRUE and values.get("dtls_cert_file"):
         problems.append("dtls_auto_generate_cert and dtls_cert_file cannot be used together")
+    webrtc = values.get("webrtc", "").lower() in _TRUE
+    if webrtc and _number(values, "dtls_rekey", 0) != 0:
+        problems.append("dtls_rekey must be 0 with webrtc (Asterisk disables DTLS renegotiation for WebRTC)")
     offer_pref = values.get("incoming_call_offer_pref", "local").lower()
     if values.get("preferred_codec_only", "").lower() in _TRUE and offer_pref != "local":
         problems.append("preferred_codec_only cannot be combined with incoming_call_offer_pref")

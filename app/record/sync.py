@@ -208,7 +208,8 @@ def _refuse_what_asterisk_refuses(
             node = graph.nodes.get(owner) if owner is not None else None
             where = f"endpoint '{node.name}'" if node is not None else "endpoint"
             field = f"input.options.{_section_of(object_type, object_id).input_name}"
-            issues.append(Issue(field, f"{where}: {object_type} '{object_id}': {problem} (Asterisk refuses it)"))
+            what = where if object_type == "endpoint" else f"{where}, {object_type} '{object_id}'"
+            issues.append(Issue(field, f"{what}: {problem} (Asterisk refuses it)"))
     if issues:
         raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
 

@@ -51,6 +51,9 @@ REFUSED_BY_ASTERISK = [
 # Values Asterisk loads but changes or ignores (it serves another value): refused as well, so the
 # record never says what Asterisk does not do.
 CHANGED_BY_ASTERISK = [
+    ("transport", "async_operations", "0"),
+    ("transport", "verify_server", "maybe"),
+    ("transport", "allow_wildcard_certs", "maybe"),
     ("endpoint", "codec_prefs_outgoing_offer", "abc def"),
     ("endpoint", "call_group", "64"),
     ("endpoint", "pickup_group", "x"),
@@ -85,6 +88,8 @@ ACCEPTED_BY_ASTERISK = [
     ("endpoint", "follow_redirect_methods", "message"),
     ("auth", "md5_cred", "0123456789abcdef0123456789abcdef"),
     ("transport", "local_net", "10.0.0.0/8"),
+    ("transport", "async_operations", "1"),
+    ("transport", "verify_client", "yes"),
     ("transport", "local_net", "192.168.0.0/255.255.0.0"),
 ]
 
@@ -106,7 +111,12 @@ OBJECTS_REFUSED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     ("registration", (("server_uri", "sip:127.0.0.1:5999"),)),
     ("identify", (("srv_lookups", "yes"),)),
 ]
+# Objects Asterisk loads but changes (with a warning): refused as well. The key it changes comes last.
+OBJECTS_CHANGED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
+    ("endpoint", (("webrtc", "yes"), ("dtls_rekey", "60"))),
+]
 OBJECTS_ACCEPTED_BY_ASTERISK: list[tuple[str, tuple[tuple[str, str], ...]]] = [
+    ("endpoint", (("webrtc", "yes"), ("dtls_rekey", "0"))),
     ("endpoint", (("rtp_port_start", "20000"), ("rtp_port_end", "20100"))),
     ("endpoint", (("timers_min_se", "120"), ("timers_sess_expires", "120"))),
     ("endpoint", (("preferred_codec_only", "yes"),)),
@@ -139,7 +149,7 @@ def test_value_asterisk_accepts_is_accepted(object_type: str, key: str, value: s
     assert validate_options(CATALOG, object_type, ((key, value),), path="options") == []
 
 
-@pytest.mark.parametrize(("object_type", "fields"), OBJECTS_REFUSED_BY_ASTERISK)
+@pytest.mark.parametrize(("object_type", "fields"), OBJECTS_REFUSED_BY_ASTERISK + OBJECTS_CHANGED_BY_ASTERISK)
 def test_object_asterisk_refuses_is_refused(object_type: str, fields: tuple[tuple[str, str], ...]) -> None:
     assert object_problems(object_type, fields) != []
 

@@ -14,6 +14,7 @@ from tests.domain.test_asterisk_values import (
     ACCEPTED_BY_ASTERISK,
     CHANGED_BY_ASTERISK,
     OBJECTS_ACCEPTED_BY_ASTERISK,
+    OBJECTS_CHANGED_BY_ASTERISK,
     OBJECTS_REFUSED_BY_ASTERISK,
     REFUSED_BY_ASTERISK,
 )
@@ -66,7 +67,7 @@ async def test_asterisk_refuses_what_validation_refuses_and_loads_what_it_accept
     asterisk_factory: Callable[..., AsteriskInstance],
 ) -> None:
     refused = _value_cases(REFUSED_BY_ASTERISK, "refused") + _object_cases(OBJECTS_REFUSED_BY_ASTERISK, "orefused")
-    changed = _value_cases(CHANGED_BY_ASTERISK, "changed")
+    changed = _value_cases(CHANGED_BY_ASTERISK, "changed") + _object_cases(OBJECTS_CHANGED_BY_ASTERISK, "ochanged")
     accepted = _value_cases(ACCEPTED_BY_ASTERISK, "accepted") + _object_cases(OBJECTS_ACCEPTED_BY_ASTERISK, "oaccepted")
     every = refused + changed + accepted
     conf = _section("target", "endpoint", _BASE["endpoint"])
