@@ -8,9 +8,7 @@ PostgreSQL does not answer (and fail under PJSIP_GRAPH_REQUIRE_SERVICES=1).
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from hypothesis import strategies as st
 
 from app.asterisk.realtime.convert import object_to_row
 from app.asterisk.realtime.follower import RealtimeFollower
-from app.asterisk.realtime.schema import METADATA, create_schema
+from app.asterisk.realtime.schema import METADATA
 from app.db.session import create_engine
 from app.domain.sections import SECTION_OBJECT_TYPE, Options, Section
 from app.services import tenants
@@ -36,12 +34,11 @@ from tests.asterisk.live.test_static_fidelity import (
     loopback_transports,
     tenant_specs,
 )
-from tests.conftest import PG_ADMIN_URL, World, skip_or_fail
+from tests.conftest import World
 from tests.helpers import caller_for
 
 pytestmark = pytest.mark.asterisk
 
-RT_DATABASE = f"pjsip_graph_rt_live_{os.getpid()}"
 # Types whose objects live in the realtime tables (the fixture's sorcery.conf); the engine's
 # global object and transports stay in pjsip.conf.
 REALTIME_TYPES = ("endpoint", "aor", "auth", "identify", "registration")
@@ -97,35 +94,6 @@ REALISTIC = TenantSpec(
         ),
     ),
 )
-
-
-async def _admin(statement: str) -> str | None:
-    import asyncpg
-
-    try:
-        conn = await asyncio.wait_for(
-            asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")), 3
-        )
-    except Exception as exc:  # any connection failure means "absent"
-        return f"{type(exc).__name__}: {exc}"
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-    return None
-
-
-@pytest.fixture(scope="module")
-def realtime_url() -> Iterator[str]:
-    """A fresh PostgreSQL database with Asterisk's ps_* schema, dropped at the end."""
-    problem = asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{RT_DATABASE}" WITH (FORCE)'))
-    if problem is not None:
-        skip_or_fail(f"PostgreSQL does not answer at {PG_ADMIN_URL}: {problem}")
-    asyncio.run(_admin(f'CREATE DATABASE "{RT_DATABASE}"'))
-    url = sa.engine.make_url(PG_ADMIN_URL).set(database=RT_DATABASE).render_as_string(hide_password=False)
-    asyncio.run(create_schema(url))
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{RT_DATABASE}" WITH (FORCE)'))
 
 
 async def _empty(url: str) -> None:
@@ -195,15 +163,15 @@ async def _realtime_problems(
 
 
 async def test_a_realistic_tenant_through_realtime_means_what_the_product_resolves(
-    world: World, asterisk_factory: Callable[..., AsteriskInstance], realtime_url: str
+    world: World, asterisk_factory: Callable[..., AsteriskInstance], rt: str
 ) -> None:
-    assert await _realtime_problems(world, asterisk_factory, realtime_url, [REALISTIC]) == []
+    assert await _realtime_problems(world, asterisk_factory, rt, [REALISTIC]) == []
 
 
 @FIDELITY_SETTINGS
 @given(specs=st.lists(tenant_specs().map(_storable), min_size=1, max_size=2))
 async def test_random_configurations_through_realtime_mean_what_the_product_resolves(
-    world: World, asterisk_factory: Callable[..., AsteriskInstance], realtime_url: str, specs: list[TenantSpec]
+    world: World, asterisk_factory: Callable[..., AsteriskInstance], rt: str, specs: list[TenantSpec]
 ) -> None:
-    problems = await _realtime_problems(world, asterisk_factory, realtime_url, specs)
+    problems = await _realtime_problems(world, asterisk_factory, rt, specs)
     assert not problems, "\n".join(problems)
