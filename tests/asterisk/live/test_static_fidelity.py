@@ -6,7 +6,8 @@ for free-form options, see `CURATED`; `NOT_GENERATED` lists what is left out and
 created through the services, exported as pjsip.conf, flat and native, and each file is loaded by
 its own Asterisk start: nothing may be logged by res_pjsip or sorcery, and every recorded object
 (every key the product resolves, and the defaults of the keys it does not set) must be what
-Asterisk serves through ARI (`tests/asterisk/live/push.differences`).
+Asterisk serves through ARI (`tests/asterisk/live/push.differences`). A second test pushes the
+same kind of configurations through the push agent into the memory wizard and judges them alike.
 
 Profiles (HYPOTHESIS_PROFILE): ``ci`` (the default; derandomized, few examples: two Asterisk starts
 each) and ``dev`` (random, more examples) to hunt for new disagreements.
@@ -39,7 +40,7 @@ from app.services import configs, engines, tenants
 from app.services.access import Caller
 from app.services.exports import TemplateMode, pjsip_conf
 from tests.asterisk.live.instance import AsteriskInstance, free_port
-from tests.asterisk.live.push import ari_client, differences, recorded_objects
+from tests.asterisk.live.push import ari_client, differences, divergences, new_agent, recorded_objects
 from tests.conftest import World
 from tests.helpers import caller_for, completed, default_template
 
@@ -396,5 +397,30 @@ async def test_random_configurations_mean_in_asterisk_what_the_product_resolves(
             problems = await judge(asterisk_factory, recorded, pjsip_conf=conf)
             assert not problems, f"{mode} export:\n" + "\n".join(problems)
     finally:
+        for tenant in created:
+            await tenants.delete_tenant(world.db, caller, tenant, dry_run=False)
+
+
+@FIDELITY_SETTINGS
+@given(specs=st.lists(tenant_specs(), min_size=1, max_size=2))
+async def test_random_configurations_pushed_by_the_agent_mean_what_the_product_resolves(
+    world: World, asterisk_factory: Callable[..., AsteriskInstance], tmp_path: Path, specs: list[TenantSpec]
+) -> None:
+    """The same configurations, pushed object by object through ARI by the push agent (memory wizard)."""
+    caller = await caller_for(world.db, world.admin_token)
+    transports = await loopback_transports(world, caller)
+    created = [await build_tenant(world, caller, spec, transports) for spec in specs]
+    ast = asterisk_factory(push_config=True)
+    try:
+        async with ari_client(ast) as client:
+            agent = new_agent(world.db, client, tmp_path / f"agent-{next(_numbers)}.checkpoint")
+            while await agent.run_once():
+                pass
+            assert agent.counters.rejected == 0
+            problems = [f"log: {line}" for line in ast.warnings_and_errors()]
+            problems += await divergences(world.db, client)
+        assert not problems, "pushed:\n" + "\n".join(problems)
+    finally:
+        ast.stop()
         for tenant in created:
             await tenants.delete_tenant(world.db, caller, tenant, dry_run=False)
