@@ -6,6 +6,7 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.types.options import section_help
 from app.domain.sections import Options, Section
 from app.errors import InvalidInput
 from app.services.configs import ConfigPatch, NewConfig
@@ -25,18 +26,26 @@ def options_of(items: list[SipOptionInput] | None) -> Options | None:
     description="Each section given replaces that whole section; an omitted section is unchanged; [] empties it."
 )
 class SipSectionsInput:
-    endpoint: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the endpoint section.")
-    aor: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the aor section.")
-    auth: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the auth section.")
-    identify: list[SipOptionInput] | None = strawberry.field(default=None, description="Replaces the identify section.")
+    endpoint: list[SipOptionInput] | None = strawberry.field(
+        default=None, description=section_help(Section.ENDPOINT, "Replaces the options of ")
+    )
+    aor: list[SipOptionInput] | None = strawberry.field(
+        default=None, description=section_help(Section.AOR, "Replaces the options of ")
+    )
+    auth: list[SipOptionInput] | None = strawberry.field(
+        default=None, description=section_help(Section.AUTH, "Replaces the options of ")
+    )
+    identify: list[SipOptionInput] | None = strawberry.field(
+        default=None, description=section_help(Section.IDENTIFY, "Replaces the options of ")
+    )
     registration: list[SipOptionInput] | None = strawberry.field(
-        default=None, description="Replaces the registration section."
+        default=None, description=section_help(Section.REGISTRATION, "Replaces the options of ")
     )
     registration_outbound_auth: list[SipOptionInput] | None = strawberry.field(
-        default=None, description="Replaces the registration's auth section."
+        default=None, description=section_help(Section.REGISTRATION_OUTBOUND_AUTH, "Replaces the options of ")
     )
     outbound_auth: list[SipOptionInput] | None = strawberry.field(
-        default=None, description="Replaces the outbound auth section."
+        default=None, description=section_help(Section.OUTBOUND_AUTH, "Replaces the options of ")
     )
 
     def given(self) -> dict[Section, Options]:

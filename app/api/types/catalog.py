@@ -72,19 +72,24 @@ def catalog_options(
         raise InvalidInput.at("objectType", f"one of {', '.join(OBJECT_TYPES)}")
     catalog = load_catalog()
     return [
-        CatalogOption(
-            name=key,
-            object_type=object_type,
-            type=spec.type,
-            default=spec.default,
-            enum_values=list(spec.enum) if spec.enum else None,
-            multiple=spec.multiple,
-            deprecated=spec.deprecated,
-            sorcery_type=SorceryObjectType(object_type),
-            value_type=OptionValueType(spec.type),
-            minimum=_bounds(spec)[0],
-            maximum=_bounds(spec)[1],
-        )
+        _option(object_type, key, spec)
         for key in sorted(catalog.keys(object_type))
         if (spec := catalog.spec(object_type, key)) is not None and key != "type"
     ]
+
+
+def _option(object_type: str, key: str, spec: OptionSpec) -> CatalogOption:
+    minimum, maximum = _bounds(spec)
+    return CatalogOption(
+        name=key,
+        object_type=object_type,
+        type=spec.type,
+        default=spec.default,
+        enum_values=list(spec.enum) if spec.enum else None,
+        multiple=spec.multiple,
+        deprecated=spec.deprecated,
+        sorcery_type=SorceryObjectType(object_type),
+        value_type=OptionValueType(spec.type),
+        minimum=minimum,
+        maximum=maximum,
+    )

@@ -23,23 +23,38 @@ class SipOption:
     )
 
 
+# What each section of a template or endpoint becomes (docs/domain.md §5), said once for
+# the own, resolved and input forms.
+SECTION_HELP = {
+    Section.ENDPOINT: "the endpoint object",
+    Section.AOR: "the aor object",
+    Section.AUTH: "the inbound auth object",
+    Section.IDENTIFY: "the identify object",
+    Section.REGISTRATION: "the outbound registration",
+    Section.REGISTRATION_OUTBOUND_AUTH: "the auth object the registration uses",
+    Section.OUTBOUND_AUTH: "the auth object the endpoint uses for outbound requests",
+}
+
+
+def section_help(section: Section, prefix: str = "Options of ") -> str:
+    return f"{prefix}{SECTION_HELP[section]}."
+
+
 def option_list(options: Options) -> list[SipOption]:
     return [SipOption(key=k, value=v) for k, v in options]
 
 
 @strawberry.type(description="The options a template or endpoint stores itself, in stored order.")
 class SipSections:
-    endpoint: list[SipOption] = strawberry.field(description="Options of the endpoint object.")
-    aor: list[SipOption] = strawberry.field(description="Options of the aor object.")
-    auth: list[SipOption] = strawberry.field(description="Options of the inbound auth object.")
-    identify: list[SipOption] = strawberry.field(description="Options of the identify object.")
-    registration: list[SipOption] = strawberry.field(description="Options of the outbound registration.")
+    endpoint: list[SipOption] = strawberry.field(description=section_help(Section.ENDPOINT))
+    aor: list[SipOption] = strawberry.field(description=section_help(Section.AOR))
+    auth: list[SipOption] = strawberry.field(description=section_help(Section.AUTH))
+    identify: list[SipOption] = strawberry.field(description=section_help(Section.IDENTIFY))
+    registration: list[SipOption] = strawberry.field(description=section_help(Section.REGISTRATION))
     registration_outbound_auth: list[SipOption] = strawberry.field(
-        description="Options of the auth object the registration uses."
+        description=section_help(Section.REGISTRATION_OUTBOUND_AUTH)
     )
-    outbound_auth: list[SipOption] = strawberry.field(
-        description="Options of the auth object the endpoint uses for outbound requests."
-    )
+    outbound_auth: list[SipOption] = strawberry.field(description=section_help(Section.OUTBOUND_AUTH))
 
 
 def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) -> SipSections:
@@ -80,17 +95,15 @@ class ResolvedSipOption:
 
 @strawberry.type(description="The options in effect after inheritance (docs/domain.md §4).")
 class ResolvedSipSections:
-    endpoint: list[ResolvedSipOption] = strawberry.field(description="Options of the endpoint object.")
-    aor: list[ResolvedSipOption] = strawberry.field(description="Options of the aor object.")
-    auth: list[ResolvedSipOption] = strawberry.field(description="Options of the inbound auth object.")
-    identify: list[ResolvedSipOption] = strawberry.field(description="Options of the identify object.")
-    registration: list[ResolvedSipOption] = strawberry.field(description="Options of the outbound registration.")
+    endpoint: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.ENDPOINT))
+    aor: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.AOR))
+    auth: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.AUTH))
+    identify: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.IDENTIFY))
+    registration: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.REGISTRATION))
     registration_outbound_auth: list[ResolvedSipOption] = strawberry.field(
-        description="Options of the auth object the registration uses."
+        description=section_help(Section.REGISTRATION_OUTBOUND_AUTH)
     )
-    outbound_auth: list[ResolvedSipOption] = strawberry.field(
-        description="Options of the auth object the endpoint uses for outbound requests."
-    )
+    outbound_auth: list[ResolvedSipOption] = strawberry.field(description=section_help(Section.OUTBOUND_AUTH))
 
 
 def _shown(section: Section, options: Sequence[ResolvedOption], show_secrets: bool) -> Sequence[ResolvedSipOption]:

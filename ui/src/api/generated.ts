@@ -899,19 +899,19 @@ export type SipSections = {
 
 /** Each section given replaces that whole section; an omitted section is unchanged; [] empties it. */
 export type SipSectionsInput = {
-  /** Replaces the aor section. */
+  /** Replaces the options of the aor object. */
   aor?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the auth section. */
+  /** Replaces the options of the inbound auth object. */
   auth?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the endpoint section. */
+  /** Replaces the options of the endpoint object. */
   endpoint?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the identify section. */
+  /** Replaces the options of the identify object. */
   identify?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the outbound auth section. */
+  /** Replaces the options of the auth object the endpoint uses for outbound requests. */
   outboundAuth?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the registration section. */
+  /** Replaces the options of the outbound registration. */
   registration?: InputMaybe<Array<SipOptionInput>>;
-  /** Replaces the registration's auth section. */
+  /** Replaces the options of the auth object the registration uses. */
   registrationOutboundAuth?: InputMaybe<Array<SipOptionInput>>;
 };
 
