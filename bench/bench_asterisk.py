@@ -1,7 +1,10 @@
 """Push without reload against a real Asterisk: a committed change until Asterisk serves it,
 through the push agent, against `module reload res_pjsip.so` of an exported pjsip.conf.
 
-    .venv/bin/python bench/bench_asterisk.py [--endpoints 10000] [--changes 40] [--reloads 5]
+    .venv/bin/python bench/bench_asterisk.py [--backend postgresql|sqlite] [--endpoints 10000] [--changes 40]
+
+The product database is PostgreSQL by default, where the agent is woken by the commit's NOTIFY as
+`pjsip-graph agent` is; on SQLite it polls as the command does there.
 
 Both Asterisk instances (one with the memory wizard fed by the agent, one reading pjsip.conf) hold
 the same endpoints of the benchmark data set. Two kinds of change:
@@ -36,12 +39,16 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_core import PG_ADMIN_URL, fresh_database  # noqa: E402
+
 from app.asterisk.ari import Agent, AriClient, AriNotFound  # noqa: E402
+from app.asterisk.ari.agent import POLL_INTERVAL, POLL_INTERVAL_WITHOUT_NOTIFICATIONS  # noqa: E402
 from app.cli.bench_data import generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.db.models import SipConfig  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
 from app.domain.sections import Section  # noqa: E402
+from app.events.pg_listener import PgListener  # noqa: E402
 from app.events.records import engine_heads  # noqa: E402
 from app.services import configs  # noqa: E402
 from app.services.exports import TemplateMode, pjsip_conf  # noqa: E402
@@ -173,45 +180,50 @@ async def measure_reload(
     return latencies
 
 
-async def main(endpoints: int, changes: int, reloads: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        os.environ.setdefault("PJSIP_GRAPH_DATA_DIR", str(work / "data"))
-        url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
-        data = await generate_data(url, endpoints=endpoints, slug="bench")
-        db = Database(url)
-        pushed = start_asterisk(work / "pushed", push_config=True)
-        reloaded = start_asterisk(work / "reloaded", pjsip_conf=await export(db, data.tenant_uuid))
-        client = AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password)
-        agent = Agent(db, client, checkpoint_path=work / "agent.checkpoint", poll_interval=0.05)
-        stop = asyncio.Event()
-        try:
-            start = time.perf_counter()
-            while await agent.run_once():
-                pass
-            print(
-                f"initial push of {endpoints} endpoints ({agent.position} updates): {time.perf_counter() - start:.1f} s"
-            )
-            task = asyncio.create_task(agent.run(stop))
-            sample = await first_endpoints(db, data.tenant_uuid, max(changes, reloads))
-            async with AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password) as observer:
-                push = await measure_push(db, observer, sample[:changes])
-                template_push = await measure_template_push(db, agent, observer, data.general_uuid, sample, "pushedmoh")
-            stop.set()
-            await task
-            reload = await measure_reload(db, reloaded, data.tenant_uuid, sample[:reloads])
-            template_reload = await measure_template_reload(
-                db, reloaded, data.tenant_uuid, data.general_uuid, sample[0][1], "reloadedmoh"
-            )
-        finally:
-            for ast in (pushed, reloaded):
-                if ast.process is not None and ast.process.poll() is not None:
-                    print(f"Asterisk {ast.root.name} exited with {ast.process.returncode}:\n{ast.messages()[-2000:]}")
-            stop.set()
-            await client.aclose()
-            pushed.stop()
-            reloaded.stop()
-            await db.dispose()
+async def main(url: str, work: Path, endpoints: int, changes: int, reloads: int) -> None:
+    data = await generate_data(url, endpoints=endpoints, slug="bench")
+    db = Database(url)
+    pushed = start_asterisk(work / "pushed", push_config=True)
+    reloaded = start_asterisk(work / "reloaded", pjsip_conf=await export(db, data.tenant_uuid))
+    client = AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password)
+    # as `pjsip-graph agent` runs: woken by NOTIFY on PostgreSQL, polling often on SQLite
+    poll = POLL_INTERVAL_WITHOUT_NOTIFICATIONS if db.is_sqlite else POLL_INTERVAL
+    agent = Agent(db, client, checkpoint_path=work / "agent.checkpoint", poll_interval=poll)
+    listener = None if db.is_sqlite else PgListener(url, agent)
+    print(
+        f"product database: {'SQLite' if db.is_sqlite else 'PostgreSQL'}; agent polls every {poll} s"
+        f"{'' if listener is None else ' and wakes on NOTIFY'}; {agent.concurrency} requests in flight at most"
+    )
+    stop = asyncio.Event()
+    try:
+        if listener is not None:
+            await listener.start()
+        start = time.perf_counter()
+        while await agent.run_once():
+            pass
+        print(f"initial push of {endpoints} endpoints ({agent.position} updates): {time.perf_counter() - start:.1f} s")
+        task = asyncio.create_task(agent.run(stop))
+        sample = await first_endpoints(db, data.tenant_uuid, max(changes, reloads))
+        async with AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password) as observer:
+            push = await measure_push(db, observer, sample[:changes])
+            template_push = await measure_template_push(db, agent, observer, data.general_uuid, sample, "pushedmoh")
+        stop.set()
+        await task
+        reload = await measure_reload(db, reloaded, data.tenant_uuid, sample[:reloads])
+        template_reload = await measure_template_reload(
+            db, reloaded, data.tenant_uuid, data.general_uuid, sample[0][1], "reloadedmoh"
+        )
+    finally:
+        for ast in (pushed, reloaded):
+            if ast.process is not None and ast.process.poll() is not None:
+                print(f"Asterisk {ast.root.name} exited with {ast.process.returncode}:\n{ast.messages()[-2000:]}")
+        stop.set()
+        if listener is not None:
+            await listener.stop()
+        await client.aclose()
+        pushed.stop()
+        reloaded.stop()
+        await db.dispose()
     p50, p99 = statistics.median(push), percentile(push, 0.99)
     r50, r99 = statistics.median(reload), percentile(reload, 0.99)
     print(f"push agent ({changes} changes): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
@@ -232,5 +244,12 @@ if __name__ == "__main__":
     parser.add_argument("--endpoints", type=int, default=10000)
     parser.add_argument("--changes", type=int, default=40)
     parser.add_argument("--reloads", type=int, default=5)
+    parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--pg-url", default=PG_ADMIN_URL, help="PostgreSQL URL to create the bench database from")
     args = parser.parse_args()
-    asyncio.run(main(args.endpoints, args.changes, args.reloads))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "data").mkdir()
+        os.environ.setdefault("PJSIP_GRAPH_DATA_DIR", str(work / "data"))
+        with fresh_database(args.backend, work, args.pg_url) as url:
+            asyncio.run(main(url, work, args.endpoints, args.changes, args.reloads))

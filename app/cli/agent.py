@@ -39,21 +39,30 @@ def agent(
 
 async def _run(engine: str, ari_url: str, ari_user: str, ari_password: str, checkpoint: Path) -> int:
     """Run until SIGINT/SIGTERM (exit code 0) or an error that needs an operator (exit code 1)."""
-    from app.asterisk.ari.agent import Agent, AgentError
+    from app.asterisk.ari.agent import POLL_INTERVAL, POLL_INTERVAL_WITHOUT_NOTIFICATIONS, Agent, AgentError
     from app.asterisk.ari.client import AriClient
     from app.db.database import Database
+    from app.events.pg_listener import PgListener
 
     stop = asyncio.Event()
     _stop_on_signals(stop)
     db = Database(get_settings().resolved_database_url)
     client = AriClient(ari_url, ari_user, ari_password)
-    runner = Agent(db, client, engine=engine, checkpoint_path=checkpoint)
+    # On PostgreSQL every commit of an update NOTIFYs: the agent starts on it at once and
+    # polls only as a safety net.
+    poll = POLL_INTERVAL_WITHOUT_NOTIFICATIONS if db.is_sqlite else POLL_INTERVAL
+    runner = Agent(db, client, engine=engine, checkpoint_path=checkpoint, poll_interval=poll)
+    listener = None if db.is_sqlite else PgListener(db.url, runner)
     try:
+        if listener is not None:
+            await listener.start()
         await runner.run(stop)
     except AgentError as exc:
         log.error("agent stopped: %s", exc)
         return 1
     finally:
+        if listener is not None:
+            await listener.stop()
         await client.aclose()
         await db.dispose()
     counters = runner.counters

@@ -1,4 +1,4 @@
-"""LISTEN on PostgreSQL so commits on any replica wake this replica's hub.
+"""LISTEN on PostgreSQL so commits on any replica wake this replica's hub (or the push agent).
 
 One dedicated asyncpg connection (not from the pool: pooled connections are
 recycled, and LISTEN needs a session). When the connection dies it reconnects
@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from app.events.hub import EventHub
 from app.record.updates import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -29,8 +28,14 @@ def asyncpg_dsn(sqlalchemy_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+class Wakeable(Protocol):
+    """What a notification wakes: the event hub of a replica, or the push agent."""
+
+    def wake(self, engine_uuid: UUID | None = None) -> None: ...
+
+
 class PgListener:
-    def __init__(self, url: str, hub: EventHub, *, max_backoff: float = 5.0) -> None:
+    def __init__(self, url: str, hub: Wakeable, *, max_backoff: float = 5.0) -> None:
         self.dsn = asyncpg_dsn(url)
         self.hub = hub
         self.max_backoff = max_backoff

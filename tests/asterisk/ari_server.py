@@ -34,6 +34,7 @@ one fails with ``fault``:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -89,6 +90,10 @@ class AriState:
     requests: list[Seen] = field(default_factory=list)
     writes: int = 0
     faults_injected: int = 0
+    # Seconds each configuration request waits before it is handled, so requests overlap.
+    latency: float = 0.0
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     def snapshot(self) -> dict[ObjectKey, list[Field]]:
         """A copy of every stored object."""
@@ -126,7 +131,14 @@ def create_ari_app(state: AriState) -> Starlette:
         if object_type not in PJSIP_TYPES:
             return _error(404, f"objectType '{object_type}' not found")
         handler = {"GET": _get, "PUT": _put, "DELETE": _delete}[request.method]
-        return await handler(request, state, object_type, object_id)
+        state.in_flight += 1
+        state.most_in_flight = max(state.most_in_flight, state.in_flight)
+        try:
+            if state.latency:
+                await asyncio.sleep(state.latency)
+            return await handler(request, state, object_type, object_id)
+        finally:
+            state.in_flight -= 1
 
     app = Starlette(
         routes=[

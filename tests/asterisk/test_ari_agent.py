@@ -1,8 +1,7 @@
 """The ARI push agent applies an engine's recorded Sorcery updates to an ARI-compatible server.
 
-The server is tests/asterisk/ari_server.py: in process through httpx.ASGITransport for the
-unit cases, a real uvicorn on a loopback port where connections must be cut or the agent
-runs as a separate process.
+The server is tests/asterisk/ari_server.py, served by uvicorn on a loopback port in the
+test's event loop (or to the agent run as a separate process).
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from app.domain.catalog import OBJECT_TYPES, Catalog, OptionSpec, load_catalog
 from app.domain.diff import Action
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section
+from app.events.pg_listener import PgListener
 from app.events.records import engine_heads, read_updates
 from app.events.retention import prune
 from app.services import configs, engines
@@ -69,29 +69,43 @@ class Rig:
         return self.world.db
 
     def agent(self, **options: Any) -> Agent:
-        return Agent(
-            self.db,
-            self.client,
-            checkpoint_path=self.checkpoint,
-            poll_interval=0.02,
-            backoff_initial=0.01,
-            backoff_max=0.05,
-            **options,
-        )
+        settings: dict[str, Any] = {"poll_interval": 0.02, "backoff_initial": 0.01, "backoff_max": 0.05}
+        return Agent(self.db, self.client, checkpoint_path=self.checkpoint, **(settings | options))
 
 
-def asgi_client(ari: AriState, password: str = PASSWORD) -> AriClient:
-    return AriClient("http://asterisk:8088", USER, password, transport=httpx.ASGITransport(app=create_ari_app(ari)))
+@contextlib.asynccontextmanager
+async def served(ari: AriState) -> AsyncIterator[int]:
+    """The test server on a free loopback port, in this event loop."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_ari_app(ari), host="127.0.0.1", port=port, log_level="critical", log_config=None, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "the ARI test server did not start"
+        await asyncio.sleep(0.01)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        await task
+
+
+@contextlib.asynccontextmanager
+async def loopback_client(ari: AriState, password: str = PASSWORD) -> AsyncIterator[AriClient]:
+    """A client of the test server served on a loopback port."""
+    async with served(ari) as port, AriClient(f"http://127.0.0.1:{port}", USER, password, timeout=5) as client:
+        yield client
 
 
 @pytest.fixture
 async def rig(world: World, tmp_path: Path) -> AsyncIterator[Rig]:
     ari = AriState(username=USER, password=PASSWORD)
-    client = asgi_client(ari)
     caller = await caller_for(world.db, world.admin_token)
     tenant = await new_tenant(world.db, caller, "Push")
-    yield Rig(world, ari, client, tmp_path / "agent.checkpoint", caller, tenant)
-    await client.aclose()
+    async with loopback_client(ari) as client:
+        yield Rig(world, ari, client, tmp_path / "agent.checkpoint", caller, tenant)
 
 
 async def catch_up(agent: Agent) -> None:
@@ -159,7 +173,7 @@ def line_sections(name: str, *matches: str, contact: str | None = None) -> dict[
 async def test_the_test_server_follows_the_documented_push_semantics() -> None:
     """asterisk-notes §2.1: create, copy-then-merge, accumulating appends, and the error answers."""
     ari = AriState()
-    async with asgi_client(ari) as client:
+    async with loopback_client(ari) as client:
         # a PUT creates, a second PUT merges: single-valued keys replaced in place, set_var appended
         await client.put("aor", "a", [("max_contacts", "1"), ("contact", "sip:a@h"), ("@tag", "t")])
         merged = await client.put("aor", "a", [("max_contacts", "2"), ("contact", "sip:b@h")])
@@ -295,6 +309,66 @@ async def test_changed_single_valued_key_replaces_the_full_endpoint(rig: Rig) ->
     assert writes == [("DELETE", "endpoint", 204), ("PUT", "endpoint", 200)]
     assert agent.counters.retries == 0
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+
+
+async def test_a_template_change_keeps_several_endpoints_in_flight_each_replaced_in_order(rig: Rig) -> None:
+    # given 24 applied endpoints below one template, and a server that takes 20 ms per request
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    names = [f"line{i:02}" for i in range(24)]
+    for name in names:
+        await new_endpoint(rig.db, rig.caller, rig.tenant, name, [sip.uuid], line_sections(name))
+    agent = rig.agent(concurrency=6)
+    await catch_up(agent)
+    rig.ari.latency, rig.ari.most_in_flight = 0.02, 0
+    mark = len(rig.ari.requests)
+
+    # when the template changes a key every endpoint inherits
+    await configs.update_config(
+        rig.db,
+        rig.caller,
+        ConfigKind.TEMPLATE,
+        sip.uuid,
+        configs.ConfigPatch(sections={Section.ENDPOINT: (("moh_suggest", "jazz"),)}),
+        expected_revision=None,
+        dry_run=False,
+    )
+    await catch_up(agent)
+
+    # then up to 6 endpoints were replaced at once, never more
+    assert rig.ari.most_in_flight == 6
+    # and each endpoint was deleted before it was put back, once
+    writes = [(r.method, r.object_id) for r in rig.ari.requests[mark:]]
+    for name in names:
+        assert [m for m, i in writes if i == name] == ["DELETE", "PUT"], name
+    # and Asterisk holds the recorded objects, with the checkpoint at the head
+    assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
+    assert agent.position == await head(rig.db)
+    assert agent.counters.retries == 0 and agent.counters.rejected == 0
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_a_committed_update_wakes_the_agent_through_postgresql_notifications(rig: Rig) -> None:
+    # given an agent that would poll only once a minute, woken by the PostgreSQL listener
+    agent = rig.agent(poll_interval=60)
+    listener = PgListener(rig.db.url, agent)
+    await listener.start()
+    stop = asyncio.Event()
+    start = await head(rig.db)
+    running = asyncio.create_task(agent.run(stop))
+    try:
+        await _wait_for(lambda: listener.connected and agent.position == start, running)
+        await asyncio.sleep(0.2)  # the first poll is done: from now on only a notification wakes it
+        # when an endpoint is created
+        sip = await default_template(rig.db, rig.tenant, "sip")
+        await new_endpoint(rig.db, rig.caller, rig.tenant, "nina", [sip.uuid], line_sections("nina"))
+        target = await head(rig.db)
+        # then the agent applies it within seconds, not at its next poll
+        await _wait_for(lambda: agent.position == target, running, timeout=5)
+    finally:
+        stop.set()
+        await running
+        await listener.stop()
+    assert ("endpoint", "nina") in rig.ari.snapshot()
 
 
 async def test_single_key_change_of_an_aor_puts_its_full_field_list_without_delete(rig: Rig) -> None:
@@ -470,7 +544,7 @@ async def test_checkpoint_is_not_advanced_while_the_server_fails(rig: Rig) -> No
 
 async def test_wrong_password_stops_the_agent_before_anything_moves(rig: Rig) -> None:
     # given a client with the wrong password
-    async with asgi_client(rig.ari, password="wrong") as client:
+    async with loopback_client(rig.ari, password="wrong") as client:
         agent = Agent(rig.db, client, checkpoint_path=rig.checkpoint, backoff_initial=0.01)
         # when the agent starts, then it refuses to run, having written nothing
         with pytest.raises(AgentError, match="HTTP 401"):
@@ -514,25 +588,6 @@ async def test_pruned_history_without_checkpoint_resynchronises_the_whole_engine
 
 
 # -- a real server, and the agent as a process -----------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def served(ari: AriState) -> AsyncIterator[int]:
-    """The test server on a free loopback port, in this event loop."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_ari_app(ari), host="127.0.0.1", port=port, log_level="critical", log_config=None, lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "the ARI test server did not start"
-        await asyncio.sleep(0.01)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _wait_for(condition: Callable[[], bool], task: asyncio.Task[None], timeout: float = 30) -> None:

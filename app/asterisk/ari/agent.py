@@ -29,6 +29,17 @@ one through ARI (asterisk-notes §2):
 * ``requiresReload`` (transports, ``system``): not pushable through ARI; counted and
   logged as needing a reload, never sent.
 
+Consecutive updates of one object type and action, each of a different object, are sent
+concurrently (at most ``concurrency`` objects in flight): a template change reaching every
+endpoint is a long run of endpoint updates, and one request at a time leaves both the agent
+and Asterisk waiting on each other. Updates of the same object never overlap and keep their
+order, and a run of another type or action starts only when the previous run is done, so an
+object is created after the objects it names, as recorded. The checkpoint is saved after
+each run.
+
+The agent wakes up when an update is committed (``wake``, called by a PostgreSQL LISTEN in
+``pjsip-graph agent``) and otherwise polls every ``poll_interval`` seconds.
+
 Every step is idempotent, so applying an update again after a crash converges to the same
 state: the checkpoint may lag behind Asterisk, never run ahead of it.
 """
@@ -61,7 +72,12 @@ from app.record.updates import RecordedUpdate
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.5
-BATCH_SIZE = 200
+# SQLite has no notification that crosses processes: the agent polls often (one indexed read).
+POLL_INTERVAL_WITHOUT_NOTIFICATIONS = 0.02
+BATCH_SIZE = 500
+CONCURRENCY = 8
+# How often an idle agent asks Asterisk whether it restarted (polls may be much more frequent).
+WATCH_INTERVAL = 1.0
 BACKOFF_INITIAL = 0.2
 BACKOFF_MAX = 10.0
 MAX_SERVER_ERRORS = 30
@@ -176,6 +192,7 @@ class Agent:
         backoff_max: float = BACKOFF_MAX,
         catalog: Catalog | None = None,
         max_server_errors: int = MAX_SERVER_ERRORS,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.db = db
         self.client = client
@@ -187,6 +204,7 @@ class Agent:
         self.backoff_max = backoff_max
         self.catalog = catalog or load_catalog()
         self.max_server_errors = max_server_errors
+        self.concurrency = max(1, concurrency)
         self.counters = Counters()
         self.status = AgentStatus(status_path_for(checkpoint_path))
         self.owned = OwnedObjects(owned_path_for(checkpoint_path))
@@ -195,6 +213,13 @@ class Agent:
         self._resync_reason: str | None = None
         self._startup_time: str | None = None
         self._stop = asyncio.Event()
+        self._wakeup = asyncio.Event()
+        self._watched_at = 0.0
+
+    def wake(self, engine_uuid: UUID | None = None) -> None:
+        """Something was committed (for ``engine_uuid``, or maybe for any engine): look now."""
+        if engine_uuid is None or self._engine_uuid is None or engine_uuid == self._engine_uuid:
+            self._wakeup.set()
 
     @property
     def position(self) -> int:
@@ -218,7 +243,7 @@ class Agent:
                 handled = 0
             if handled == 0:
                 await self._watch_asterisk()
-                await self._wait_for_stop(self.poll_interval)
+                await self._idle()
 
     async def run_once(self) -> int:
         """Apply the updates recorded after the checkpoint, one batch at most; return how many were handled.
@@ -234,13 +259,15 @@ class Agent:
                 f"updates {self._position + 1}..{seq_of(updates[0]) - 1} were pruned before the agent applied them"
             )
         handled = 0
-        for update in updates:
-            outcome = await self._apply_with_retries(update)
-            if outcome is None:
-                break
-            self.counters.count(outcome)
-            await self._advance(update)
-            handled += 1
+        for run in concurrent_runs(updates):
+            outcomes = await self._apply_run(run)
+            if None in outcomes:
+                break  # stopped: the run is applied again next time, which is harmless
+            for outcome in outcomes:
+                assert outcome is not None
+                self.counters.count(outcome)
+            await self._advance(run[-1])
+            handled += len(run)
         return handled
 
     # -- startup -----------------------------------------------------------------------------
@@ -306,8 +333,13 @@ class Agent:
         """When idle: notice an Asterisk that restarted (its memory wizard is then empty).
 
         ARI reports its start time; a different one means every pushed object may be gone,
-        whether or not the agent saw the connection drop.
+        whether or not the agent saw the connection drop. Asked at most every
+        ``WATCH_INTERVAL`` seconds, however often the agent polls.
         """
+        now = asyncio.get_running_loop().time()
+        if now - self._watched_at < WATCH_INTERVAL:
+            return
+        self._watched_at = now
         try:
             started = startup_time(await self.client.info())
         except AriFatal as exc:
@@ -333,24 +365,25 @@ class Agent:
         self._resync_reason = reason
         head = await self._engine_head()
         state = await recorded_state(self.db, head.uuid, self.engine)
-        for update in state:
-            outcome = await self._apply_with_retries(update)
-            if outcome is None:
+        for run in concurrent_runs(state):
+            outcomes = await self._apply_run(run)
+            if None in outcomes:
                 return 0
-            if outcome is Outcome.REJECTED:
-                self.counters.rejected += 1
+            self.counters.rejected += outcomes.count(Outcome.REJECTED)
         recorded = {(u.object_type, u.object_id) for u in state}
         kept = set(recorded)
         stale = self.owned.stale(recorded)
-        for object_type, object_id in stale:
-            # created by this agent, gone from the record: its DELETE was pruned while the agent was away
-            outcome = await self._apply_with_retries(deletion(self.engine, object_type, object_id))
-            if outcome is None:
+        # created by this agent, gone from the record: their DELETEs were pruned while the agent was away
+        deletions = [deletion(self.engine, object_type, object_id) for object_type, object_id in stale]
+        for run in concurrent_runs(deletions):
+            outcomes = await self._apply_run(run)
+            if None in outcomes:
                 return 0
-            if outcome is Outcome.APPLIED:
-                self.counters.stale_deleted += 1
-            else:
-                kept.add((object_type, object_id))
+            for update, outcome in zip(run, outcomes, strict=True):
+                if outcome is Outcome.APPLIED:
+                    self.counters.stale_deleted += 1
+                else:
+                    kept.add((update.object_type, update.object_id))
         await asyncio.to_thread(self.owned.rewrite, kept)
         checkpoint = CheckpointState(self.engine, head.uuid, max(head.last_seq, self._position))
         await asyncio.to_thread(self.checkpoint.save, checkpoint)
@@ -373,7 +406,35 @@ class Agent:
         await asyncio.to_thread(self.checkpoint.save, state)
         self._position = state.seq
 
-    # -- applying one update -----------------------------------------------------------------
+    # -- applying updates ---------------------------------------------------------------------
+
+    async def _apply_run(self, run: list[RecordedUpdate]) -> list[Outcome | None]:
+        """Apply a run of updates of distinct objects, ``concurrency`` at a time.
+
+        Every object about to be PUT is written to the journal of owned objects before any
+        request (one write for the run), and a deleted one is forgotten once its DELETE succeeded.
+        """
+        created = [(u.object_type, u.object_id) for u in run if u.action is not Action.DELETE and not u.requires_reload]
+        if any(key not in self.owned for key in created):
+            await asyncio.to_thread(self.owned.add_all, created)
+        if len(run) == 1:
+            outcomes: list[Outcome | None] = [await self._apply_with_retries(run[0])]
+        else:
+            slots = asyncio.Semaphore(self.concurrency)
+
+            async def apply(update: RecordedUpdate) -> Outcome | None:
+                async with slots:
+                    return await self._apply_with_retries(update)
+
+            outcomes = list(await asyncio.gather(*(apply(u) for u in run)))
+        deleted = [
+            (u.object_type, u.object_id)
+            for u, outcome in zip(run, outcomes, strict=True)
+            if u.action is Action.DELETE and outcome is Outcome.APPLIED
+        ]
+        if any(key in self.owned for key in deleted):
+            await asyncio.to_thread(self.owned.remove_all, deleted)
+        return outcomes
 
     async def _apply_with_retries(self, update: RecordedUpdate) -> Outcome | None:
         """Apply until Asterisk gives a definitive answer; None if stopped first."""
@@ -416,15 +477,9 @@ class Agent:
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
-        key = (update.object_type, update.object_id)
         if update.action is Action.DELETE:
             await self._delete_if_present(update.object_type, update.object_id)
-            if key in self.owned:
-                await asyncio.to_thread(self.owned.remove, key)
             return
-        if key not in self.owned:
-            # remembered before it exists, so a resynchronisation can delete it once the record has not
-            await asyncio.to_thread(self.owned.add, key)
         if update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
             await self._merge_keeping_contacts(update)
         elif self._must_replace(update):
@@ -513,6 +568,42 @@ class Agent:
     async def _wait_for_stop(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), seconds)
+
+    async def _idle(self) -> None:
+        """Wait for a wake-up, the stop event or the next poll, whichever comes first."""
+        woken = asyncio.ensure_future(self._wakeup.wait())
+        stopped = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait((woken, stopped), timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            stopped.cancel()
+        self._wakeup.clear()
+
+
+def concurrent_runs(updates: list[RecordedUpdate]) -> list[list[RecordedUpdate]]:
+    """Cut ``updates`` into runs that may be applied concurrently, keeping their order.
+
+    A run holds consecutive updates of one object type and action, each of a different object;
+    a new run starts at another type or action, or at an object already in the run.
+    """
+    runs: list[list[RecordedUpdate]] = []
+    seen: set[tuple[str, str]] = set()
+    for update in updates:
+        key = (update.object_type, update.object_id)
+        current = runs[-1] if runs else None
+        if (
+            current is None
+            or key in seen
+            or current[0].object_type != update.object_type
+            or current[0].action is not update.action
+        ):
+            runs.append([update])
+            seen = {key}
+        else:
+            current.append(update)
+            seen.add(key)
+    return runs
 
 
 def startup_time(info: dict[str, object]) -> str | None:

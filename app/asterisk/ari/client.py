@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-import httpx
+import aiohttp
+import orjson
 
 CONFIG_CLASS = "res_pjsip"
 # An endpoint id no configuration uses: the target of the write-access check.
 WRITE_CHECK_ID = "pjsip-graph-write-check"
 DEFAULT_TIMEOUT = 10.0
+# Requests in flight at once; the agent never sends more than this many.
+DEFAULT_CONNECTIONS = 8
 
 Field = tuple[str, str]
 
@@ -63,12 +67,30 @@ class AriFatal(AriError):
     """The ARI connection is unusable as configured (credentials, read-only user, wrong URL)."""
 
 
-class AriClient:
-    """ARI push-configuration calls over one pooled `httpx.AsyncClient` with basic auth.
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP answer read whole: its status, reason phrase and body."""
 
-    ``transport`` lets tests talk to an in-process ASGI app. Proxy variables of the
-    environment are ignored: ARI is an internal endpoint, and an egress proxy set for
-    other traffic would only misroute it.
+    status: int
+    reason: str
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON, or None when it is not JSON."""
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            return None
+
+
+class AriClient:
+    """ARI push-configuration calls over a pool of keep-alive connections with basic auth.
+
+    aiohttp rather than a heavier client: a template change reaching every endpoint sends two
+    requests per endpoint, and the client's own CPU per request decides how fast that goes
+    (measured in docs/performance.md). Proxy variables of the environment are ignored: ARI is
+    an internal endpoint, and an egress proxy set for other traffic would only misroute it.
+    The session is opened at the first request, inside the event loop that uses it.
     """
 
     def __init__(
@@ -78,15 +100,13 @@ class AriClient:
         password: str,
         *,
         timeout: float = DEFAULT_TIMEOUT,
-        transport: httpx.AsyncBaseTransport | None = None,
+        connections: int = DEFAULT_CONNECTIONS,
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=_normalise_base(base_url),
-            auth=httpx.BasicAuth(username, password),
-            timeout=timeout,
-            transport=transport,
-            trust_env=False,
-        )
+        self._base = _normalise_base(base_url)
+        self._headers = {"Authorization": aiohttp.encode_basic_auth(username, password)}
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> AriClient:
         return self
@@ -97,18 +117,17 @@ class AriClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
     async def info(self) -> dict[str, Any]:
         """``GET /ari/asterisk/info``: a cheap call that proves URL and credentials work."""
         path = "/ari/asterisk/info"
-        response = await self._request("GET", path)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        answer = await self._request("GET", path)
+        body = answer.json()
         if not isinstance(body, dict):
-            raise AriFatal("GET", path, response.status_code, "the answer is not ARI's JSON; check the URL")
+            raise AriFatal("GET", path, answer.status, "the answer is not ARI's JSON; check the URL")
         return body
 
     async def check_write_access(self) -> None:
@@ -123,8 +142,7 @@ class AriClient:
 
     async def get(self, object_type: str, object_id: str) -> list[Field]:
         """The object's fields as Asterisk serialises them (defaults included)."""
-        response = await self._request("GET", object_path(object_type, object_id))
-        return _tuples(response)
+        return _tuples(await self._request("GET", object_path(object_type, object_id)))
 
     async def put(self, object_type: str, object_id: str, fields: Iterable[Field]) -> list[Field]:
         """Create the object from ``fields``, or merge ``fields`` into the existing one.
@@ -133,21 +151,33 @@ class AriClient:
         existing object. Values are sent as JSON strings, the only type Asterisk reads.
         """
         body = {"fields": [{"attribute": str(k), "value": str(v)} for k, v in fields]}
-        response = await self._request("PUT", object_path(object_type, object_id), body)
-        return _tuples(response)
+        return _tuples(await self._request("PUT", object_path(object_type, object_id), body))
 
     async def delete(self, object_type: str, object_id: str) -> None:
         """Delete the object; `AriNotFound` if Asterisk does not have it."""
         await self._request("DELETE", object_path(object_type, object_id))
 
-    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        data = orjson.dumps(body) if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else None
         try:
-            response = await self._http.request(method, path, json=body)
-        except httpx.TransportError as exc:
+            async with self._open().request(method, self._base + path, data=data, headers=headers) as response:
+                answer = Answer(response.status, response.reason or "", await response.read())
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise AriTransient(method, path, None, f"{type(exc).__name__}: {exc}") from exc
-        if response.is_success:
-            return response
-        raise classify(method, path, response.status_code, asterisk_message(response))
+        if 200 <= answer.status < 300:
+            return answer
+        raise classify(method, path, answer.status, asterisk_message(answer))
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers=self._headers,
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                trust_env=False,
+            )
+        return self._session
 
 
 def object_path(object_type: str, object_id: str) -> str:
@@ -170,24 +200,18 @@ def classify(method: str, path: str, status: int, message: str) -> AriError:
     return AriFatal(method, path, status, f"unexpected answer: {message}")
 
 
-def asterisk_message(response: httpx.Response) -> str:
+def asterisk_message(answer: Answer) -> str:
     """ARI errors are ``{"message": "..."}``; anything else is shown as text, shortened."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = answer.json()
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         return str(body["message"])
-    text = response.text.strip()
-    return text[:300] if text else response.reason_phrase
+    text = answer.body.decode("utf-8", "replace").strip()
+    return text[:300] if text else answer.reason
 
 
-def _tuples(response: httpx.Response) -> list[Field]:
+def _tuples(answer: Answer) -> list[Field]:
     """The ``[{"attribute", "value"}, ...]`` answer of GET and PUT; empty if it is not one."""
-    try:
-        body = response.json()
-    except ValueError:
-        return []
+    body = answer.json()
     if not isinstance(body, list):
         return []
     return [(str(t.get("attribute")), str(t.get("value"))) for t in body if isinstance(t, dict)]

@@ -58,17 +58,27 @@ class OwnedObjects:
 
     def add(self, key: ObjectKey) -> None:
         """Remember ``key`` before it is created (nothing is written when it is known already)."""
-        keys = self._loaded()
-        if key not in keys:
-            self._append(f"+{key[0]} {key[1]}")
-            keys.add(key)
+        self.add_all([key])
+
+    def add_all(self, keys: Iterable[ObjectKey]) -> None:
+        """Remember every key not known yet, in one write, before any of them is created."""
+        known = self._loaded()
+        new = list(dict.fromkeys(k for k in keys if k not in known))
+        if new:
+            self._append([f"+{t} {i}" for t, i in new])
+            known.update(new)
 
     def remove(self, key: ObjectKey) -> None:
         """Forget ``key`` once Asterisk no longer has it."""
-        keys = self._loaded()
-        if key in keys:
-            self._append(f"-{key[0]} {key[1]}")
-            keys.discard(key)
+        self.remove_all([key])
+
+    def remove_all(self, keys: Iterable[ObjectKey]) -> None:
+        """Forget every key once Asterisk no longer has them, in one write."""
+        known = self._loaded()
+        gone = list(dict.fromkeys(k for k in keys if k in known))
+        if gone:
+            self._append([f"-{t} {i}" for t, i in gone])
+            known.difference_update(gone)
 
     def stale(self, recorded: Iterable[ObjectKey]) -> list[ObjectKey]:
         """The remembered objects the record does not have, in deletion order."""
@@ -93,9 +103,9 @@ class OwnedObjects:
             raise
         self._keys = kept
 
-    def _append(self, line: str) -> None:
+    def _append(self, lines: list[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a") as handle:
-            handle.write(line + "\n")
+            handle.writelines(line + "\n" for line in lines)
             handle.flush()
             os.fsync(handle.fileno())
