@@ -567,6 +567,36 @@ async def test_read_only_ari_user_stops_the_agent_at_the_first_write(rig: Rig) -
     assert agent.position < await head(rig.db)
 
 
+async def test_an_operator_error_in_the_middle_of_concurrent_updates_stops_the_agent_with_that_error(
+    rig: Rig,
+) -> None:
+    # given three applied endpoints below one template
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    for name in ("hal", "ida", "jon"):
+        await new_endpoint(rig.db, rig.caller, rig.tenant, name, [sip.uuid], line_sections(name))
+    agent = rig.agent()
+    await catch_up(agent)
+    before = agent.position
+    # and a template change that replaces the three at once, while the ARI user lost its write access
+    await configs.update_config(
+        rig.db,
+        rig.caller,
+        ConfigKind.TEMPLATE,
+        sip.uuid,
+        configs.ConfigPatch(sections={Section.ENDPOINT: (("moh_suggest", "jazz"),)}),
+        expected_revision=None,
+        dry_run=False,
+    )
+    rig.ari.read_only_user = True
+
+    # when the agent applies them, then it stops with the error itself, not a group of errors
+    with pytest.raises(AgentError, match="Write access denied"):
+        await agent.run_once()
+    # and the checkpoint did not move
+    assert agent.position == before
+    assert rig.ari.in_flight == 0
+
+
 async def test_checkpoint_of_another_database_is_refused(rig: Rig) -> None:
     Checkpoint(rig.checkpoint).save(CheckpointState("default", uuid.uuid4(), 1))
     with pytest.raises(AgentError, match="belongs to engine"):

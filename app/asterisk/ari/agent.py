@@ -426,7 +426,13 @@ class Agent:
                 async with slots:
                     return await self._apply_with_retries(update)
 
-            outcomes = list(await asyncio.gather(*(apply(u) for u in run)))
+            # a task group: an error that ends the agent cancels the requests still in flight
+            try:
+                async with asyncio.TaskGroup() as group:
+                    tasks = [group.create_task(apply(u)) for u in run]
+            except ExceptionGroup as failed:
+                raise failed.exceptions[0] from None  # as one update at a time would raise it
+            outcomes = [task.result() for task in tasks]
         deleted = [
             (u.object_type, u.object_id)
             for u, outcome in zip(run, outcomes, strict=True)
