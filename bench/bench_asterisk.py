@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_core import PG_ADMIN_URL, fresh_database  # noqa: E402
+from common import proc_cpu  # noqa: E402
 
 from app.asterisk.ari import Agent, AriClient, AriNotFound  # noqa: E402
 from app.asterisk.ari.agent import POLL_INTERVAL, POLL_INTERVAL_WITHOUT_NOTIFICATIONS  # noqa: E402
@@ -125,24 +127,44 @@ async def head_seq(db: Database) -> int:
     return next(h.last_seq for h in (await engine_heads(db)).values() if h.name == "default")
 
 
+@dataclass(frozen=True, slots=True)
+class TemplatePush:
+    commit_s: float
+    applied_s: float
+    updates: int
+    agent_cpu_s: float  # this process: the agent, and the commit's few statements after it returned
+    asterisk_cpu_s: float
+
+
 async def measure_template_push(
-    db: Database, agent: Agent, client: AriClient, general: UUID, sample: list[tuple[UUID, str]], value: str
-) -> tuple[float, float, int]:
-    """Commit time, then time until the agent applied every update and the sample serves ``value``."""
+    db: Database,
+    agent: Agent,
+    client: AriClient,
+    ast: AsteriskInstance,
+    general: UUID,
+    sample: list[tuple[UUID, str]],
+    value: str,
+) -> TemplatePush:
+    """Commit time, then time (and CPU) until the agent applied every update and the sample serves ``value``."""
+    assert ast.process is not None
     before = await head_seq(db)
     start = time.perf_counter()
     await set_general(db, general, value)
     committed = time.perf_counter()
+    cpu_before, asterisk_before = time.process_time(), proc_cpu(ast.process.pid) or 0.0
     head = await head_seq(db)
 
     async def reached() -> str:
         return "reached" if agent.position >= head else ""
 
     await poll(reached, "reached", 0.01)
+    applied = time.perf_counter() - committed
+    agent_cpu = time.process_time() - cpu_before
+    asterisk_cpu = (proc_cpu(ast.process.pid) or 0.0) - asterisk_before
     for _, name in sample:
         if dict(await client.get("endpoint", name)).get("moh_suggest") != value:
             raise RuntimeError(f"{name} does not serve moh_suggest={value}")
-    return committed - start, time.perf_counter() - committed, head - before
+    return TemplatePush(committed - start, applied, head - before, agent_cpu, asterisk_cpu)
 
 
 async def measure_template_reload(
@@ -206,7 +228,9 @@ async def main(url: str, work: Path, endpoints: int, changes: int, reloads: int)
         sample = await first_endpoints(db, data.tenant_uuid, max(changes, reloads))
         async with AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password) as observer:
             push = await measure_push(db, observer, sample[:changes])
-            template_push = await measure_template_push(db, agent, observer, data.general_uuid, sample, "pushedmoh")
+            template_push = await measure_template_push(
+                db, agent, observer, pushed, data.general_uuid, sample, "pushedmoh"
+            )
         stop.set()
         await task
         reload = await measure_reload(db, reloaded, data.tenant_uuid, sample[:reloads])
@@ -229,14 +253,14 @@ async def main(url: str, work: Path, endpoints: int, changes: int, reloads: int)
     print(f"push agent ({changes} changes): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
     print(f"export + module reload res_pjsip.so ({reloads} changes): p50 {r50:.2f} s, p99 {r99:.2f} s")
     print(f"reload / push: p50 {r50 / p50:.0f}x, p99 {r99 / p99:.0f}x")
-    commit, applied, updates = template_push
+    t = template_push
     reload_commit, reloaded_in = template_reload
     print(
-        f"template change reaching {endpoints} endpoints: commit {commit:.2f} s ({updates} updates); "
-        f"push agent until applied {applied:.1f} s; export + one reload {reloaded_in:.2f} s "
-        f"(commit {reload_commit:.2f} s)"
+        f"template change reaching {endpoints} endpoints: commit {t.commit_s:.2f} s ({t.updates} updates); "
+        f"push agent until applied {t.applied_s:.1f} s (CPU: agent {t.agent_cpu_s:.1f} s, "
+        f"Asterisk {t.asterisk_cpu_s:.1f} s); export + one reload {reloaded_in:.2f} s (commit {reload_commit:.2f} s)"
     )
-    print(f"template change, push / reload: {applied / reloaded_in:.1f}x")
+    print(f"template change, push / reload: {t.applied_s / reloaded_in:.1f}x")
 
 
 if __name__ == "__main__":

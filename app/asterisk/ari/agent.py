@@ -35,7 +35,7 @@ endpoint is a long run of endpoint updates, and one request at a time leaves bot
 and Asterisk waiting on each other. Updates of the same object never overlap and keep their
 order, and a run of another type or action starts only when the previous run is done, so an
 object is created after the objects it names, as recorded. The checkpoint is saved after
-each run.
+each batch read from the database.
 
 The agent wakes up when an update is committed (``wake``, called by a PostgreSQL LISTEN in
 ``pjsip-graph agent``) and otherwise polls every ``poll_interval`` seconds.
@@ -258,7 +258,9 @@ class Agent:
             return await self.resync(
                 f"updates {self._position + 1}..{seq_of(updates[0]) - 1} were pruned before the agent applied them"
             )
+        await self._remember(updates)
         handled = 0
+        last: RecordedUpdate | None = None
         for run in concurrent_runs(updates):
             outcomes = await self._apply_run(run)
             if None in outcomes:
@@ -266,8 +268,11 @@ class Agent:
             for outcome in outcomes:
                 assert outcome is not None
                 self.counters.count(outcome)
-            await self._advance(run[-1])
+            last = run[-1]
             handled += len(run)
+        if last is not None:
+            # once per batch: a crash before it applies the batch again, which is harmless
+            await self._advance(last)
         return handled
 
     # -- startup -----------------------------------------------------------------------------
@@ -365,6 +370,7 @@ class Agent:
         self._resync_reason = reason
         head = await self._engine_head()
         state = await recorded_state(self.db, head.uuid, self.engine)
+        await self._remember(state)
         for run in concurrent_runs(state):
             outcomes = await self._apply_run(run)
             if None in outcomes:
@@ -411,12 +417,11 @@ class Agent:
     async def _apply_run(self, run: list[RecordedUpdate]) -> list[Outcome | None]:
         """Apply a run of updates of distinct objects, ``concurrency`` at a time.
 
-        Every object about to be PUT is written to the journal of owned objects before any
-        request (one write for the run), and a deleted one is forgotten once its DELETE succeeded.
+        Every object about to be PUT is in the journal of owned objects before any request
+        (usually written for the whole batch already), and a deleted one is forgotten once its
+        DELETE succeeded.
         """
-        created = [(u.object_type, u.object_id) for u in run if u.action is not Action.DELETE and not u.requires_reload]
-        if any(key not in self.owned for key in created):
-            await asyncio.to_thread(self.owned.add_all, created)
+        await self._remember(run)
         if len(run) == 1:
             outcomes: list[Outcome | None] = [await self._apply_with_retries(run[0])]
         else:
@@ -441,6 +446,14 @@ class Agent:
         if any(key in self.owned for key in deleted):
             await asyncio.to_thread(self.owned.remove_all, deleted)
         return outcomes
+
+    async def _remember(self, updates: list[RecordedUpdate]) -> None:
+        """Journal every object about to be PUT that is not known yet, in one write, before any request."""
+        created = [
+            (u.object_type, u.object_id) for u in updates if u.action is not Action.DELETE and not u.requires_reload
+        ]
+        if any(key not in self.owned for key in created):
+            await asyncio.to_thread(self.owned.add_all, created)
 
     async def _apply_with_retries(self, update: RecordedUpdate) -> Outcome | None:
         """Apply until Asterisk gives a definitive answer; None if stopped first."""

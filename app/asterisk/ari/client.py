@@ -144,14 +144,16 @@ class AriClient:
         """The object's fields as Asterisk serialises them (defaults included)."""
         return _tuples(await self._request("GET", object_path(object_type, object_id)))
 
-    async def put(self, object_type: str, object_id: str, fields: Iterable[Field]) -> list[Field]:
+    async def put(self, object_type: str, object_id: str, fields: Iterable[Field]) -> None:
         """Create the object from ``fields``, or merge ``fields`` into the existing one.
 
         ``fields`` is always sent, even empty: without it Asterisk refuses to update an
         existing object. Values are sent as JSON strings, the only type Asterisk reads.
+        Asterisk answers with the whole stored object; it is not decoded (a template change
+        sends thousands of PUTs, and nothing needs the answer: `get` reads an object).
         """
         body = {"fields": [{"attribute": str(k), "value": str(v)} for k, v in fields]}
-        return _tuples(await self._request("PUT", object_path(object_type, object_id), body))
+        await self._request("PUT", object_path(object_type, object_id), body)
 
     async def delete(self, object_type: str, object_id: str) -> None:
         """Delete the object; `AriNotFound` if Asterisk does not have it."""
