@@ -3,8 +3,8 @@ through the push agent, against `module reload res_pjsip.so` of an exported pjsi
 
     .venv/bin/python bench/bench_asterisk.py [--backend postgresql|sqlite] [--endpoints 10000] [--changes 40]
 
-The product database is PostgreSQL by default, where the agent is woken by the commit's NOTIFY as
-`pjsip-graph agent` is; on SQLite it polls as the command does there.
+The product database is PostgreSQL by default; the agent is woken by each commit as
+`pjsip-graph agent` is (PostgreSQL's NOTIFY, or the SQLite file changing).
 
 Both Asterisk instances (one with the memory wizard fed by the agent, one reading pjsip.conf) hold
 the same endpoints of the benchmark data set. Two kinds of change:
@@ -44,13 +44,12 @@ from bench_core import PG_ADMIN_URL, fresh_database  # noqa: E402
 from common import proc_cpu  # noqa: E402
 
 from app.asterisk.ari import Agent, AriClient, AriNotFound  # noqa: E402
-from app.asterisk.ari.agent import POLL_INTERVAL, POLL_INTERVAL_WITHOUT_NOTIFICATIONS  # noqa: E402
+from app.cli.agent import commit_listener  # noqa: E402
 from app.cli.bench_data import generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
 from app.db.models import SipConfig  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
 from app.domain.sections import Section  # noqa: E402
-from app.events.pg_listener import PgListener  # noqa: E402
 from app.events.records import engine_heads  # noqa: E402
 from app.services import configs  # noqa: E402
 from app.services.exports import TemplateMode, pjsip_conf  # noqa: E402
@@ -208,13 +207,12 @@ async def main(url: str, work: Path, endpoints: int, changes: int, reloads: int)
     pushed = start_asterisk(work / "pushed", push_config=True)
     reloaded = start_asterisk(work / "reloaded", pjsip_conf=await export(db, data.tenant_uuid))
     client = AriClient(pushed.ari_url, pushed.ari_user, pushed.ari_password)
-    # as `pjsip-graph agent` runs: woken by NOTIFY on PostgreSQL, polling often on SQLite
-    poll = POLL_INTERVAL_WITHOUT_NOTIFICATIONS if db.is_sqlite else POLL_INTERVAL
-    agent = Agent(db, client, checkpoint_path=work / "agent.checkpoint", poll_interval=poll)
-    listener = None if db.is_sqlite else PgListener(url, agent)
+    # as `pjsip-graph agent` runs: woken by NOTIFY on PostgreSQL, by the file changing on SQLite
+    agent = Agent(db, client, checkpoint_path=work / "agent.checkpoint")
+    listener = commit_listener(db, agent)
     print(
-        f"product database: {'SQLite' if db.is_sqlite else 'PostgreSQL'}; agent polls every {poll} s"
-        f"{'' if listener is None else ' and wakes on NOTIFY'}; {agent.concurrency} requests in flight at most"
+        f"product database: {'SQLite' if db.is_sqlite else 'PostgreSQL'}; agent woken by "
+        f"{type(listener).__name__}; {agent.concurrency} requests in flight at most"
     )
     stop = asyncio.Event()
     try:

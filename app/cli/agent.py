@@ -6,10 +6,17 @@ import asyncio
 import logging
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from app.settings import get_settings
+
+if TYPE_CHECKING:
+    from app.db.database import Database
+    from app.events.pg_listener import PgListener
+    from app.events.sqlite_watch import SqliteCommitWatch
+    from app.events.wake import Wakeable
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +46,17 @@ def agent(
 
 async def _run(engine: str, ari_url: str, ari_user: str, ari_password: str, checkpoint: Path) -> int:
     """Run until SIGINT/SIGTERM (exit code 0) or an error that needs an operator (exit code 1)."""
-    from app.asterisk.ari.agent import POLL_INTERVAL, POLL_INTERVAL_WITHOUT_NOTIFICATIONS, Agent, AgentError
+    from app.asterisk.ari.agent import Agent, AgentError
     from app.asterisk.ari.client import AriClient
     from app.db.database import Database
-    from app.events.pg_listener import PgListener
 
     stop = asyncio.Event()
     _stop_on_signals(stop)
     db = Database(get_settings().resolved_database_url)
     client = AriClient(ari_url, ari_user, ari_password)
-    # On PostgreSQL every commit of an update NOTIFYs: the agent starts on it at once and
-    # polls only as a safety net.
-    poll = POLL_INTERVAL_WITHOUT_NOTIFICATIONS if db.is_sqlite else POLL_INTERVAL
-    runner = Agent(db, client, engine=engine, checkpoint_path=checkpoint, poll_interval=poll)
-    listener = None if db.is_sqlite else PgListener(db.url, runner)
+    runner = Agent(db, client, engine=engine, checkpoint_path=checkpoint)
+    # Woken by every commit, so a change starts at once; the agent's poll is only a safety net.
+    listener = commit_listener(db, runner)
     try:
         if listener is not None:
             await listener.start()
@@ -78,6 +82,19 @@ async def _run(engine: str, ari_url: str, ari_user: str, ari_password: str, chec
         counters.stale_deleted,
     )
     return 0
+
+
+def commit_listener(db: Database, target: Wakeable) -> PgListener | SqliteCommitWatch | None:
+    """What tells the agent about commits made by the server: PostgreSQL's NOTIFY, or the
+    SQLite file changing (None for an in-memory database, which no other process shares)."""
+    from app.events.pg_listener import PgListener
+    from app.events.sqlite_watch import SqliteCommitWatch
+
+    if not db.is_sqlite:
+        return PgListener(db.url, target)
+    if db.sqlite_file is not None:
+        return SqliteCommitWatch(db.sqlite_file, target)
+    return None
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -84,6 +84,8 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         database_file = _sqlite_file(url)
+        # The SQLite file (None on PostgreSQL, or for an in-memory database).
+        self.sqlite_file = database_file
         if database_file is not None:
             _prepare_private_file(database_file)
         self.engine: AsyncEngine = create_engine(url, **engine_kwargs)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from app.events.wake import Wakeable
 from app.record.updates import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,6 @@ LISTENER_APPLICATION_NAME = "pjsip-graph-listener"
 def asyncpg_dsn(sqlalchemy_url: str) -> str:
     url = make_url(sqlalchemy_url).set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
-
-
-class Wakeable(Protocol):
-    """What a notification wakes: the event hub of a replica, or the push agent."""
-
-    def wake(self, engine_uuid: UUID | None = None) -> None: ...
 
 
 class PgListener:

@@ -37,8 +37,9 @@ order, and a run of another type or action starts only when the previous run is 
 object is created after the objects it names, as recorded. The checkpoint is saved after
 each batch read from the database.
 
-The agent wakes up when an update is committed (``wake``, called by a PostgreSQL LISTEN in
-``pjsip-graph agent``) and otherwise polls every ``poll_interval`` seconds.
+The agent wakes up when an update is committed (``wake``: in ``pjsip-graph agent``, called
+on PostgreSQL's NOTIFY, or when the SQLite file changes) and otherwise polls every
+``poll_interval`` seconds.
 
 Every step is idempotent, so applying an update again after a crash converges to the same
 state: the checkpoint may lag behind Asterisk, never run ahead of it.
@@ -72,8 +73,6 @@ from app.record.updates import RecordedUpdate
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.5
-# SQLite has no notification that crosses processes: the agent polls often (one indexed read).
-POLL_INTERVAL_WITHOUT_NOTIFICATIONS = 0.02
 BATCH_SIZE = 500
 CONCURRENCY = 8
 # How often an idle agent asks Asterisk whether it restarted (polls may be much more frequent).
