@@ -27,6 +27,10 @@ product's resolved page / PostGraphile's own page (<= 2x). Before timing,
 both servers' answers are compared (same rows, same order, same options);
 when they differ the run stops with the difference and exit code 2.
 
+--profile then breaks the product's own page down, in process: the CPU per
+request of the page built up a piece at a time (the list, the edges, the
+nodes, the own options), and a cProfile of it.
+
 Run from the repository root:  .venv/bin/python bench/bench_peer.py [--endpoints 10000] [--profile]
 Benchmarks are not pass/fail: the exit code is 0 even when a target is MISSED.
 """
@@ -424,11 +428,40 @@ def verify(product: Server, peer: Server, tenant: str, endpoint: str) -> None:
     )
 
 
-# --- profile of the product's own page, in process -----------------------------------------------------------
+# --- where the product's CPU goes on the own page, in process ---------------------------------------------------
+
+# The own page built up a piece at a time: the CPU each step adds is what that piece costs.
+LADDER: tuple[tuple[str, str], ...] = (
+    ("{ __typename }: auth, middleware, GraphQL", TYPENAME),
+    (
+        "page of 1: + list query, one node",
+        "query($tenant: UUID!) { endpoints(tenantUuid: $tenant, first: 1) { edges { node { name } } } }",
+    ),
+    (
+        f"page of {PAGE_SIZE}, edges with cursors only",
+        f"query($tenant: UUID!) {{ endpoints(tenantUuid: $tenant, first: {PAGE_SIZE}) {{ edges {{ cursor }} }} }}",
+    ),
+    (
+        "+ pageInfo, node { name }",
+        f"query($tenant: UUID!) {{ endpoints(tenantUuid: $tenant, first: {PAGE_SIZE}) {{ pageInfo {{ hasNextPage "
+        "endCursor } edges { cursor node { name } } } }",
+    ),
+    (
+        "+ own { endpoint } (one section)",
+        f"query($tenant: UUID!) {{ endpoints(tenantUuid: $tenant, first: {PAGE_SIZE}) {{ pageInfo {{ hasNextPage "
+        "endCursor } edges { cursor node { name own { endpoint { key value } } } } } }",
+    ),
+    ("+ the 6 other sections: the own page", PRODUCT_OWN_PAGE),
+    ("the resolved page (cached), for comparison", PRODUCT_RESOLVED_PAGE),
+)
 
 
-async def profile_own_page(url: str, data_dir: Path, tenant: str, requests: int, top: int) -> str:
-    """cProfile of ``requests`` own pages through the ASGI app (no HTTP server: uvicorn's share is not in it)."""
+async def profile_product(url: str, data_dir: Path, tenant: str, requests: int, top: int) -> str:
+    """The ladder's CPU per request, then a cProfile of ``requests`` own pages.
+
+    Through the ASGI app in this process: no uvicorn, and the HTTP client's
+    share is included (the same for every step, growing with the answer's size).
+    """
     from app.api.app import create_app
     from app.db.database import Database
     from app.settings import Settings
@@ -438,7 +471,8 @@ async def profile_own_page(url: str, data_dir: Path, tenant: str, requests: int,
     token = (data_dir / "admin.token").read_text().strip()
     asgi = create_app(settings, db=db, migrate=False)
     headers = {"Authorization": f"Bearer {token}"}
-    body = {"query": PRODUCT_OWN_PAGE, "variables": {"tenant": tenant}}
+    variables = {"tenant": tenant}
+    out = io.StringIO()
     profiler = cProfile.Profile()
     try:
         async with (
@@ -447,21 +481,40 @@ async def profile_own_page(url: str, data_dir: Path, tenant: str, requests: int,
                 transport=httpx.ASGITransport(app=asgi), base_url="http://bench", headers=headers, timeout=300
             ) as client,
         ):
-            for _ in range(20):  # warm-up: caches, compiled selections
-                (await client.post("/graphql", json=body)).raise_for_status()
+
+            async def post(query: str, check: bool = False) -> int:
+                response = await client.post("/graphql", json={"query": query, "variables": variables})
+                # Decoding the answer is the client's work, not the server's: checked in the warm-up only.
+                if check and (response.status_code != 200 or response.json().get("errors")):
+                    raise RuntimeError(f"HTTP {response.status_code}: {response.text[:2000]}")
+                return len(response.content)
+
+            out.write(f"CPU per request in process (client included, answers not decoded; best of 3 x {requests}):\n")
+            previous = 0.0
+            for label, query in LADDER:
+                for _ in range(30):  # warm-up: caches, compiled selections
+                    size = await post(query, check=True)
+                runs = []
+                for _ in range(3):
+                    started = time.process_time()
+                    for _ in range(requests):
+                        await post(query)
+                    runs.append((time.process_time() - started) * 1000 / requests)
+                step = "" if not previous else f"{min(runs) - previous:+6.2f} ms"
+                out.write(f"  {label:<46} {min(runs):6.2f} ms  {step:<10} {size:>7} bytes\n")
+                previous = min(runs)
+
             started = time.perf_counter()
             profiler.enable()
             for _ in range(requests):
-                response = await client.post("/graphql", json=body)
+                await post(PRODUCT_OWN_PAGE)
             profiler.disable()
             elapsed = time.perf_counter() - started
-            response.raise_for_status()
     finally:
         await db.dispose()
-    out = io.StringIO()
     out.write(
-        f"{requests} own pages of {PAGE_SIZE} in process under cProfile: {elapsed * 1000 / requests:.1f} ms each "
-        "(profiler overhead included; the HTTP client is in the same process)\n"
+        f"\n{requests} own pages of {PAGE_SIZE} under cProfile: {elapsed * 1000 / requests:.1f} ms each "
+        "(profiler overhead included)\n"
     )
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(r"/app/|strawberry|graphql|sqlalchemy|asyncpg|starlette", top)
@@ -515,7 +568,10 @@ def report(pairs: list[Pair], db_cpu: DatabaseCpu) -> None:
     missed = sum(not ok for _, ok in lines)
     print(f"  {'all targets met' if not missed else f'MISSED: {missed} of 3 targets'}")
     if db_cpu.lost:
-        print(f"  NOTE {db_cpu.lost} database backends closed during a batch: their CPU is not counted")
+        print(
+            f"  NOTE {db_cpu.lost} database backends closed during a batch (an idle pool connection, usually the "
+            "other server's): their CPU in that batch is not counted"
+        )
     print(
         "  NOTE PostGraphile runs without authentication; pjsip-graph's numbers include its checks "
         "(token, tenant visibility, secret masking)"
@@ -582,9 +638,9 @@ def run(args: argparse.Namespace) -> int:
             if stats:
                 print(f"  product resolution cache at the end: {stats}")
             if args.profile:
-                print(f"\nprofiling {args.profile_requests} own pages of the product in process ...", flush=True)
+                print("\nprofiling the product's own page in process ...", flush=True)
                 try:
-                    print(asyncio.run(profile_own_page(url, data_dir, tenant, args.profile_requests, args.profile_top)))
+                    print(asyncio.run(profile_product(url, data_dir, tenant, args.profile_requests, args.profile_top)))
                 except Exception as exc:  # a profile is a bonus; the measurements above stand without it
                     print(f"profiling failed: {type(exc).__name__}: {exc}")
     return 0
@@ -597,8 +653,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6, help="interleaved batches the requests are split in (6)")
     parser.add_argument("--warmup", type=int, default=50, help="untimed requests per case and server first (50)")
     parser.add_argument("--pg-url", default=PG_ADMIN_URL, help="PostgreSQL URL to create the bench database from")
-    parser.add_argument("--profile", action="store_true", help="also cProfile the product's own page in process")
-    parser.add_argument("--profile-requests", type=int, default=200, help="own pages profiled (default 200)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also break the product's own page down and cProfile it, in process"
+    )
+    parser.add_argument("--profile-requests", type=int, default=200, help="requests per step and profiled (200)")
     parser.add_argument("--profile-top", type=int, default=30, help="rows of the profile to print (default 30)")
     args = parser.parse_args()
     if min(args.endpoints, args.requests, args.rounds) < 1 or args.warmup < 0:
