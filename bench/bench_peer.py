@@ -426,6 +426,18 @@ def verify(product: Server, peer: Server, tenant: str, endpoint: str) -> None:
         "(names and own options) from both servers",
         flush=True,
     )
+    sizes = (
+        f"one endpoint {answer_bytes(product, PRODUCT_ONE, {'uuid': endpoint})} / "
+        f"{answer_bytes(peer, PEER_ONE, {'uuid': endpoint})}, "
+        f"own page {answer_bytes(product, PRODUCT_OWN_PAGE, {'tenant': tenant})} / "
+        f"{answer_bytes(peer, PEER_OWN_PAGE, kind)}, "
+        f"resolved page {answer_bytes(product, PRODUCT_RESOLVED_PAGE, {'tenant': tenant})}"
+    )
+    print(f"  answer sizes in bytes, pjsip-graph / PostGraphile: {sizes}", flush=True)
+
+
+def answer_bytes(server: Server, query: str, variables: dict[str, Any]) -> int:
+    return len(server.client.post("/graphql", json={"query": query, "variables": variables}).content)
 
 
 # --- where the product's CPU goes on the own page, in process ---------------------------------------------------
