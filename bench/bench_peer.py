@@ -11,8 +11,9 @@ A fresh PostgreSQL database holds the benchmark data set (app/cli/bench_data.py,
 
 With a warm-up first, then interleaved batches of sequential requests, it
 measures for each server the wall time p50/p99 and the server process's CPU
-per request (from /proc/<pid>/stat; for PostGraphile the node process
-itself), plus the CPU the PostgreSQL backends of the database spent meanwhile:
+per request (all its threads, from /proc/<pid>/task/*/schedstat; for
+PostGraphile the node process itself), plus the CPU the PostgreSQL backends
+of the database spent meanwhile:
 
 1. one endpoint with its own options
    (`endpoint(uuid:) { name own { ... } }` / `sipConfigByUuid(uuid:) { name options }`);
