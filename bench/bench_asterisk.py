@@ -271,7 +271,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        (work / "data").mkdir()
+        (work / "data").mkdir(mode=0o700)
         os.environ.setdefault("PJSIP_GRAPH_DATA_DIR", str(work / "data"))
         with fresh_database(args.backend, work, args.pg_url) as url:
             asyncio.run(main(url, work, args.endpoints, args.changes, args.reloads))
