@@ -1,16 +1,37 @@
-"""The deployment files keep secrets out of images and pass the client's request id through."""
+"""The deployment files keep secrets out of images and pass the client's request id through;
+a production install has every library the application imports."""
 
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_agent_dependency_is_installed_at_runtime() -> None:
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_library_the_application_imports_is_installed_at_runtime() -> None:
+    """A library imported by app/ but listed only among the development extras would work in
+    the tests and fail in a production install (the agent's ARI client once did)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    runtime = {re.split(r"[=<>\[]", d)[0].lower() for d in project["dependencies"]}
-    assert "httpx" in runtime  # app/asterisk/ari/client.py imports it in `pjsip-graph agent`
+    runtime = {_normalised(re.split(r"[=<>\[]", d)[0]) for d in project["dependencies"]}
+    distributions = packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "app"}
+    assert "aiohttp" in third_party  # the agent's client: the check below sees real imports
+    missing = {m for m in third_party if not any(_normalised(d) in runtime for d in distributions.get(m, [m]))}
+    assert missing == set()
 
 
 def test_the_docker_build_context_leaves_out_secrets_and_local_environments() -> None:
