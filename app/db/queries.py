@@ -203,8 +203,25 @@ async def tenant_subtree(session: AsyncSession | AsyncConnection, root: UUID) ->
     return list((await session.execute(sa.select(tree.c.uuid))).scalars().all())
 
 
+_PATHS = "pjsip_graph.tenant_paths"
+
+
 async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:
-    """Each tenant followed by its ancestors up to the root (one recursive CTE)."""
+    """Each tenant followed by its ancestors up to the root (one recursive CTE).
+
+    Remembered for the rest of the session: a tenant never moves to another parent, so a
+    transaction that locked a tenant's scope does not read its path again to record events.
+    """
+    known: dict[UUID, tuple[UUID, ...]] = session.info.setdefault(_PATHS, {})
+    wanted = set(tenant_uuids)
+    if wanted <= known.keys():
+        return {t: known[t] for t in wanted}
+    found = await _read_tenant_paths(session, wanted)
+    known.update(found)
+    return found
+
+
+async def _read_tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:
     start = list(set(tenant_uuids))
     if not start:
         return {}

@@ -1,4 +1,27 @@
-"""The engine row every recording transaction goes through: its lock, and the resolution epoch."""
+"""Who may write an engine's configuration at the same time, and the engine row that numbers the record.
+
+Two levels of locks, so that one tenant's big change does not hold up the others:
+
+* **Scope locks**, for the whole transaction. A change of an engine's own objects (transports,
+  ``global``, ``system``) or of its tenants' tree takes the engine exclusively
+  (`lock_engine`). A change inside one tenant (`lock_tenant_scope`) takes the engine shared
+  and the tenant's ancestors shared (their templates are inherited, so they must not change
+  meanwhile); then a template change (which can reach every endpoint of the tenant and of its
+  sub-tenants) takes the tenant exclusively, while an endpoint change takes the tenant shared
+  and that endpoint exclusively. Writers of different endpoints, or of unrelated tenants,
+  therefore resolve, validate and store their objects at the same time, while two writers
+  whose changes can reach the same endpoint still run one after the other, so each computes
+  its objects from the other's committed result. On PostgreSQL these are transaction-level
+  advisory locks; on SQLite, where the database has a single writer anyway, the engine row
+  lock stands for all.
+* **The engine row**, from the moment a transaction numbers its first update or event
+  (`claim_engine_row`) until it commits. Sequence numbers are handed out under it, so they
+  are gap-free and become visible in order (DOMAIN.md §5); everything that does not need a
+  number (resolving, diffing, storing the objects' states) happens before it is claimed.
+
+Scope locks are always taken before the engine row, and a transaction holding the engine row
+never waits for a scope lock, so no two writers can wait for each other.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +34,34 @@ from sqlmodel import select
 
 from app.db.bulk import in_values
 from app.db.models import Engine, SipConfig
-from app.db.queries import chunks
+from app.db.queries import chunks, tenant_paths
 from app.errors import NotFound
 
 config_t = SipConfig.__table__  # type: ignore[attr-defined]
 
+# Advisory lock namespaces (the first key of PostgreSQL's two-key advisory locks).
+ENGINE_LOCKS = 73_101
+TENANT_LOCKS = 73_102
+ENDPOINT_LOCKS = 73_103
+# The versions of resolved views on PostgreSQL (migration 0006): drawn without any lock.
+RESOLUTION_SEQUENCE = "resolution_epoch_seq"
+_CLAIMED = "pjsip_graph.engine_row_claimed"
+
 
 async def lock_engine(session: AsyncSession, engine_uuid: UUID) -> Engine:
-    """Lock the engine row for the rest of the transaction.
+    """Lock the whole engine for the rest of the transaction: no other writer of it runs meanwhile.
 
-    Every mutation that can record updates takes this lock first, so writers
-    of one engine run one after the other: sequence numbers are handed out
-    without gaps and become visible in order, and `expectedRevision` checks
-    cannot race.
+    For changes of the engine's own objects and of its tenant tree, which can reach every
+    tenant's endpoints. The engine row is claimed as well.
     """
-    engine = (await session.scalars(select(Engine).where(Engine.uuid == engine_uuid).with_for_update())).first()
+    if _is_postgresql(session):
+        await session.execute(sa.select(_advisory(ENGINE_LOCKS, engine_uuid, shared=False)))
+    engine = (
+        await session.scalars(select(Engine).where(Engine.uuid == engine_uuid).with_for_update(key_share=True))
+    ).first()
     if engine is None:
         raise NotFound("engine not found")
+    session.info[_CLAIMED] = engine.uuid
     return engine
 
 
@@ -38,19 +72,87 @@ async def lock_engine_by_name(session: AsyncSession, name: str) -> Engine:
     return await lock_engine(session, engine_uuid)
 
 
+async def lock_tenant_scope(
+    session: AsyncSession,
+    engine_uuid: UUID,
+    tenant_uuid: UUID,
+    *,
+    endpoint: UUID | None = None,
+    new_endpoint: bool = False,
+) -> Engine:
+    """Lock what a change inside this tenant can depend on or reach, for the rest of the transaction.
+
+    ``endpoint``: the change is this endpoint's alone (its templates are only read);
+    ``new_endpoint``: it creates an endpoint, which nothing else can reach yet. Otherwise the
+    change may reach every endpoint of the tenant (a template, an import).
+
+    Returns the engine, read after the locks (its objects cannot change meanwhile); its row
+    is claimed only when the first update or event is numbered.
+    """
+    if not _is_postgresql(session):
+        return await lock_engine(session, engine_uuid)
+    path = (await tenant_paths(session, [tenant_uuid])).get(tenant_uuid, (tenant_uuid,))
+    ancestors = list(reversed(path[1:]))  # from the root down
+    only_endpoints = endpoint is not None or new_endpoint
+    await session.execute(
+        sa.select(
+            _advisory(ENGINE_LOCKS, engine_uuid, shared=True),
+            *(_advisory(TENANT_LOCKS, a, shared=True) for a in ancestors),
+            _advisory(TENANT_LOCKS, tenant_uuid, shared=only_endpoints),
+            *([_advisory(ENDPOINT_LOCKS, endpoint, shared=False)] if endpoint is not None else []),
+        )
+    )
+    engine = (
+        await session.scalars(
+            select(Engine).where(Engine.uuid == engine_uuid).execution_options(populate_existing=True)
+        )
+    ).first()
+    if engine is None:
+        raise NotFound("engine not found")
+    return engine
+
+
+async def claim_engine_row(session: AsyncSession, engine: Engine) -> None:
+    """Lock the engine row until commit and refresh its counters (once per transaction).
+
+    Called before a sequence number is handed out: the numbers stay gap-free and commit in
+    order, while the work before it ran alongside other tenants' writers.
+    """
+    if session.info.get(_CLAIMED) == engine.uuid:
+        return
+    # FOR NO KEY UPDATE: rows this writer (or another) inserted that refer to the engine hold
+    # FOR KEY SHARE on it, which FOR UPDATE would wait for: two writers would deadlock.
+    statement = select(Engine).where(Engine.uuid == engine.uuid).with_for_update(key_share=True)
+    await session.execute(statement.execution_options(populate_existing=True))
+    session.info[_CLAIMED] = engine.uuid
+
+
 async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collection[UUID]) -> int:
     """Give these configurations' resolved views a new version; return it.
 
-    The version is the engine's next resolution epoch: monotonic per engine,
-    so a cache keyed by (uuid, version) can never serve an older view.
+    The version only grows, so a cache keyed by (uuid, version) can never serve an older view:
+    two writers that can change the same configuration hold the same scope lock, so the later
+    one draws the later version. On PostgreSQL it comes from a sequence (no row is locked);
+    on SQLite from the engine row, which the writer holds already.
     """
-    engine.resolution_epoch += 1
-    await session.flush()
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        version = int((await session.execute(sa.select(sa.func.nextval(RESOLUTION_SEQUENCE)))).scalar_one())
+    else:
+        engine.resolution_epoch += 1
+        await session.flush()
+        version = engine.resolution_epoch
     for part in [sorted(uuids)] if dialect == "postgresql" else chunks(sorted(uuids)):
         await session.execute(
-            sa.update(config_t)
-            .where(in_values(config_t.c.uuid, part, dialect))
-            .values(resolved_version=engine.resolution_epoch)
+            sa.update(config_t).where(in_values(config_t.c.uuid, part, dialect)).values(resolved_version=version)
         )
-    return engine.resolution_epoch
+    return version
+
+
+def _advisory(namespace: int, key: UUID, *, shared: bool) -> sa.ColumnElement[None]:
+    function = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
+    return function(namespace, sa.func.hashtext(str(key)))  # type: ignore[no-any-return]
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

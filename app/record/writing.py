@@ -1,7 +1,9 @@
 """Writing the record: numbered Sorcery updates, the objects' last states, change events.
 
 Each write happens in the caller's transaction, so a change and its record
-commit (or roll back) together; subscribers are woken at commit.
+commit (or roll back) together; subscribers are woken at commit. Numbering
+claims the engine row (app/record/engine_row.py), so what needs no number is
+written first.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.db.queries import tenant_paths
 from app.domain.diff import Action, PlannedUpdate, shape_of
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
+from app.record.engine_row import claim_engine_row
 from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,11 @@ async def record(
     now = utcnow()
     if not plans:
         return []
+    if not dry_run:
+        # The objects' states need no number: stored before the engine row is claimed, so
+        # other tenants' writers do not wait for these rows.
+        await _store_objects(session, engine.uuid, plans, texts)
+        await claim_engine_row(session, engine)
     first_seq = engine.last_seq + 1
     recorded = [
         RecordedUpdate(
@@ -81,7 +89,6 @@ async def record(
             for u in recorded
         ],
     )
-    await _store_objects(session, engine.uuid, plans, texts)
     realtime_writer = session.info.get(REALTIME_KEY)
     if realtime_writer is not None:
         # Asterisk's realtime tables, in the same transaction as the change (same database).
@@ -140,6 +147,7 @@ async def record_changes(session: AsyncSession, engine: Engine, changes: Sequenc
     if dry_run or not changes:
         return
     paths = await tenant_paths(session, {c.tenant_uuid for c in changes})
+    await claim_engine_row(session, engine)
     first = engine.last_event_seq + 1
     engine.last_event_seq = first + len(changes) - 1
     await session.flush()

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from app.db.database import Database
@@ -22,7 +24,7 @@ from app.domain.sections import SECTIONS, Options, Section, sections_to_json
 from app.domain.sorcery import MASK, RESERVED_PREFIXES, SECRET_KEYS, SECRET_SECTIONS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
 from app.errors import Conflict, InvalidInput, Issue, NotFound
-from app.record.engine_row import bump_resolution, lock_engine
+from app.record.engine_row import bump_resolution, lock_tenant_scope
 from app.record.resolver import check_templates, new_resolver
 from app.record.sync import sync_endpoints
 from app.record.updates import Change, ChangeSummary
@@ -95,13 +97,20 @@ async def create_config(
         tenant = await session.get(Tenant, tenant_uuid)
         if tenant is None or not caller.can_see(tenant.uuid):
             raise NotFound("tenant not found")
-        engine = await lock_engine(session, tenant.engine_uuid)
+        engine = await lock_tenant_scope(
+            session, tenant.engine_uuid, tenant.uuid, new_endpoint=kind is ConfigKind.ENDPOINT
+        )
         row = await insert_config(session, kind=kind, tenant=tenant, data=data)
         return await _finish(session, engine, row, kind, action="CREATED", dry_run=dry_run)
 
 
+def _alone(kind: ConfigKind, uuid: UUID) -> UUID | None:
+    """The endpoint a change reaches alone (a template's change reaches its inheritors)."""
+    return uuid if kind is ConfigKind.ENDPOINT else None
+
+
 async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tenant, data: NewConfig) -> SipConfig:
-    """Validate and insert one configuration (the engine must already be locked)."""
+    """Validate and insert one configuration (the tenant's scope must already be locked)."""
     if kind is ConfigKind.TEMPLATE and data.name is None:
         raise InvalidInput.at("input.name", "a template needs a name")
     name = data.name if data.name is not None else await _free_endpoint_name(session, tenant.engine_uuid)
@@ -129,9 +138,30 @@ async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tena
         updated_at=now,
     )
     session.add(row)
-    await session.flush()
+    await _flush_claiming_name(session, kind, name)
     await _write_parents(session, row.uuid, [p.uuid for p in parents])
     return row
+
+
+# PostgreSQL's name for the unique (kind, scope, name) constraint of sip_config.
+NAME_CONSTRAINT = "sip_config_kind_scope_uuid_name_key"
+
+
+async def _flush_claiming_name(session: AsyncSession, kind: ConfigKind, name: str) -> None:
+    """Flush a new or renamed configuration, turning a lost race for its name into the usual issue.
+
+    Writers of different tenants run at the same time (app/record/engine_row.py), and endpoint
+    names are unique per engine: the name was free when checked, and another tenant's change
+    may have taken it since. The unique constraint decides; the loser gets the same answer as
+    if it had come second.
+    """
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if NAME_CONSTRAINT not in str(exc.orig):
+            raise
+        where = "on this engine" if kind is ConfigKind.ENDPOINT else "in this tenant"
+        raise InvalidInput(Issue("input.name", f"a {_what(kind)} named '{name}' already exists {where}")) from exc
 
 
 async def update_config(
@@ -147,7 +177,7 @@ async def update_config(
     caller.require(SIP_WRITE)
     async with db.writing(commit=not dry_run) as session:
         row = await get_config(session, caller, uuid, kind)
-        engine = await lock_engine(session, row.engine_uuid)
+        engine = await lock_tenant_scope(session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid))
         row = await get_config(session, caller, uuid, kind)  # fresh, now that writers wait
         if expected_revision is not None and expected_revision != row.revision:
             raise Conflict(f"{_what(kind)} is at revision {row.revision}, not {expected_revision}")
@@ -195,9 +225,9 @@ async def update_config(
             row.options = sections_to_json(sections)
             row.revision += 1
             row.updated_at = utcnow()
+            await _flush_claiming_name(session, kind, name)
             if parent_uuids != current_parents:
                 await _write_parents(session, row.uuid, parent_uuids)
-            await session.flush()
         return await _finish(
             session,
             engine,
@@ -213,16 +243,17 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
     caller.require(SIP_WRITE)
     async with db.writing(commit=not dry_run) as session:
         row = await get_config(session, caller, uuid, kind)
-        engine = await lock_engine(session, row.engine_uuid)
+        engine = await lock_tenant_scope(session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid))
         row = await get_config(session, caller, uuid, kind)
         gone = Change("DELETED", kind.value, row.uuid, row.tenant_uuid, row.revision)
         if kind is ConfigKind.ENDPOINT:
             await session.delete(row)
             await session.flush()
-            await record_changes(session, engine, [gone], dry_run=dry_run)
-            return await sync_endpoints(
+            summary = await sync_endpoints(
                 session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], dry_run=dry_run
             )
+            await record_changes(session, engine, [gone], dry_run=dry_run)
+            return summary
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         children_of = graph.children_of()
         affected = affected_endpoints(graph, [uuid])
@@ -240,14 +271,18 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
         await session.flush()
         version = await bump_resolution(session, engine, inheritors)
         revisions = await _revisions(session, children)
+        graph_after = await load_tenant_graphs(session, [row.tenant_uuid])
+        # the objects first: numbering the events claims the engine row until commit
+        summary = await sync_endpoints(
+            session, engine, graph_after, affected, resolution_version=version, dry_run=dry_run
+        )
         await record_changes(
             session,
             engine,
             [gone] + [Change("UPDATED", graph.nodes[c].kind.value, c, row.tenant_uuid, revisions[c]) for c in children],
             dry_run=dry_run,
         )
-        graph = await load_tenant_graphs(session, [row.tenant_uuid])
-        return await sync_endpoints(session, engine, graph, affected, resolution_version=version, dry_run=dry_run)
+        return summary
 
 
 async def _revisions(session: AsyncSession, uuids: Sequence[UUID]) -> dict[UUID, int]:
@@ -279,19 +314,21 @@ async def _finish(
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         inheritors = descendants([row.uuid], graph.children_of())
         check_templates(graph.nodes, inheritors | {row.uuid})
-        row.resolved_version = await bump_resolution(session, engine, inheritors | {row.uuid})
+        version = await bump_resolution(session, engine, inheritors | {row.uuid})
+        set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
         changes = await sync_endpoints(
             session,
             engine,
             graph,
             affected_endpoints(graph, [row.uuid]),
-            resolution_version=row.resolved_version,
+            resolution_version=version,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
         )
     else:
         if action == "UPDATED":
-            row.resolved_version = await bump_resolution(session, engine, [row.uuid])
+            version = await bump_resolution(session, engine, [row.uuid])
+            set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
         graph = await load_graph(session, [row.uuid])
         changes = await sync_endpoints(
             session,

@@ -37,7 +37,7 @@ from app.domain.validation import (
     validate_sections,
 )
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
-from app.record.engine_row import lock_engine
+from app.record.engine_row import lock_engine, lock_tenant_scope
 from app.record.resolver import check_templates
 from app.record.sync import sync_endpoints, sync_engine_objects
 from app.record.updates import Change, ChangeSummary
@@ -86,7 +86,12 @@ async def apply_import(
         tenant = await session.get(Tenant, tenant_uuid)
         if tenant is None or not caller.can_see(tenant.uuid):
             raise NotFound("tenant not found")
-        engine = await lock_engine(session, tenant.engine_uuid)
+        # transports or global/system options reach every tenant: then the whole engine
+        engine = await (
+            lock_engine(session, tenant.engine_uuid)
+            if plan.touches_engine
+            else lock_tenant_scope(session, tenant.engine_uuid, tenant.uuid)
+        )
         report = ImportReport(dry_run=dry_run, unmapped=[str(u) for u in plan.unmapped])
         changes = ChangeSummary(dry_run=dry_run)
         changes.extend(await _engine_objects(session, engine, plan, report, dry_run=dry_run))
@@ -96,17 +101,18 @@ async def apply_import(
         created = await _insert(session, tenant, plan, transports, existing_templates)
         report.templates = [t.name for t in plan.templates]
         report.endpoints = [e.name for e in plan.endpoints]
-        await record_changes(
-            session,
-            engine,
-            [Change("CREATED", kind.value, uuid, tenant.uuid, 1) for uuid, kind in created],
-            dry_run=dry_run,
-        )
         graph = await load_tenant_graphs(session, [tenant.uuid])
         check_templates(graph.nodes, [uuid for uuid, kind in created if kind is ConfigKind.TEMPLATE])
         new_endpoints = [uuid for uuid, kind in created if kind is ConfigKind.ENDPOINT]
         changes.extend(
             await sync_endpoints(session, engine, graph, new_endpoints, resolution_version=1, dry_run=dry_run)
+        )
+        # after the objects: numbering the events claims the engine row until commit
+        await record_changes(
+            session,
+            engine,
+            [Change("CREATED", kind.value, uuid, tenant.uuid, 1) for uuid, kind in created],
+            dry_run=dry_run,
         )
         if len(created) >= BULK_ROWS and not dry_run:
             await refresh_statistics(session)
