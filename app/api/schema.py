@@ -23,6 +23,7 @@ from app.api.mutation_gc import MutationsPauseCollector
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
+from app.api.types.options import OwnOption
 from app.api.types.scalars import SCALAR_OVERRIDES
 from app.api.types.tenancy import SipEndpoint, SipTemplate
 from app.domain.resolution import ResolvedOption
@@ -31,8 +32,9 @@ from app.settings import Settings, get_settings
 
 class Executor(PlainObjectExecutor):
     # Resolved options (frozen dataclasses, as are their origins and overrides)
-    # are served from the resolution cache as the same tuples again and again.
-    immutable_items = (ResolvedOption,)
+    # are served from the resolution cache as the same tuples again and again;
+    # own options from the kept decoding of their stored text.
+    immutable_items = (ResolvedOption, OwnOption)
 
 
 class Schema(strawberry.Schema):

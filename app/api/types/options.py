@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 from uuid import UUID
 
+import orjson
 import strawberry
 
 from app.api.types.enums import ConfigKind
 from app.domain.resolution import ResolvedOption
-from app.domain.sections import Options, Section
+from app.domain.sections import Options, Section, sections_from_json
 from app.domain.sorcery import mask_resolved, mask_section
 
 
@@ -42,6 +45,37 @@ def section_help(section: Section, prefix: str = "Options of ") -> str:
 
 def option_list(options: Options) -> list[SipOption]:
     return [SipOption(key=k, value=v) for k, v in options]
+
+
+class OwnOption(NamedTuple):
+    """A stored option as `SipOption` shows it, immutable: a tuple of them is served again
+    and again (`own_sections_type`), so its completed form is kept (app/api/execution.py)."""
+
+    key: str
+    value: str
+
+
+# Distinct stored option texts kept decoded (a page of 100 endpoints uses 100).
+OWN_SECTIONS_KEPT = 20_000
+
+
+@functools.lru_cache(maxsize=OWN_SECTIONS_KEPT)
+def _own_sections(stored: str, show_secrets: bool) -> tuple[tuple[str, tuple[OwnOption, ...]], ...]:
+    """The sections of a stored options text, masked or not: a pure function of the text,
+    so the same text gives the same (shared, immutable) tuples without decoding it again."""
+    sections = sections_from_json(orjson.loads(stored))
+    shown = {s: sections.get(s, ()) if show_secrets else mask_section(s, sections.get(s, ())) for s in Section}
+    return tuple((s.value, tuple(OwnOption(k, v) for k, v in shown[s])) for s in Section)
+
+
+def own_sections_type(
+    stored: object, sections: Callable[[], Mapping[Section, Options]], *, show_secrets: bool
+) -> SipSections:
+    """A configuration's own sections: from the kept decoding of its stored text when it was
+    read as text (pages read it so), else from ``sections()``."""
+    if isinstance(stored, str):
+        return SipSections(**dict(_own_sections(stored, show_secrets)))  # type: ignore[arg-type]
+    return sections_type(sections(), show_secrets=show_secrets)
 
 
 @strawberry.type(description="The options a template or endpoint stores itself, in stored order.")

@@ -16,7 +16,7 @@ from app.api.context import Info
 from app.api.types.engines import Engine, Transport
 from app.api.types.enums import ConfigKind
 from app.api.types.node import Node
-from app.api.types.options import ResolvedSipSections, SipSections, resolved_type, sections_type
+from app.api.types.options import ResolvedSipSections, SipSections, own_sections_type, resolved_type
 from app.api.types.paging import CountedConnection
 from app.api.types.sorcery import PjsipObject, SorceryObject, pjsip_object_type, sorcery_object_type
 from app.domain.resolution import ConfigKind as DomainKind
@@ -81,7 +81,8 @@ class SipConfig(Node):
 
     @strawberry.field(description="The options it sets itself, in stored order.")
     def own(self, info: Info) -> SipSections:
-        return sections_type(self.record.sections, show_secrets=info.context.caller.sees_secrets)
+        record = self.record
+        return own_sections_type(record.options, lambda: record.sections, show_secrets=info.context.caller.sees_secrets)
 
     @strawberry.field(description="The options in effect after inheritance (docs/domain.md §4).")
     def resolved(self, info: Info) -> ResolvedSipSections:
