@@ -51,6 +51,7 @@ from common import (  # noqa: E402
     graphql,
     pg_admin,
     proc_cpu,
+    served_by,
     verdict,
     with_database,
 )
@@ -223,28 +224,12 @@ def running_server(
     if not cache:
         env["PJSIP_GRAPH_CACHE"] = "off"
     base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(server_command(port), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not answer /healthz:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield proc, base
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=15)
+
+    def ready() -> bool:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+
+    with served_by(server_command(port), env=env, cwd=REPO, log_path=log_path, ready=ready, what="the server") as proc:
+        yield proc, base
 
 
 def cache_stats(base: str) -> str:

@@ -68,7 +68,16 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
     sys.path.insert(0, str(REPO))
 
 from bench_core import PAGE_QUERY, PG_ADMIN_URL, cache_stats, fresh_database, running_server  # noqa: E402
-from common import asyncpg_dsn, code_state, data_dir_env, free_port, graphql, proc_cpu, verdict  # noqa: E402
+from common import (  # noqa: E402
+    asyncpg_dsn,
+    code_state,
+    data_dir_env,
+    free_port,
+    graphql,
+    proc_cpu,
+    served_by,
+    verdict,
+)
 
 from app.cli.bench_data import generate_data  # noqa: E402
 from app.domain.resolution import ConfigKind  # noqa: E402
@@ -186,29 +195,12 @@ def running_postgraphile(dsn: str, log_path: Path) -> Iterator[tuple[subprocess.
     ]
     env = dict(os.environ, NODE_ENV="production")
     base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PEER_DIR)
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"PostGraphile exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    answer = httpx.post(f"{base}/graphql", json={"query": TYPENAME}, timeout=2)
-                    if answer.status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"PostGraphile did not answer:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield proc, base
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=15)
+
+    def ready() -> bool:
+        return httpx.post(f"{base}/graphql", json={"query": TYPENAME}, timeout=2).status_code == 200
+
+    with served_by(command, env=env, cwd=PEER_DIR, log_path=log_path, ready=ready, what="PostGraphile") as proc:
+        yield proc, base
 
 
 def process_name(pid: int) -> str:

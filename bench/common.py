@@ -8,7 +8,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +102,39 @@ def code_state() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return f"commit {commit}" + (" + uncommitted changes" if dirty else "")
+
+
+@contextlib.contextmanager
+def served_by(
+    command: list[str],
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    log_path: Path,
+    ready: Callable[[], bool],
+    what: str,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` until the block ends: wait until ``ready()`` says it answers, then stop it
+    (terminate, then kill after 15 s). Its output goes to ``log_path``, shown when it fails."""
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, env=dict(env), stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if ready():
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{what} did not answer:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.2)
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=15)

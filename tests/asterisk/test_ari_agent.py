@@ -155,6 +155,14 @@ async def update_endpoint(rig: Rig, config: ConfigRecord, **patch: Any) -> None:
     )
 
 
+async def set_template_options(rig: Rig, template: ConfigRecord, options: Options) -> None:
+    """Replace a template's endpoint options: a change every endpoint below it inherits."""
+    patch = configs.ConfigPatch(sections={Section.ENDPOINT: options})
+    await configs.update_config(
+        rig.db, rig.caller, ConfigKind.TEMPLATE, template.uuid, patch, expected_revision=None, dry_run=False
+    )
+
+
 def line_sections(name: str, *matches: str, contact: str | None = None) -> dict[Section, Options]:
     sections: dict[Section, Options] = {
         Section.AUTH: (("username", name), ("password", f"pw-{name}")),
@@ -323,15 +331,7 @@ async def test_a_template_change_keeps_several_endpoints_in_flight_each_replaced
     mark = len(rig.ari.requests)
 
     # when the template changes a key every endpoint inherits
-    await configs.update_config(
-        rig.db,
-        rig.caller,
-        ConfigKind.TEMPLATE,
-        sip.uuid,
-        configs.ConfigPatch(sections={Section.ENDPOINT: (("moh_suggest", "jazz"),)}),
-        expected_revision=None,
-        dry_run=False,
-    )
+    await set_template_options(rig, sip, (("moh_suggest", "jazz"),))
     await catch_up(agent)
 
     # then up to 6 endpoints were replaced at once, never more
@@ -579,15 +579,7 @@ async def test_an_operator_error_in_the_middle_of_concurrent_updates_stops_the_a
     await catch_up(agent)
     before = agent.position
     # and a template change that replaces the three at once, while the ARI user lost its write access
-    await configs.update_config(
-        rig.db,
-        rig.caller,
-        ConfigKind.TEMPLATE,
-        sip.uuid,
-        configs.ConfigPatch(sections={Section.ENDPOINT: (("moh_suggest", "jazz"),)}),
-        expected_revision=None,
-        dry_run=False,
-    )
+    await set_template_options(rig, sip, (("moh_suggest", "jazz"),))
     rig.ari.read_only_user = True
 
     # when the agent applies them, then it stops with the error itself, not a group of errors
