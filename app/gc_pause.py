@@ -7,6 +7,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 # Longest the collector stays off while pauses overlap without a break: a busy
 # server whose mutations always overlap would otherwise never collect at all.
@@ -18,6 +19,9 @@ _paused_since = 0.0
 _clock: Callable[[], float] = time.monotonic
 # Bulk work also runs in worker threads (app/record/sync.py): the count is shared.
 _lock = threading.Lock()
+# Set inside a pause: a pause begun within it (the same request, or a worker thread it
+# started, which copies its context) belongs to the same operation.
+_inside: ContextVar[bool] = ContextVar("collector_paused_inside", default=False)
 
 
 @contextlib.contextmanager
@@ -34,8 +38,24 @@ def collector_paused() -> Iterator[None]:
     collector runs again when the last one ends, and only if it ran before the
     first one began. When overlapping pauses have kept it off for more than
     MAX_PAUSE_SECONDS, the next pause to begin or end runs one full collection
-    first, so the collector never stays off for good.
+    first, so the collector never stays off for good. Pauses nested in one
+    operation (a long template change pauses around each of its steps) do not
+    count: a collection then would only rescan that operation's live objects, for
+    seconds on a large heap, and free nothing.
     """
+    if _inside.get():
+        yield
+        return
+    token = _inside.set(True)
+    try:
+        with _counted():
+            yield
+    finally:
+        _inside.reset(token)
+
+
+@contextlib.contextmanager
+def _counted() -> Iterator[None]:
     global _pauses, _was_enabled, _paused_since
     with _lock:
         if _pauses == 0:

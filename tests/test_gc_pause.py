@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import random
 import sys
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 import pytest
 
@@ -23,8 +25,22 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     assert gc.isenabled()
 
 
+class Operation:
+    """A pause begun and ended in a context of its own, as each request's task has."""
+
+    def __init__(self) -> None:
+        self.context = contextvars.copy_context()
+        self.pause: AbstractContextManager[None] = collector_paused()
+
+    def __enter__(self) -> None:
+        self.context.run(self.pause.__enter__)
+
+    def __exit__(self, *exc: object) -> None:
+        self.context.run(self.pause.__exit__, None, None, None)
+
+
 def test_overlapping_pauses_resume_the_collector_when_the_last_one_ends(clock: list[float]) -> None:
-    first, second = collector_paused(), collector_paused()
+    first, second = Operation(), Operation()
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)  # ends before the second: still paused
@@ -36,12 +52,12 @@ def test_overlapping_pauses_resume_the_collector_when_the_last_one_ends(clock: l
 def test_pauses_that_always_overlap_still_let_it_collect(clock: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
     collections: list[float] = []
     monkeypatch.setattr(gc, "collect", lambda *args: collections.append(clock[0]) or 0)
-    open_pauses = [collector_paused()]
+    open_pauses = [Operation()]
     open_pauses[0].__enter__()
     # A new mutation starts every second and each lasts two: there is never a moment without a pause.
     for _ in range(30):
         clock[0] += 1.0
-        pause = collector_paused()
+        pause = Operation()
         pause.__enter__()
         open_pauses.append(pause)
         if len(open_pauses) > 2:
@@ -101,3 +117,35 @@ def test_pauses_from_many_threads_keep_an_exact_count(clock: list[float]) -> Non
     finally:
         sys.setswitchinterval(interval)
     assert gc_pause._pauses == 0
+
+
+def test_pauses_nested_in_one_long_operation_never_collect(clock: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A template change of 100,000 endpoints pauses around each of its steps for half a minute:
+    # a full collection then rescans its live objects for seconds and frees nothing.
+    collections: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(clock[0]) or 0)
+    with collector_paused():
+        for _ in range(30):
+            clock[0] += 1.0
+            with collector_paused():
+                assert not gc.isenabled()
+    assert collections == []
+    assert gc.isenabled()
+
+
+async def test_a_worker_thread_of_an_operation_belongs_to_it(
+    clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(clock[0]) or 0)
+
+    def step() -> None:
+        clock[0] += 10.0
+        with collector_paused():
+            pass
+
+    with collector_paused():
+        await asyncio.to_thread(step)  # copies the context: nested, so not counted
+        await asyncio.to_thread(step)
+    assert collections == []
+    assert gc_pause._pauses == 0 and gc.isenabled()

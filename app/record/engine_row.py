@@ -26,6 +26,7 @@ never waits for a scope lock, so no two writers can wait for each other.
 from __future__ import annotations
 
 from collections.abc import Collection
+from operator import attrgetter
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -142,7 +143,8 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
         engine.resolution_epoch += 1
         await session.flush()
         version = engine.resolution_epoch
-    for part in [sorted(uuids)] if dialect == "postgresql" else chunks(sorted(uuids)):
+    ordered = sorted(uuids, key=attrgetter("int"))  # as UUIDs compare, without a Python call per comparison
+    for part in [ordered] if dialect == "postgresql" else chunks(ordered):
         await session.execute(
             sa.update(config_t).where(in_values(config_t.c.uuid, part, dialect)).values(resolved_version=version)
         )
