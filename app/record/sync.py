@@ -30,6 +30,7 @@ from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
 from app.record.updates import ChangeSummary
 from app.record.writing import record
+from app.switch_interval import loop_kept_responsive
 
 # From this many endpoints on, resolving and diffing run in a worker thread: the
 # event loop goes on serving other tenants' requests meanwhile (the interpreter
@@ -44,7 +45,8 @@ R = TypeVar("R")
 async def _run(big: bool, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``work`` in a worker thread when the change is big, else right here."""
     if big:
-        return await asyncio.to_thread(work, *args, **kwargs)
+        with loop_kept_responsive():
+            return await asyncio.to_thread(work, *args, **kwargs)
     return work(*args, **kwargs)
 
 
