@@ -41,7 +41,7 @@ def _as_json_text(value: Any) -> str:
     return value.text if isinstance(value, RawJSON) else orjson.dumps(value).decode()
 
 
-def _is_postgresql(session: AsyncSession) -> bool:
+def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -95,7 +95,7 @@ async def insert_rows(
     if not rows:
         return
     names = list(rows[0])
-    if _is_postgresql(session):
+    if is_postgresql(session):
         selects, source, arrays = _pg_arrays(table, names, rows)
         statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {selects} FROM {source}"
         if on_conflict:
@@ -131,7 +131,7 @@ async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row
     if not keys:
         return
     names = list(keys[0])
-    if _is_postgresql(session):
+    if is_postgresql(session):
         _, source, arrays = _pg_arrays(table, names, keys)
         matches = " AND ".join(f"t.{name} = v.c{n}" for n, name in enumerate(names, start=1))
         statement = f"DELETE FROM {table.name} AS t USING {source} WHERE {matches}"

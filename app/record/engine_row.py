@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.db.bulk import in_values
+from app.db.bulk import in_values, is_postgresql
 from app.db.models import Engine, SipConfig
 from app.db.queries import chunks, tenant_paths
 from app.errors import NotFound
@@ -55,7 +55,7 @@ async def lock_engine(session: AsyncSession, engine_uuid: UUID) -> Engine:
     For changes of the engine's own objects and of its tenant tree, which can reach every
     tenant's endpoints. The engine row is claimed as well.
     """
-    if _is_postgresql(session):
+    if is_postgresql(session):
         await session.execute(sa.select(_advisory(ENGINE_LOCKS, engine_uuid, shared=False)))
     engine = (
         await session.scalars(select(Engine).where(Engine.uuid == engine_uuid).with_for_update(key_share=True))
@@ -90,7 +90,7 @@ async def lock_tenant_scope(
     Returns the engine, read after the locks (its objects cannot change meanwhile); its row
     is claimed only when the first update or event is numbered.
     """
-    if not _is_postgresql(session):
+    if not is_postgresql(session):
         return await lock_engine(session, engine_uuid)
     path = (await tenant_paths(session, [tenant_uuid])).get(tenant_uuid, (tenant_uuid,))
     ancestors = list(reversed(path[1:]))  # from the root down
@@ -154,7 +154,3 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
 def _advisory(namespace: int, key: UUID, *, shared: bool) -> sa.ColumnElement[None]:
     function = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
     return function(namespace, sa.func.hashtext(str(key)))  # type: ignore[no-any-return]
-
-
-def _is_postgresql(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"

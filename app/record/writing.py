@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed
-from app.db.bulk import RawJSON, delete_rows, insert_rows, json_text
+from app.db.bulk import RawJSON, delete_rows, insert_rows, is_postgresql, json_text
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import tenant_paths
@@ -138,7 +138,7 @@ async def announce(session: AsyncSession, engine: Engine) -> None:
     if engine.uuid in facts.engines:
         return
     facts.engines.add(engine.uuid)
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         await session.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(engine.uuid))))
 
 

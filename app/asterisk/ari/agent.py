@@ -51,8 +51,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -61,6 +59,7 @@ from uuid import UUID
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, AriRejected, AriTransient
+from app.asterisk.ari.files import replace_file
 from app.asterisk.ari.owned import OwnedObjects, owned_path_for
 from app.asterisk.ari.resync import deletion, recorded_state
 from app.asterisk.ari.status import AgentStatus, status_path_for
@@ -125,9 +124,8 @@ class CheckpointState:
 class Checkpoint:
     """A small JSON file holding a `CheckpointState`, replaced atomically.
 
-    The new content goes to a temporary file in the same directory, is flushed to disk,
-    then renamed over the old file (``os.replace``), so a crash leaves either the old or
-    the new checkpoint, never a torn one.
+    Written through `replace_file`, so a crash leaves either the old or the new
+    checkpoint, never a torn one.
     """
 
     def __init__(self, path: Path) -> None:
@@ -146,19 +144,8 @@ class Checkpoint:
             raise AgentError(f"checkpoint {self.path} is not a checkpoint written by this agent") from exc
 
     def save(self, state: CheckpointState) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         content = json.dumps({"engine": state.engine, "engine_uuid": str(state.engine_uuid), "seq": state.seq})
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(content + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        replace_file(self.path, content + "\n")
 
 
 def default_checkpoint_path(data_dir: Path, engine: str) -> Path:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from app.asterisk.ari.files import replace_file
 
 ObjectKey = tuple[str, str]  # (object type, object id)
 
@@ -89,18 +90,7 @@ class OwnedObjects:
     def rewrite(self, keys: Iterable[ObjectKey]) -> None:
         """Replace the journal by exactly ``keys`` (atomically: the old or the new one survives)."""
         kept = set(keys)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.writelines(f"+{t} {i}\n" for t, i in sorted(kept))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        replace_file(self.path, "".join(f"+{t} {i}\n" for t, i in sorted(kept)))
         self._keys = kept
 
     def _append(self, lines: list[str]) -> None:

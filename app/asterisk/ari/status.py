@@ -9,13 +9,12 @@ of the same object removes it from the list, since the full object was then push
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from app.asterisk.ari.client import AriError
+from app.asterisk.ari.files import replace_file
 from app.record.updates import RecordedUpdate
 
 
@@ -53,12 +52,7 @@ class AgentStatus:
             self._save()
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        content = json.dumps({"divergent": self.divergent}, indent=1, sort_keys=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(content + "\n")
-        os.replace(tmp, self.path)
+        replace_file(self.path, json.dumps({"divergent": self.divergent}, indent=1, sort_keys=True) + "\n")
 
 
 def _key(update: RecordedUpdate) -> str:

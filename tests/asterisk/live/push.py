@@ -364,16 +364,22 @@ def differences(object_type: str, recorded: Fields, served: Fields) -> list[str]
     return problems + unset_differences(object_type, expected, served)
 
 
-async def divergences(db: Database, client: AriClient, gone: set[ObjectKey] | None = None) -> list[str]:
-    """Every recorded object against Asterisk's view of it; ``gone`` objects must be absent."""
+async def served_differences(client: AriClient, recorded: dict[ObjectKey, Fields]) -> list[str]:
+    """Each of these objects against Asterisk's view of it (ARI GET), as readable lines."""
     found: list[str] = []
-    for (object_type, object_id), fields in sorted((await recorded_objects(db)).items()):
+    for (object_type, object_id), fields in sorted(recorded.items()):
         try:
             served = await client.get(object_type, object_id)
         except AriNotFound:
             found.append(f"{object_type}/{object_id}: missing")
             continue
         found += [f"{object_type}/{object_id}: {p}" for p in differences(object_type, fields, served)]
+    return found
+
+
+async def divergences(db: Database, client: AriClient, gone: set[ObjectKey] | None = None) -> list[str]:
+    """Every recorded object against Asterisk's view of it; ``gone`` objects must be absent."""
+    found = await served_differences(client, await recorded_objects(db))
     for object_type, object_id in sorted(gone or ()):
         with contextlib.suppress(AriNotFound):
             await client.get(object_type, object_id)

@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from app.asterisk.ari import AriNotFound
 from app.db.models import Transport
 from app.domain.asterisk_values import CODECS
 from app.domain.catalog import BOOLEAN, DOUBLE, INTEGER, UNSIGNED, load_catalog
@@ -40,7 +39,13 @@ from app.services import configs, engines, tenants
 from app.services.access import Caller
 from app.services.exports import TemplateMode, pjsip_conf
 from tests.asterisk.live.instance import AsteriskInstance, free_port
-from tests.asterisk.live.push import ari_client, differences, divergences, new_agent, recorded_objects
+from tests.asterisk.live.push import (
+    ari_client,
+    divergences,
+    new_agent,
+    recorded_objects,
+    served_differences,
+)
 from tests.conftest import World
 from tests.helpers import caller_for, completed, default_template
 
@@ -318,13 +323,7 @@ async def judge(
     try:
         found = [f"log: {line}" for line in ast.warnings_and_errors()]
         async with ari_client(ast) as client:
-            for (object_type, object_id), fields in sorted(recorded.items()):
-                try:
-                    served = await client.get(object_type, object_id)
-                except AriNotFound:
-                    found.append(f"{object_type}/{object_id}: missing")
-                    continue
-                found += [f"{object_type}/{object_id}: {p}" for p in differences(object_type, fields, served)]
+            found += await served_differences(client, recorded)
         return found
     finally:
         ast.stop()
