@@ -1,7 +1,8 @@
 """Writer scaling: do concurrent small writers of one engine get more done than one?
 
 On PostgreSQL (default) or SQLite: a fresh database with one tenant of N endpoints (the
-benchmark data set), served by one real `pjsip-graph serve` process. Each client sends
+benchmark data set), served by one real `pjsip-graph serve` process (`--servers N`: N replicas,
+the clients taking them in turn). Each client sends
 `updateEndpoint` mutations (a new `callerid`, so every mutation records one Sorcery update
 and one change event) back to back, each client on its own endpoints, for a few seconds:
 
@@ -24,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -36,7 +38,7 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
 
 from bench_core import PG_ADMIN_URL, fresh_database, running_server  # noqa: E402
 from bench_isolation import call, percentile  # noqa: E402
-from common import code_state, data_dir_env, verdict  # noqa: E402
+from common import code_state, data_dir_env, postgres_backends_cpu, proc_cpu, verdict  # noqa: E402
 
 from app.cli.bench_data import generate_data  # noqa: E402
 
@@ -67,12 +69,34 @@ async def writer(client: httpx.AsyncClient, endpoints: list[str], tag: str, stop
     return latencies
 
 
-async def run_phase(
-    base: str, headers: dict[str, str], groups: list[list[str]], seconds: float
-) -> tuple[float, list[float]]:
-    """Every group of endpoints gets one client; (mutations per second, latencies)."""
+@dataclass
+class Phase:
+    rate: float  # mutations per second
+    latencies: list[float]  # ms
+    server_cpu_ms: float  # server processes' CPU per mutation
+    database_cpu_ms: float  # PostgreSQL backends' CPU per mutation (0 on SQLite)
+
+
+@dataclass
+class Target:
+    bases: list[str]  # one per server process; clients take them in turn
+    headers: dict[str, str]
+    server_pids: list[int]
+    database: str  # PostgreSQL database name, "" on SQLite
+
+    def servers_cpu(self) -> float:
+        return sum(proc_cpu(pid) or 0.0 for pid in self.server_pids)
+
+
+async def run_phase(target: Target, groups: list[list[str]], seconds: float) -> Phase:
+    """Every group of endpoints gets one client, for ``seconds``."""
+    headers, bases = target.headers, target.bases
+    cpu_before = target.servers_cpu()
+    db_before = postgres_backends_cpu(target.database) if target.database else 0.0
     stop = asyncio.Event()
-    clients = [httpx.AsyncClient(base_url=base, headers=headers, timeout=120) for _ in groups]
+    clients = [
+        httpx.AsyncClient(base_url=bases[i % len(bases)], headers=headers, timeout=120) for i in range(len(groups))
+    ]
     try:
         started = time.perf_counter()
         tasks = [
@@ -87,32 +111,35 @@ async def run_phase(
         for c in clients:
             await c.aclose()
     latencies = [ms for result in results for ms in result]
-    return len(latencies) / elapsed, latencies
+    count = max(len(latencies), 1)
+    server_cpu = target.servers_cpu() - cpu_before
+    database_cpu = (postgres_backends_cpu(target.database) - db_before) if target.database else 0.0
+    return Phase(len(latencies) / elapsed, latencies, server_cpu * 1000 / count, database_cpu * 1000 / count)
 
 
-def report(name: str, rate: float, latencies: list[float], baseline: float | None) -> None:
-    ratio = "" if baseline is None else f"  {rate / baseline:5.2f}x one client"
+def report(name: str, phase: Phase, baseline: float | None) -> None:
+    ratio = "" if baseline is None else f"  {phase.rate / baseline:5.2f}x one client"
     print(
-        f"  {name:<28} {rate:7.1f} mutations/s  p50 {statistics.median(latencies):6.1f} ms  "
-        f"p99 {percentile(latencies, 0.99):7.1f} ms{ratio}"
+        f"  {name:<28} {phase.rate:7.1f} mutations/s  p50 {statistics.median(phase.latencies):6.1f} ms  "
+        f"p99 {percentile(phase.latencies, 0.99):7.1f} ms  CPU per mutation: server {phase.server_cpu_ms:5.2f} ms, "
+        f"database {phase.database_cpu_ms:5.2f} ms{ratio}"
     )
 
 
-async def measure(base: str, token: str, big_tenant: str, small_tenants: list[str], args: argparse.Namespace) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as client:
+async def measure(target: Target, big_tenant: str, small_tenants: list[str], args: argparse.Namespace) -> None:
+    async with httpx.AsyncClient(base_url=target.bases[0], headers=target.headers, timeout=120) as client:
         shared = await endpoints_of(client, big_tenant, args.clients * 20)
         own = [await endpoints_of(client, t, 20) for t in small_tenants]
     per_client = [shared[i :: args.clients] for i in range(args.clients)]
-    await run_phase(base, headers, [shared[:20]], 1.0)  # warm-up
-    one_rate, one = await run_phase(base, headers, [shared[:20]], args.seconds)
-    same_rate, same = await run_phase(base, headers, per_client, args.seconds)
-    apart_rate, apart = await run_phase(base, headers, own, args.seconds)
-    print(f"  writers of one engine, {args.seconds:.0f} s each:")
-    report("1 client", one_rate, one, None)
-    report(f"{args.clients} clients, one tenant", same_rate, same, one_rate)
-    report(f"{args.clients} clients, own tenants", apart_rate, apart, one_rate)
-    same_ok, apart_ok = same_rate / one_rate >= SCALING_TARGET, apart_rate / one_rate >= SCALING_TARGET
+    await run_phase(target, [shared[:20]], 1.0)  # warm-up
+    one = await run_phase(target, [shared[:20]], args.seconds)
+    same = await run_phase(target, per_client, args.seconds)
+    apart = await run_phase(target, own, args.seconds)
+    print(f"  writers of one engine, {args.seconds:.0f} s each, {len(target.bases)} server process(es):")
+    report("1 client", one, None)
+    report(f"{args.clients} clients, one tenant", same, one.rate)
+    report(f"{args.clients} clients, own tenants", apart, one.rate)
+    same_ok, apart_ok = same.rate / one.rate >= SCALING_TARGET, apart.rate / one.rate >= SCALING_TARGET
     print(
         f"  target: {args.clients} clients >= {SCALING_TARGET:.0f}x one client: "
         f"one tenant {verdict(same_ok)}, own tenants {verdict(apart_ok)}"
@@ -125,9 +152,12 @@ def main() -> None:
     parser.add_argument("--endpoints", type=int, default=1_000, help="endpoints of the shared tenant (1000)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each phase (5)")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="server processes (replicas) on the same database; clients alternate"
+    )
     parser.add_argument("--pg-url", default=PG_ADMIN_URL, help="PostgreSQL URL to create the bench database from")
     args = parser.parse_args()
-    print(f"bench_writers: {code_state()}, {args.backend}, {args.clients} clients")
+    print(f"bench_writers: {code_state()}, {args.backend}, {args.clients} clients, {args.servers} server(s)")
     with tempfile.TemporaryDirectory(prefix="pjsip-graph-writers-") as tmp:
         workdir = Path(tmp)
         (workdir / "data").mkdir(mode=0o700)
@@ -135,9 +165,15 @@ def main() -> None:
             shared = asyncio.run(generate_data(url, endpoints=args.endpoints, slug="shared"))
             apart = [asyncio.run(generate_data(url, endpoints=200, slug=f"own{i}")) for i in range(args.clients)]
             token = (workdir / "data" / "admin.token").read_text().strip()
-            server = running_server(url, workdir / "data", workdir / "server.log", cache=True)
-            with server as (_, base), contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(measure(base, token, str(shared.tenant_uuid), [str(a.tenant_uuid) for a in apart], args))
+            database = url.rsplit("/", 1)[1] if args.backend == "postgresql" else ""
+            with contextlib.ExitStack() as stack, contextlib.suppress(KeyboardInterrupt):
+                servers = [
+                    stack.enter_context(running_server(url, workdir / "data", workdir / f"server-{n}.log", cache=True))
+                    for n in range(args.servers)
+                ]
+                headers = {"Authorization": f"Bearer {token}"}
+                target = Target([base for _, base in servers], headers, [p.pid for p, _ in servers], database)
+                asyncio.run(measure(target, str(shared.tenant_uuid), [str(a.tenant_uuid) for a in apart], args))
 
 
 if __name__ == "__main__":

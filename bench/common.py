@@ -90,6 +90,26 @@ def proc_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_backends_cpu(database: str) -> float:
+    """CPU seconds so far of this machine's PostgreSQL backends serving ``database`` (0.0 when none is visible).
+
+    A backend's process title names its database ("postgres: user db host(port) state"),
+    so /proc tells their CPU without a connection of our own; a backend that ended
+    meanwhile is lost, which a server's pool makes rare.
+    """
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+        except OSError:
+            continue
+        if title[:1] == ["postgres:"] and database in title:
+            total += proc_cpu(int(entry.name)) or 0.0
+    return total
+
+
 def code_state() -> str:
     """The commit measured, and whether the working tree differs from it."""
     try:

@@ -65,12 +65,14 @@ def _pg_type(column: sa.Column[Any]) -> str:
     raise TypeError(f"no bulk mapping for column {column.name} of type {type_!r}")
 
 
-def _pg_arrays(table: sa.Table, names: Sequence[str], rows: Sequence[Row]) -> tuple[str, str, list[list[Any]]]:
-    """(casted select list, unnest(...) source, one list of values per column)."""
+def _pg_arrays(
+    table: sa.Table, names: Sequence[str], rows: Sequence[Row], *, first: int = 1
+) -> tuple[str, str, list[list[Any]]]:
+    """(casted select list, unnest(...) source, one list of values per column); parameters from ``$first``."""
     arrays: list[list[Any]] = []
     selects: list[str] = []
     sources: list[str] = []
-    for n, name in enumerate(names, start=1):
+    for n, name in enumerate(names, start=first):
         column = table.c[name]
         if isinstance(column.type, _JSON_TYPES):
             arrays.append([_as_json_text(row[name]) for row in rows])
@@ -79,8 +81,21 @@ def _pg_arrays(table: sa.Table, names: Sequence[str], rows: Sequence[Row]) -> tu
             arrays.append([row[name] for row in rows])
             selects.append(f"v.c{n}")
         sources.append(f"${n}::{_pg_type(column)}[]")
-    aliases = ", ".join(f"c{n}" for n in range(1, len(names) + 1))
+    aliases = ", ".join(f"c{n}" for n in range(first, first + len(names)))
     return ", ".join(selects), f"unnest({', '.join(sources)}) AS v({aliases})", arrays
+
+
+def _pg_insert(
+    table: sa.Table, rows: Sequence[Row], on_conflict: Sequence[str], update: Sequence[str], *, first: int = 1
+) -> tuple[str, list[list[Any]]]:
+    """An ``INSERT ... SELECT FROM unnest(...)`` of ``rows``, its parameters numbered from ``$first``."""
+    names = list(rows[0])
+    selects, source, arrays = _pg_arrays(table, names, rows, first=first)
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {selects} FROM {source}"
+    if on_conflict:
+        assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+        statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
+    return statement, arrays
 
 
 async def insert_rows(
@@ -94,16 +109,12 @@ async def insert_rows(
     """Insert ``rows`` (dicts with the same keys); with ``on_conflict``, update ``update`` columns instead."""
     if not rows:
         return
-    names = list(rows[0])
     if is_postgresql(session):
-        selects, source, arrays = _pg_arrays(table, names, rows)
-        statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {selects} FROM {source}"
-        if on_conflict:
-            assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
-            statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
+        statement, arrays = _pg_insert(table, rows, on_conflict, update)
         connection = await session.connection()
         await connection.exec_driver_sql(statement, tuple(arrays))
         return
+    names = list(rows[0])
     # SQLite: the driver's executemany, with each column's values converted
     # the way SQLAlchemy would (uuids, timestamps, booleans) in one pass per
     # column, instead of SQLAlchemy's per-row parameter processing.
@@ -115,6 +126,30 @@ async def insert_rows(
         statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
     connection = await session.connection()
     await connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+
+
+async def insert_into_tables(session: AsyncSession, parts: Sequence[tuple[sa.Table, Sequence[Row]]]) -> None:
+    """Insert rows into several tables; on PostgreSQL in one statement (one round trip).
+
+    The inserts but the last become data-modifying CTEs of the last one: PostgreSQL runs
+    them all, in one snapshot, whatever the order (none of them reads another's rows).
+    """
+    parts = [(table, rows) for table, rows in parts if rows]
+    if not is_postgresql(session):
+        for table, rows in parts:
+            await insert_rows(session, table, rows)
+        return
+    if not parts:
+        return
+    statements: list[str] = []
+    arrays: list[list[Any]] = []
+    for table, rows in parts:
+        statement, values = _pg_insert(table, rows, (), (), first=len(arrays) + 1)
+        statements.append(statement)
+        arrays += values
+    ctes = ", ".join(f"inserted_{n} AS ({statement})" for n, statement in enumerate(statements[:-1]))
+    connection = await session.connection()
+    await connection.exec_driver_sql(f"WITH {ctes} {statements[-1]}" if ctes else statements[-1], tuple(arrays))
 
 
 def _sqlite_values(column: sa.Column[Any], values: list[Any], dialect: Any) -> list[Any]:

@@ -129,20 +129,29 @@ def _ancestors_cte(start: Sequence[UUID]) -> sa.CTE:
 
 
 async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
-    """These configurations and all of their ancestors, in two statements per chunk."""
+    """These configurations and all of their ancestors, in one statement per chunk.
+
+    The nodes and their parent links come back as one union (a link is a row with a
+    position), so the ancestor closure is walked once.
+    """
     rows: list[Any] = []
     links: list[Any] = []
     for part in chunks(list(start)):
         closure = _ancestors_cte(part)
         ids = sa.select(closure.c.uuid)
-        rows += (await session.execute(_node_select().where(config_t.c.uuid.in_(ids)))).all()
-        links += (
-            await session.execute(
-                sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position).where(
-                    parent_t.c.child_uuid.in_(sa.select(_ancestors_cte(part).c.uuid))
-                )
-            )
-        ).all()
+        nodes = _node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
+        link_rows = sa.select(
+            _as_text(parent_t.c.child_uuid),
+            *(sa.null().label(c.name) for c in _NODE_COLUMNS[1:]),
+            _as_text(parent_t.c.parent_uuid).label("parent"),
+            parent_t.c.position,
+        )
+        both = sa.union_all(nodes.where(config_t.c.uuid.in_(ids)), link_rows.where(parent_t.c.child_uuid.in_(ids)))
+        for row in (await session.execute(both)).all():
+            if row.position is None:
+                rows.append(row)
+            else:
+                links.append((row.uuid, row.parent, row.position))
     return await _build_graph(session, rows, links)
 
 
@@ -203,22 +212,24 @@ async def tenant_subtree(session: AsyncSession | AsyncConnection, root: UUID) ->
     return list((await session.execute(sa.select(tree.c.uuid))).scalars().all())
 
 
-_PATHS = "pjsip_graph.tenant_paths"
+# Tenant paths read so far, for the whole process: a tenant never moves to another parent
+# and uuids are never reused, so a path once read stays true (a deleted tenant's is just
+# never asked for again). Bounded, in case of a very long-lived process with many tenants.
+_KNOWN_PATHS: dict[UUID, tuple[UUID, ...]] = {}
+_KNOWN_PATHS_MAX = 100_000
 
 
 async def tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:
-    """Each tenant followed by its ancestors up to the root (one recursive CTE).
-
-    Remembered for the rest of the session: a tenant never moves to another parent, so a
-    transaction that locked a tenant's scope does not read its path again to record events.
-    """
-    known: dict[UUID, tuple[UUID, ...]] = session.info.setdefault(_PATHS, {})
+    """Each tenant followed by its ancestors up to the root (one recursive CTE for those not known yet)."""
     wanted = set(tenant_uuids)
-    if wanted <= known.keys():
-        return {t: known[t] for t in wanted}
-    found = await _read_tenant_paths(session, wanted)
-    known.update(found)
-    return found
+    missing = [t for t in wanted if t not in _KNOWN_PATHS]
+    found: dict[UUID, tuple[UUID, ...]] = {}
+    if missing:
+        found = await _read_tenant_paths(session, missing)
+        if len(_KNOWN_PATHS) + len(found) > _KNOWN_PATHS_MAX:
+            _KNOWN_PATHS.clear()
+        _KNOWN_PATHS.update(found)
+    return {t: _KNOWN_PATHS.get(t) or found[t] for t in wanted}
 
 
 async def _read_tenant_paths(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> dict[UUID, tuple[UUID, ...]]:

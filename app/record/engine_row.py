@@ -15,7 +15,7 @@ Two levels of locks, so that one tenant's big change does not hold up the others
   advisory locks; on SQLite, where the database has a single writer anyway, the engine row
   lock stands for all.
 * **The engine row**, from the moment a transaction numbers its first update or event
-  (`claim_engine_row`) until it commits. Sequence numbers are handed out under it, so they
+  (`take_numbers`) until it commits. Sequence numbers are handed out under it, so they
   are gap-free and become visible in order (DOMAIN.md §5); everything that does not need a
   number (resolving, diffing, storing the objects' states) happens before it is claimed.
 
@@ -27,10 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from operator import attrgetter
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
 from app.db.bulk import in_values, is_postgresql
@@ -46,24 +48,17 @@ TENANT_LOCKS = 73_102
 ENDPOINT_LOCKS = 73_103
 # The versions of resolved views on PostgreSQL (migration 0006): drawn without any lock.
 RESOLUTION_SEQUENCE = "resolution_epoch_seq"
-_CLAIMED = "pjsip_graph.engine_row_claimed"
 
 
-async def lock_engine(session: AsyncSession, engine_uuid: UUID) -> Engine:
+async def lock_engine(session: AsyncSession, engine_uuid: UUID, *, refresh: SipConfig | None = None) -> Engine:
     """Lock the whole engine for the rest of the transaction: no other writer of it runs meanwhile.
 
     For changes of the engine's own objects and of its tenant tree, which can reach every
-    tenant's endpoints. The engine row is claimed as well.
+    tenant's endpoints. The engine row is locked as well. ``refresh``: see `lock_tenant_scope`.
     """
     if is_postgresql(session):
         await session.execute(sa.select(_advisory(ENGINE_LOCKS, engine_uuid, shared=False)))
-    engine = (
-        await session.scalars(select(Engine).where(Engine.uuid == engine_uuid).with_for_update(key_share=True))
-    ).first()
-    if engine is None:
-        raise NotFound("engine not found")
-    session.info[_CLAIMED] = engine.uuid
-    return engine
+    return await _read_engine(session, engine_uuid, refresh, for_update=True)
 
 
 async def lock_engine_by_name(session: AsyncSession, name: str) -> Engine:
@@ -80,18 +75,21 @@ async def lock_tenant_scope(
     *,
     endpoint: UUID | None = None,
     new_endpoint: bool = False,
+    refresh: SipConfig | None = None,
 ) -> Engine:
     """Lock what a change inside this tenant can depend on or reach, for the rest of the transaction.
 
     ``endpoint``: the change is this endpoint's alone (its templates are only read);
     ``new_endpoint``: it creates an endpoint, which nothing else can reach yet. Otherwise the
-    change may reach every endpoint of the tenant (a template, an import).
+    change may reach every endpoint of the tenant (a template, an import). ``refresh``: a
+    configuration read before the locks, read again in the same statement as the engine (it
+    may have changed while this writer waited); it leaves the session if it is gone.
 
     Returns the engine, read after the locks (its objects cannot change meanwhile); its row
     is claimed only when the first update or event is numbered.
     """
     if not is_postgresql(session):
-        return await lock_engine(session, engine_uuid)
+        return await lock_engine(session, engine_uuid, refresh=refresh)
     path = (await tenant_paths(session, [tenant_uuid])).get(tenant_uuid, (tenant_uuid,))
     ancestors = list(reversed(path[1:]))  # from the root down
     only_endpoints = endpoint is not None or new_endpoint
@@ -103,29 +101,56 @@ async def lock_tenant_scope(
             *([_advisory(ENDPOINT_LOCKS, endpoint, shared=False)] if endpoint is not None else []),
         )
     )
-    engine = (
-        await session.scalars(
-            select(Engine).where(Engine.uuid == engine_uuid).execution_options(populate_existing=True)
+    return await _read_engine(session, engine_uuid, refresh, for_update=False)
+
+
+async def _read_engine(
+    session: AsyncSession, engine_uuid: UUID, refresh: SipConfig | None, *, for_update: bool
+) -> Engine:
+    """The engine's row, with ``refresh`` read again alongside (one statement)."""
+    engine_t = Engine.__table__  # type: ignore[attr-defined]
+    statement: Any = sa.select(Engine)
+    if refresh is not None:
+        statement = sa.select(Engine, SipConfig).select_from(
+            engine_t.outerjoin(config_t, config_t.c.uuid == refresh.uuid)
         )
-    ).first()
-    if engine is None:
+    statement = statement.where(engine_t.c.uuid == engine_uuid)
+    if for_update:
+        statement = statement.with_for_update(key_share=True, of=engine_t)
+    found = (await session.execute(statement.execution_options(populate_existing=True))).first()
+    if found is None:
         raise NotFound("engine not found")
-    return engine
+    if refresh is not None and found[1] is None:
+        session.expunge(refresh)  # deleted meanwhile: the caller's next read finds nothing
+    return found[0]  # type: ignore[no-any-return]
 
 
-async def claim_engine_row(session: AsyncSession, engine: Engine) -> None:
-    """Lock the engine row until commit and refresh its counters (once per transaction).
+async def take_numbers(
+    session: AsyncSession, engine: Engine, *, updates: int = 0, events: int = 0, notify: tuple[str, str] | None = None
+) -> tuple[int, int]:
+    """Take the engine's next ``updates`` update and ``events`` event numbers; the first of each.
 
-    Called before a sequence number is handed out: the numbers stay gap-free and commit in
-    order, while the work before it ran alongside other tenants' writers.
+    One ``UPDATE ... RETURNING`` claims the engine row until commit (as ``FOR NO KEY UPDATE``
+    would: no key column changes) and adds to its counters as the last committed writer left
+    them, so the numbers stay gap-free and commit in order, while the work before it ran
+    alongside other tenants' writers. ``notify`` (channel, payload) is sent in the same
+    statement on PostgreSQL; it is delivered at commit.
     """
-    if session.info.get(_CLAIMED) == engine.uuid:
-        return
-    # FOR NO KEY UPDATE: rows this writer (or another) inserted that refer to the engine hold
-    # FOR KEY SHARE on it, which FOR UPDATE would wait for: two writers would deadlock.
-    statement = select(Engine).where(Engine.uuid == engine.uuid).with_for_update(key_share=True)
-    await session.execute(statement.execution_options(populate_existing=True))
-    session.info[_CLAIMED] = engine.uuid
+    await session.flush()  # the engine's own pending changes first: the row is written below
+    engine_t = Engine.__table__  # type: ignore[attr-defined]
+    returning = [engine_t.c.last_seq, engine_t.c.last_event_seq]
+    if notify is not None and is_postgresql(session):
+        returning.append(sa.func.pg_notify(*notify))
+    statement = (
+        sa.update(engine_t)
+        .where(engine_t.c.uuid == engine.uuid)
+        .values(last_seq=engine_t.c.last_seq + updates, last_event_seq=engine_t.c.last_event_seq + events)
+        .returning(*returning)
+    )
+    row = (await session.execute(statement)).one()
+    set_committed_value(engine, "last_seq", row.last_seq)
+    set_committed_value(engine, "last_event_seq", row.last_event_seq)
+    return row.last_seq - updates + 1, row.last_event_seq - events + 1
 
 
 async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collection[UUID]) -> int:
@@ -137,14 +162,22 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
     on SQLite from the engine row, which the writer holds already.
     """
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        version = int((await session.execute(sa.select(sa.func.nextval(RESOLUTION_SEQUENCE)))).scalar_one())
-    else:
-        engine.resolution_epoch += 1
-        await session.flush()
-        version = engine.resolution_epoch
     ordered = sorted(uuids, key=attrgetter("int"))  # as UUIDs compare, without a Python call per comparison
-    for part in [ordered] if dialect == "postgresql" else chunks(ordered):
+    if dialect == "postgresql":
+        # One statement: the version drawn once (a materialised CTE) and given to every row.
+        drawn = sa.select(sa.func.nextval(RESOLUTION_SEQUENCE).label("version")).cte("drawn")
+        drawn = drawn.prefix_with("MATERIALIZED")
+        statement = sa.select(drawn.c.version).add_cte(
+            sa.update(config_t)
+            .where(in_values(config_t.c.uuid, ordered, dialect))
+            .values(resolved_version=sa.select(drawn.c.version).scalar_subquery())
+            .cte("stamped")
+        )
+        return int((await session.execute(statement)).scalar_one())
+    engine.resolution_epoch += 1
+    await session.flush()
+    version = engine.resolution_epoch
+    for part in chunks(ordered):
         await session.execute(
             sa.update(config_t).where(in_values(config_t.c.uuid, part, dialect)).values(resolved_version=version)
         )

@@ -28,7 +28,7 @@ from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
 from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
-from app.record.updates import ChangeSummary
+from app.record.updates import Change, ChangeSummary
 from app.record.writing import record
 from app.switch_interval import loop_kept_responsive
 
@@ -91,10 +91,12 @@ async def sync_endpoints(
     removed_endpoint_uuids: Collection[UUID] = (),
     tenant_scope: Collection[UUID] | None = None,
     resolution_version: int | None = None,
+    changes: Sequence[Change] = (),
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
 ) -> ChangeSummary:
-    """Recompute these endpoints, delete the objects of removed ones, record the difference.
+    """Recompute these endpoints, delete the objects of removed ones, record the difference
+    and the change events ``changes`` (numbered together).
 
     ``rewrite_secrets`` (section to secret keys) are recorded as changed in these
     endpoints' auth objects even when their values did not change.
@@ -111,6 +113,7 @@ async def sync_endpoints(
             removed_endpoint_uuids=removed_endpoint_uuids,
             tenant_scope=tenant_scope,
             resolution_version=resolution_version,
+            changes=changes,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
         )
@@ -137,6 +140,7 @@ async def _sync_endpoints(
     removed_endpoint_uuids: Collection[UUID],
     tenant_scope: Collection[UUID] | None,
     resolution_version: int | None,
+    changes: Sequence[Change],
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None,
 ) -> ChangeSummary:
@@ -158,7 +162,7 @@ async def _sync_endpoints(
         found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
     global_options = tuple((k, v) for k, v in engine.global_options)
     plans, texts = await _run(big, _plan, desired, owners, found, wanted, forced, catalog, graph, global_options)
-    updates = await record(session, engine, plans, texts=texts, dry_run=dry_run)
+    updates = await record(session, engine, plans, changes=changes, texts=texts, dry_run=dry_run)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
 

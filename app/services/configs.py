@@ -19,8 +19,8 @@ from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, ut
 from app.db.queries import Graph, load_graph, load_tenant_graphs
 from app.domain.catalog import load_catalog
 from app.domain.graph import check_parent_graph, descendants
-from app.domain.resolution import ConfigKind
-from app.domain.sections import SECTIONS, Options, Section, sections_to_json
+from app.domain.resolution import ConfigKind, ConfigNode
+from app.domain.sections import SECTIONS, Options, Section, sections_from_json, sections_to_json
 from app.domain.sorcery import MASK, RESERVED_PREFIXES, SECRET_KEYS, SECRET_SECTIONS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
 from app.errors import Conflict, InvalidInput, Issue, NotFound
@@ -81,8 +81,12 @@ def _what(kind: ConfigKind) -> str:
     return "template" if kind is ConfigKind.TEMPLATE else "endpoint"
 
 
-async def get_config(session: AsyncSession, caller: Caller, uuid: UUID, kind: ConfigKind) -> SipConfig:
-    row = await session.get(SipConfig, uuid, populate_existing=True)
+async def get_config(
+    session: AsyncSession, caller: Caller, uuid: UUID, kind: ConfigKind, *, reread: bool = True
+) -> SipConfig:
+    """The configuration, if the caller may see it. ``reread=False``: as the session holds it
+    (just refreshed), without a statement."""
+    row = await session.get(SipConfig, uuid, populate_existing=reread)
     if row is None or row.kind != kind.value or not caller.can_see(row.tenant_uuid):
         raise NotFound(f"{_what(kind)} not found")
     return row
@@ -177,14 +181,15 @@ async def update_config(
     caller.require(SIP_WRITE)
     async with db.writing(commit=not dry_run) as session:
         row = await get_config(session, caller, uuid, kind)
-        engine = await lock_tenant_scope(session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid))
-        row = await get_config(session, caller, uuid, kind)  # fresh, now that writers wait
+        engine = await lock_tenant_scope(
+            session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid), refresh=row
+        )
+        row = await get_config(session, caller, uuid, kind, reread=False)  # refreshed after the locks
         if expected_revision is not None and expected_revision != row.revision:
             raise Conflict(f"{_what(kind)} is at revision {row.revision}, not {expected_revision}")
-        tenant = await session.get(Tenant, row.tenant_uuid)
-        assert tenant is not None
         current = ConfigRecord.of(row)
-        current_parents = await _parent_uuids(session, row.uuid)
+        before = await load_graph(session, [row.uuid])  # it and its ancestors, as the locks keep them
+        current_parents = list(before.nodes[row.uuid].parents)
 
         name = current.name if isinstance(patch.name, _Unset) else patch.name
         label = current.label if isinstance(patch.label, _Unset) else patch.label
@@ -199,12 +204,14 @@ async def update_config(
             issues += secret_issues
 
         if name != current.name or label != current.label:
+            tenant = await session.get(Tenant, row.tenant_uuid)
+            assert tenant is not None
             issues += await _identity_issues(session, kind, tenant, name, label, exclude=row.uuid)
         if parent_uuids != current_parents:
-            _, parent_issues = await _parent_issues(session, tenant.uuid, row.uuid, parent_uuids)
+            _, parent_issues = await _parent_issues(session, row.tenant_uuid, row.uuid, parent_uuids)
             issues += parent_issues
         if transport != current.transport_uuid:
-            issues += await _transport_issues(session, tenant.engine_uuid, transport)
+            issues += await _transport_issues(session, row.engine_uuid, transport)
         issues += validate_sections(load_catalog(), patch.sections)
         if issues:
             raise InvalidInput(issues)
@@ -228,6 +235,7 @@ async def update_config(
             await _flush_claiming_name(session, kind, name)
             if parent_uuids != current_parents:
                 await _write_parents(session, row.uuid, parent_uuids)
+        same_ancestry = parent_uuids == current_parents and transport == current.transport_uuid
         return await _finish(
             session,
             engine,
@@ -236,24 +244,40 @@ async def update_config(
             action="UPDATED" if changed else None,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
+            graph=_with_own_fields(before, row) if same_ancestry else None,
         )
+
+
+def _with_own_fields(graph: Graph, row: SipConfig) -> Graph:
+    """``graph`` with ``row``'s name, label and options as they are now (parents and transport unchanged)."""
+    node = graph.nodes[row.uuid]
+    changed = ConfigNode(
+        uuid=node.uuid,
+        kind=node.kind,
+        name=row.name,
+        label=row.label,
+        parents=node.parents,
+        transport_name=node.transport_name,
+        sections=sections_from_json(row.options),
+    )
+    return Graph({**graph.nodes, row.uuid: changed}, graph.tenants)
 
 
 async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UUID, *, dry_run: bool) -> ChangeSummary:
     caller.require(SIP_WRITE)
     async with db.writing(commit=not dry_run) as session:
         row = await get_config(session, caller, uuid, kind)
-        engine = await lock_tenant_scope(session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid))
-        row = await get_config(session, caller, uuid, kind)
+        engine = await lock_tenant_scope(
+            session, row.engine_uuid, row.tenant_uuid, endpoint=_alone(kind, uuid), refresh=row
+        )
+        row = await get_config(session, caller, uuid, kind, reread=False)  # refreshed after the locks
         gone = Change("DELETED", kind.value, row.uuid, row.tenant_uuid, row.revision)
         if kind is ConfigKind.ENDPOINT:
             await session.delete(row)
             await session.flush()
-            summary = await sync_endpoints(
-                session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], dry_run=dry_run
+            return await sync_endpoints(
+                session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], changes=[gone], dry_run=dry_run
             )
-            await record_changes(session, engine, [gone], dry_run=dry_run)
-            return summary
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         children_of = graph.children_of()
         affected = affected_endpoints(graph, [uuid])
@@ -273,16 +297,16 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
         revisions = await _revisions(session, children)
         graph_after = await load_tenant_graphs(session, [row.tenant_uuid])
         # the objects first: numbering the events claims the engine row until commit
-        summary = await sync_endpoints(
-            session, engine, graph_after, affected, resolution_version=version, dry_run=dry_run
-        )
-        await record_changes(
+        return await sync_endpoints(
             session,
             engine,
-            [gone] + [Change("UPDATED", graph.nodes[c].kind.value, c, row.tenant_uuid, revisions[c]) for c in children],
+            graph_after,
+            affected,
+            resolution_version=version,
+            changes=[gone]
+            + [Change("UPDATED", graph.nodes[c].kind.value, c, row.tenant_uuid, revisions[c]) for c in children],
             dry_run=dry_run,
         )
-        return summary
 
 
 async def _revisions(session: AsyncSession, uuids: Sequence[UUID]) -> dict[UUID, int]:
@@ -301,15 +325,19 @@ async def _finish(
     action: str | None,
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
+    graph: Graph | None = None,
 ) -> ConfigResult:
     """Recompute what the change can affect, record it, and build the view.
 
-    ``action`` is CREATED, UPDATED, or None when the mutation changed nothing.
+    ``action`` is CREATED, UPDATED, or None when the mutation changed nothing. ``graph``:
+    the configuration and its ancestors as they are now, when the caller has them.
     """
     changes = ChangeSummary(dry_run=dry_run)
+    events = [] if action is None else [Change(action, kind.value, row.uuid, row.tenant_uuid, row.revision)]
     if action is None or (kind is ConfigKind.TEMPLATE and action == "CREATED"):
         # Nothing inherits from it yet, or nothing changed: no object can change.
-        graph = await load_graph(session, [row.uuid])
+        graph = graph or await load_graph(session, [row.uuid])
+        await record_changes(session, engine, events, dry_run=dry_run)
     elif kind is ConfigKind.TEMPLATE:
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         inheritors = descendants([row.uuid], graph.children_of())
@@ -322,6 +350,7 @@ async def _finish(
             graph,
             affected_endpoints(graph, [row.uuid]),
             resolution_version=version,
+            changes=events,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
         )
@@ -329,33 +358,32 @@ async def _finish(
         if action == "UPDATED":
             version = await bump_resolution(session, engine, [row.uuid])
             set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
-        graph = await load_graph(session, [row.uuid])
+        graph = graph or await load_graph(session, [row.uuid])
         changes = await sync_endpoints(
             session,
             engine,
             graph,
             [row.uuid],
             resolution_version=row.resolved_version,
+            changes=events,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
         )
-    if action is not None:
-        await record_changes(
-            session, engine, [Change(action, kind.value, row.uuid, row.tenant_uuid, row.revision)], dry_run=dry_run
-        )
-    return ConfigResult(view=await _view(session, graph, row), changes=changes)
+    return ConfigResult(view=await _view(session, graph, row, dry_run=dry_run), changes=changes)
 
 
-async def _view(session: AsyncSession, graph: Graph, row: SipConfig) -> ConfigView:
+async def _view(session: AsyncSession, graph: Graph, row: SipConfig, *, dry_run: bool) -> ConfigView:
     record = ConfigRecord.of(row)
     resolver = new_resolver(graph.nodes)
     resolved = resolver.resolve(row.uuid)
-    parent_uuids = graph.nodes[row.uuid].parents
-    parent_rows = {
-        r.uuid: r for r in (await session.scalars(select(SipConfig).where(col(SipConfig.uuid).in_(parent_uuids)))).all()
-    }
     objects = tuple(endpoint_objects(row.name, resolved)) if record.kind is ConfigKind.ENDPOINT else None
-    return ConfigView(record, tuple(ConfigRecord.of(parent_rows[p]) for p in parent_uuids), resolved, objects)
+    parents = None  # committed with the change: read if the answer asks for them
+    if dry_run:  # rolled back: only this transaction sees them
+        parent_uuids = graph.nodes[row.uuid].parents
+        statement = select(SipConfig).where(col(SipConfig.uuid).in_(parent_uuids))
+        parent_rows = {r.uuid: r for r in (await session.scalars(statement)).all()}
+        parents = tuple(ConfigRecord.of(parent_rows[p]) for p in parent_uuids)
+    return ConfigView(record, parents, resolved, objects)
 
 
 def affected_endpoints(graph: Graph, changed: Sequence[UUID]) -> list[UUID]:
@@ -414,15 +442,6 @@ async def _identity_issues(
     if (await session.execute(query)).first() is not None:
         return [Issue("input.name", f"a template named '{name}' already exists in this tenant")]
     return []
-
-
-async def _parent_uuids(session: AsyncSession, child: UUID) -> list[UUID]:
-    rows = await session.execute(
-        select(col(ConfigParent.parent_uuid))
-        .where(col(ConfigParent.child_uuid) == child)
-        .order_by(col(ConfigParent.position))
-    )
-    return list(rows.scalars().all())
 
 
 async def _parent_issues(

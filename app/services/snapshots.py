@@ -108,7 +108,7 @@ class ConfigView:
     """A configuration as a mutation left it, with what was computed on the way."""
 
     record: ConfigRecord
-    parents: tuple[ConfigRecord, ...]
+    parents: tuple[ConfigRecord, ...] | None  # None: as committed (read when asked)
     resolved: ResolvedSections
     objects: tuple[SorceryObject, ...] | None
 

@@ -6,12 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.db.database import Database
+from app.db.models import ConfigEventRow
 from app.domain.sections import Section
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+
+event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
 
 PAGE = """
 query($tenant: UUID!, $first: Int!) {
@@ -78,3 +82,47 @@ async def test_page_of_200_issues_no_more_statements_than_page_of_10(world: Worl
     assert [o["type"] for o in node["sorceryObjects"]] == ["auth", "aor", "endpoint"]
     assert len(large) == len(small), "\n".join(large)
     assert len(large) <= 12
+
+
+UPDATE_ENDPOINT = """
+mutation($uuid: UUID!, $value: String!) {
+  updateEndpoint(uuid: $uuid, input: {options: {endpoint: [{key: "callerid", value: $value}]}}) {
+    endpoint { revision parents { name } resolved { endpoint { key value } } }
+    changes { sorceryUpdates { seq action sorceryType objectId } }
+  }
+}
+"""
+
+
+async def test_a_small_endpoint_update_costs_few_statements(world: World, gql: GraphQLClient, backend: str) -> None:
+    # given an endpoint under a template, and a first mutation (the token's first use of the
+    # minute records it; the tenant's path is read once per process)
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Written")
+    sip = await default_template(world.db, tenant, "sip")
+    endpoint = await new_endpoint(
+        world.db, caller, tenant, "written-1", [sip.uuid], {Section.AUTH: (("username", "u"), ("password", "p"))}
+    )
+    first = await gql.ok(UPDATE_ENDPOINT, {"uuid": str(endpoint.uuid), "value": "<100>"})
+
+    # when its caller id changes again
+    with count_statements(world.db) as statements:
+        second = await gql.ok(UPDATE_ENDPOINT, {"uuid": str(endpoint.uuid), "value": "<200>"})
+
+    # then the answer and the record are complete: one numbered update, one change event
+    answer = second["updateEndpoint"]
+    assert answer["endpoint"]["revision"] == first["updateEndpoint"]["endpoint"]["revision"] + 1
+    assert [p["name"] for p in answer["endpoint"]["parents"]] == ["sip"]
+    assert {"key": "callerid", "value": "<200>"} in answer["endpoint"]["resolved"]["endpoint"]
+    (update,) = answer["changes"]["sorceryUpdates"]
+    previous = first["updateEndpoint"]["changes"]["sorceryUpdates"][0]["seq"]
+    assert update == {"seq": previous + 1, "action": "UPSERT", "sorceryType": "ENDPOINT", "objectId": "written-1"}
+    async with world.db.reading() as session:
+        events = (await session.execute(sa.select(event_t).order_by(event_t.c.seq.desc()).limit(2))).all()
+    assert [(e.uuid, e.action) for e in events] == [(endpoint.uuid, "UPDATED")] * 2
+    assert events[0].seq == events[1].seq + 1 and events[0].revision == answer["endpoint"]["revision"]
+    # and it cost (PostgreSQL): the token, the row before and after the scope locks (with the
+    # engine), the locks, the ancestors, the row's update, its resolution version, the
+    # recorded objects and their new states, the numbers, the updates and the event together,
+    # and the parents the answer asks for; SQLite draws the version from the engine row (+1)
+    assert len(statements) <= (12 if backend == "postgresql" else 13), "\n".join(statements)

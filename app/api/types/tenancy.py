@@ -26,6 +26,7 @@ from app.domain.sorcery import endpoint_objects
 from app.errors import InvalidInput
 from app.services.access import TENANTS_READ
 from app.services.read_access import readable_children, readable_parent, sees_engine_secrets
+from app.services.reads import parents_of
 from app.services.snapshots import ConfigRecord, ConfigView, TenantRecord
 
 
@@ -66,7 +67,12 @@ class SipConfig(Node):
     @strawberry.field(description="The templates it inherits from, in order: a later one overrides an earlier one.")
     async def parents(self, info: Info) -> list[SipTemplate]:
         if self.view is not None:
-            return [SipTemplate.of(p) for p in self.view.parents]
+            # A mutation's answer: read past the request's loaders, which may hold what an
+            # earlier mutation of the same operation saw before this one.
+            parents = self.view.parents
+            if parents is None:
+                parents = tuple((await parents_of(info.context.db, [self.uuid]))[0])
+            return [SipTemplate.of(p) for p in parents]
         records = await info.context.loaders.parents.load(self.uuid)
         return [SipTemplate.of(r) for r in records]
 
