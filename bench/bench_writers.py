@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
 
 from bench_core import PG_ADMIN_URL, fresh_database, running_server  # noqa: E402
 from bench_isolation import call, percentile  # noqa: E402
-from common import code_state, data_dir_env, postgres_backends_cpu, proc_cpu, verdict  # noqa: E402
+from common import code_state, cpu_since, data_dir_env, postgres_backends_cpu, proc_cpu, verdict  # noqa: E402
 
 from app.cli.bench_data import generate_data  # noqa: E402
 
@@ -92,7 +92,7 @@ async def run_phase(target: Target, groups: list[list[str]], seconds: float) -> 
     """Every group of endpoints gets one client, for ``seconds``."""
     headers, bases = target.headers, target.bases
     cpu_before = target.servers_cpu()
-    db_before = postgres_backends_cpu(target.database) if target.database else 0.0
+    db_before = postgres_backends_cpu(target.database) if target.database else {}
     stop = asyncio.Event()
     clients = [
         httpx.AsyncClient(base_url=bases[i % len(bases)], headers=headers, timeout=120) for i in range(len(groups))
@@ -113,7 +113,7 @@ async def run_phase(target: Target, groups: list[list[str]], seconds: float) -> 
     latencies = [ms for result in results for ms in result]
     count = max(len(latencies), 1)
     server_cpu = target.servers_cpu() - cpu_before
-    database_cpu = (postgres_backends_cpu(target.database) - db_before) if target.database else 0.0
+    database_cpu = cpu_since(db_before, postgres_backends_cpu(target.database)) if target.database else 0.0
     return Phase(len(latencies) / elapsed, latencies, server_cpu * 1000 / count, database_cpu * 1000 / count)
 
 

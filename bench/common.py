@@ -90,14 +90,13 @@ def proc_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_backends_cpu(database: str) -> float:
-    """CPU seconds so far of this machine's PostgreSQL backends serving ``database`` (0.0 when none is visible).
+def postgres_backends_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each of this machine's PostgreSQL backends serving ``database``, by pid.
 
-    A backend's process title names its database ("postgres: user db host(port) state"),
-    so /proc tells their CPU without a connection of our own; a backend that ended
-    meanwhile is lost, which a server's pool makes rare.
+    A backend's process title names its database ("postgres: ... user db host(port) state"),
+    so /proc tells their CPU without a connection of our own.
     """
-    total = 0.0
+    found: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -105,9 +104,15 @@ def postgres_backends_cpu(database: str) -> float:
             title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
         except OSError:
             continue
-        if title[:1] == ["postgres:"] and database in title:
-            total += proc_cpu(int(entry.name)) or 0.0
-    return total
+        if title[:1] == ["postgres:"] and database in title and (cpu := proc_cpu(int(entry.name))) is not None:
+            found[int(entry.name)] = cpu
+    return found
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings of several processes: one that appeared counts whole,
+    one that ended meanwhile is lost (a server's pool keeps its connections)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def code_state() -> str:
