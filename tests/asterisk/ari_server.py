@@ -140,9 +140,21 @@ def create_ari_app(state: AriState) -> Starlette:
         finally:
             state.in_flight -= 1
 
+    async def live_endpoint(request: Request) -> Response:
+        # Asterisk lists an endpoint's live state once its configuration exists; this server
+        # deletes at once, where Asterisk finishes deleting later (app/asterisk/ari/settle.py).
+        denied = _guarded(request, state)
+        if denied is not None:
+            return denied
+        resource = request.path_params["resource"]
+        if request.path_params["tech"] != "PJSIP" or ("endpoint", resource) not in state.objects:
+            return _error(404, "Endpoint not found")
+        return JSONResponse({"technology": "PJSIP", "resource": resource, "state": "unknown"})
+
     app = Starlette(
         routes=[
             Route("/ari/asterisk/info", info, methods=["GET"]),
+            Route("/ari/endpoints/{tech}/{resource}", live_endpoint, methods=["GET"]),
             Route(
                 "/ari/asterisk/config/dynamic/{config_class}/{object_type}/{object_id}",
                 dynamic,

@@ -26,6 +26,7 @@ import uvicorn
 
 from app.asterisk.ari import Agent, AgentError, AriClient, AriRejected, Checkpoint, CheckpointState
 from app.asterisk.ari.client import AriTransient
+from app.asterisk.ari.settle import MARKER_PREFIX
 from app.asterisk.ari.status import status_path_for
 from app.cli.agent import commit_listener
 from app.db.database import Database
@@ -313,8 +314,15 @@ async def test_changed_single_valued_key_replaces_the_full_endpoint(rig: Rig) ->
 
     # then the endpoint is replaced whole (Asterisk cannot merge into an existing endpoint:
     # HTTP 500 "Allocation failed"), nothing is retried, and Asterisk holds the recorded object
-    writes = [(r.method, r.object_type, r.status) for r in rig.ari.requests[mark:]]
-    assert writes == [("DELETE", "endpoint", 204), ("PUT", "endpoint", 200)]
+    writes = [(r.method, r.object_type, marker_or(r.object_id), r.status) for r in rig.ari.requests[mark:]]
+    # (in between, a marker endpoint put and deleted: the PUT waits until Asterisk has finished
+    # deleting the endpoint, app/asterisk/ari/settle.py)
+    assert writes == [
+        ("DELETE", "endpoint", "dave", 204),
+        ("PUT", "endpoint", "marker", 200),
+        ("DELETE", "endpoint", "marker", 204),
+        ("PUT", "endpoint", "dave", 200),
+    ]
     assert agent.counters.retries == 0
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
 
@@ -336,10 +344,14 @@ async def test_a_template_change_keeps_several_endpoints_in_flight_each_replaced
 
     # then up to 6 endpoints were replaced at once, never more
     assert rig.ari.most_in_flight == 6
-    # and each endpoint was deleted before it was put back, once
-    writes = [(r.method, r.object_id) for r in rig.ari.requests[mark:]]
+    # and each endpoint was deleted before it was put back, once; every DELETE came before one
+    # wait for Asterisk (a marker endpoint put and deleted), and every PUT after it
+    writes = [(r.method, marker_or(r.object_id)) for r in rig.ari.requests[mark:]]
     for name in names:
         assert [m for m, i in writes if i == name] == ["DELETE", "PUT"], name
+    marker_at = writes.index(("PUT", "marker"))
+    assert writes[marker_at + 1] == ("DELETE", "marker")
+    assert {m for m, _ in writes[:marker_at]} == {"DELETE"} and {m for m, _ in writes[marker_at + 2 :]} == {"PUT"}
     # and Asterisk holds the recorded objects, with the checkpoint at the head
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
     assert agent.position == await head(rig.db)
@@ -410,8 +422,15 @@ async def test_accumulating_change_deletes_and_puts_the_full_object(rig: Rig) ->
     # then the agent still replaces the object, since a merging PUT would append every value again
     (update,) = await read_updates(rig.db, await _engine_uuid(rig.db), before, 10)
     assert update.changed_keys == ("set_var",) and not update.requires_recreate
-    writes = [(r.method, r.object_type, r.status) for r in rig.ari.requests[mark:]]
-    assert writes == [("DELETE", "endpoint", 204), ("PUT", "endpoint", 200)]
+    writes = [(r.method, r.object_type, marker_or(r.object_id), r.status) for r in rig.ari.requests[mark:]]
+    # (in between, a marker endpoint put and deleted: the PUT waits until Asterisk has finished
+    # deleting the endpoint, app/asterisk/ari/settle.py)
+    assert writes == [
+        ("DELETE", "endpoint", "erin", 204),
+        ("PUT", "endpoint", "marker", 200),
+        ("DELETE", "endpoint", "marker", 204),
+        ("PUT", "endpoint", "erin", 200),
+    ]
     stored = rig.ari.snapshot()[("endpoint", "erin")]
     assert [v for k, v in stored if k == "set_var"] == [
         "TIMEOUT(absolute)=36000",
@@ -870,3 +889,8 @@ def test_every_fault_kind_is_exercised() -> None:
     """The mixed fault cycles through all kinds, so the must-hold test sees each one."""
     ari = AriState(fail_every=1, fault="mixed")
     assert [ari.next_fault() for _ in range(4)] == ["error", "apply_then_error", "drop", "error"]
+
+
+def marker_or(object_id: str) -> str:
+    """ "marker" for the agent's marker endpoints (their names are made up), else the id."""
+    return "marker" if object_id.startswith(MARKER_PREFIX) else object_id

@@ -51,9 +51,11 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -62,6 +64,7 @@ from app.asterisk.ari.client import AriClient, AriError, AriFatal, AriNotFound, 
 from app.asterisk.ari.files import replace_file
 from app.asterisk.ari.owned import OwnedObjects, owned_path_for
 from app.asterisk.ari.resync import deletion, recorded_state
+from app.asterisk.ari.settle import Settler
 from app.asterisk.ari.status import AgentStatus, status_path_for
 from app.db.database import Database
 from app.domain.catalog import Catalog, load_catalog
@@ -84,6 +87,16 @@ MAX_SERVER_ERRORS = 30
 NEVER_MERGED = frozenset({"endpoint"})
 # Types whose DELETE makes Asterisk drop the registered contacts: updated by merging instead.
 KEEPS_CONTACTS = frozenset({"aor"})
+# Endpoints of a run deleted before one wait for Asterisk (`Settler`) and then put back: Asterisk
+# raises an overload alert (and ignores new SIP requests meanwhile) past 500 queued observers.
+REPLACED_PER_WAIT = 250
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Stopped(Exception):
+    """The agent was asked to stop while an update waited for Asterisk."""
 
 
 class AgentError(RuntimeError):
@@ -194,6 +207,8 @@ class Agent:
         self.counters = Counters()
         self.status = AgentStatus(status_path_for(checkpoint_path))
         self.owned = OwnedObjects(owned_path_for(checkpoint_path))
+        self.settler = Settler(client, self.owned, self._retrying)
+        self._cleared: set[str] = set()  # endpoints of the run in progress deleted ahead of their PUT
         self._engine_uuid: UUID | None = None
         self._position = 0
         self._resync_reason: str | None = None
@@ -408,22 +423,17 @@ class Agent:
         DELETE succeeded.
         """
         await self._remember(run)
-        if len(run) == 1:
-            outcomes: list[Outcome | None] = [await self._apply_with_retries(run[0])]
-        else:
-            slots = asyncio.Semaphore(self.concurrency)
-
-            async def apply(update: RecordedUpdate) -> Outcome | None:
-                async with slots:
-                    return await self._apply_with_retries(update)
-
-            # a task group: an error that ends the agent cancels the requests still in flight
+        outcomes: list[Outcome | None] = []
+        for start in range(0, len(run), REPLACED_PER_WAIT):
+            part = run[start : start + REPLACED_PER_WAIT]
+            replaced = [u.object_id for u in part if self._replaces_endpoint(u)]
+            if len(replaced) > 1:
+                # every DELETE first, then one wait for Asterisk (`Settler`), then every PUT
+                await self._concurrently(replaced, self._clear)
             try:
-                async with asyncio.TaskGroup() as group:
-                    tasks = [group.create_task(apply(u)) for u in run]
-            except ExceptionGroup as failed:
-                raise failed.exceptions[0] from None  # as one update at a time would raise it
-            outcomes = [task.result() for task in tasks]
+                outcomes += await self._concurrently(part, self._apply_with_retries)
+            finally:
+                self._cleared.clear()
         deleted = [
             (u.object_type, u.object_id)
             for u, outcome in zip(run, outcomes, strict=True)
@@ -432,6 +442,56 @@ class Agent:
         if any(key in self.owned for key in deleted):
             await asyncio.to_thread(self.owned.remove_all, deleted)
         return outcomes
+
+    async def _concurrently(self, items: Sequence[T], work: Callable[[T], Awaitable[R]]) -> list[R]:
+        """``work`` on every item, ``concurrency`` at a time; the results in order."""
+        if len(items) == 1:
+            return [await work(items[0])]
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: T) -> R:
+            async with slots:
+                return await work(item)
+
+        # a task group: an error that ends the agent cancels the requests still in flight
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(item)) for item in items]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # as one update at a time would raise it
+        return [task.result() for task in tasks]
+
+    async def _clear(self, endpoint_id: str) -> None:
+        """DELETE an endpoint ahead of its PUT (a refusal is left for the update itself to meet)."""
+        with contextlib.suppress(AriRejected):
+            if await self._retrying(
+                f"delete endpoint {endpoint_id}", lambda: self._delete_if_present("endpoint", endpoint_id)
+            ):
+                self._cleared.add(endpoint_id)
+
+    async def _retrying(self, what: str, step: Callable[[], Awaitable[object]]) -> bool:
+        """Run ``step`` until it succeeds, transient failures retried with backoff; False when stopped first."""
+        delay = self.backoff_initial
+        while not self._stop.is_set():
+            try:
+                await step()
+                return True
+            except AriTransient as exc:
+                self.counters.retries += 1
+                log.warning("%s: %s, retrying in %.2fs", what, exc, delay)
+            except AriFatal as exc:
+                raise AgentError(f"ARI refuses the agent ({what}): {exc}") from exc
+            await self._wait_for_stop(delay)
+            delay = min(delay * 2, self.backoff_max)
+        return False
+
+    def _replaces_endpoint(self, update: RecordedUpdate) -> bool:
+        return (
+            update.object_type == "endpoint"
+            and update.action is not Action.DELETE
+            and not update.requires_reload
+            and self._must_replace(update)
+        )
 
     async def _remember(self, updates: list[RecordedUpdate]) -> None:
         """Journal every object about to be PUT that is not known yet, in one write, before any request."""
@@ -448,6 +508,8 @@ class Agent:
         while not self._stop.is_set():
             try:
                 return await self._apply(update)
+            except Stopped:
+                return None
             except AriTransient as exc:
                 self.counters.retries += 1
                 if exc.status is not None:
@@ -482,17 +544,21 @@ class Agent:
         return Outcome.APPLIED
 
     async def _send(self, update: RecordedUpdate) -> None:
+        object_type, object_id = update.object_type, update.object_id
         if update.action is Action.DELETE:
-            await self._delete_if_present(update.object_type, update.object_id)
+            await self._delete_if_present(object_type, object_id)
             return
-        if update.object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
+        if object_type in KEEPS_CONTACTS and not self._removes_permanent_contact(update):
             await self._merge_keeping_contacts(update)
-        elif self._must_replace(update):
-            await self._delete_if_present(update.object_type, update.object_id)
-            await self.client.put(update.object_type, update.object_id, update.fields)
-        else:
-            # the full list, not the changed keys: the object may be missing from Asterisk
-            await self.client.put(update.object_type, update.object_id, update.fields)
+            return
+        cleared = object_type == "endpoint" and object_id in self._cleared
+        self._cleared.discard(object_id)  # a retry deletes again: a lost answer may hide a PUT that took effect
+        if self._must_replace(update) and not cleared:
+            await self._delete_if_present(object_type, object_id)
+        if object_type == "endpoint" and not await self.settler.before_put(object_id):
+            raise Stopped
+        # the full list, not the changed keys: the object may be missing from Asterisk
+        await self.client.put(object_type, object_id, update.fields)
 
     async def _merge_keeping_contacts(self, update: RecordedUpdate) -> None:
         """Bring an aor to the recorded fields without deleting it, so registered phones stay.
@@ -530,9 +596,12 @@ class Agent:
 
     async def _delete_if_present(self, object_type: str, object_id: str) -> None:
         """DELETE, where "already absent" is success: it is the state wanted, and a retry
-        after a lost response finds the object gone."""
+        after a lost response finds the object gone. A deleted endpoint is told to the
+        `Settler`: it is not put back before Asterisk has finished deleting it."""
         with contextlib.suppress(AriNotFound):
             await self.client.delete(object_type, object_id)
+            if object_type == "endpoint":
+                self.settler.deleted(object_id)
 
     def _must_replace(self, update: RecordedUpdate) -> bool:
         """Can a merging PUT of the changed keys not produce the desired object?

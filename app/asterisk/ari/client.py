@@ -159,6 +159,14 @@ class AriClient:
         """Delete the object; `AriNotFound` if Asterisk does not have it."""
         await self._request("DELETE", object_path(object_type, object_id))
 
+    async def endpoint_listed(self, endpoint_id: str) -> bool:
+        """Does Asterisk list this PJSIP endpoint's live state (``GET /ari/endpoints/PJSIP/{id}``)?"""
+        try:
+            await self._request("GET", f"/ari/endpoints/PJSIP/{quote(endpoint_id, safe='')}")
+        except AriNotFound:
+            return False
+        return True
+
     async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
         data = orjson.dumps(body) if body is not None else None
         headers = {"Content-Type": "application/json"} if data is not None else None
