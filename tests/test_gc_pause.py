@@ -149,3 +149,32 @@ async def test_a_worker_thread_of_an_operation_belongs_to_it(
         await asyncio.to_thread(step)
     assert collections == []
     assert gc_pause._pauses == 0 and gc.isenabled()
+
+
+def test_the_owed_collection_waits_for_the_bulk_operation_to_end(
+    clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A template change of a big tenant, with small mutations overlapping it all along: a full
+    # collection during it would scan the tenant's live objects on the event loop thread.
+    collections: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(clock[0]) or 0)
+    big = Operation()
+    big.__enter__()
+    big.context.run(gc_pause.bulk_operation)
+    for _ in range(20):
+        clock[0] += 1.0
+        small = Operation()
+        small.__enter__()
+        small.__exit__(None, None, None)
+    assert collections == []
+    overlapping = Operation()
+    overlapping.__enter__()
+    big.__exit__(None, None, None)  # the collection owed since it began is made now
+    assert collections == [20.0]
+    overlapping.__exit__(None, None, None)
+    assert gc_pause._bulk == 0 and gc_pause._pauses == 0 and gc.isenabled()
+
+
+def test_marking_outside_a_pause_does_nothing() -> None:
+    gc_pause.bulk_operation()
+    assert gc_pause._bulk == 0

@@ -98,6 +98,16 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # --- hooks into graphql-core ---------------------------------------------------------------------------
 
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        response = super().build_response(data)
+        if self._share_objects:
+            # The answer is complete: the completers of this query or mutation are done with,
+            # and with them the objects their sharing kept alive (a big change's thousands of
+            # updates). The executor is part of reference cycles, so without this they would
+            # wait for the cycle collector, whose pass over them stalls every request at once.
+            self._completers.clear()
+        return response
+
     # graphql-core calls both with (return type, field group, info, path, result, position context).
 
     def complete_object_value(self, *args: Any) -> Any:
@@ -262,7 +272,9 @@ def _compile_plan(type_name: str, steps: Sequence[_Step]) -> Completer:
             namespace[f"t{i}"] = step.extra
             shape.append((step.response_name, step.attribute, "fast"))
     exec(_plan_code(type_name, tuple(shape)), namespace)
-    plan: Completer = namespace["plan"]
+    # Taken out of its own namespace (its globals): a function referring to itself through
+    # them would make a reference cycle of the plan and of every object its completers keep.
+    plan: Completer = namespace.pop("plan")
     return plan
 
 

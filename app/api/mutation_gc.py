@@ -17,14 +17,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.gc_pause import collector_paused
+from app.switch_interval import release
 
-_after_response: ContextVar[list[Callable[[], object]] | None] = ContextVar("after_response", default=None)
+
+@dataclass(slots=True)
+class _AfterResponse:
+    """What a request leaves for after its response: lists to free, then collector pauses to end."""
+
+    frees: list[list[Any]] = field(default_factory=list)
+    resumes: list[Callable[[], object]] = field(default_factory=list)
+
+
+_after_response: ContextVar[_AfterResponse | None] = ContextVar("after_response", default=None)
+
+
+def free_after_response(items: list[Any]) -> None:
+    """Free these items (a big change's thousands of updates) once the response is sent, one by one
+    in a worker thread, instead of all at once on the event loop when the answer is done with them.
+
+    The list must serve nothing after the response. Outside an HTTP request (WebSockets, direct
+    schema execution) nothing changes: the items go when the last reference to them does.
+    """
+    after = _after_response.get()
+    if after is not None:
+        after.frees.append(items)
 
 
 class MutationsPauseCollector(SchemaExtension):
@@ -34,19 +58,19 @@ class MutationsPauseCollector(SchemaExtension):
             return
         pause = collector_paused()
         pause.__enter__()
-        deferred = _after_response.get()
-        if deferred is None:
+        after = _after_response.get()
+        if after is None:
             try:
                 yield
             finally:
                 pause.__exit__(None, None, None)
         else:
-            deferred.append(lambda: pause.__exit__(None, None, None))
+            after.resumes.append(lambda: pause.__exit__(None, None, None))
             yield
 
 
 class CollectorResumesAfterResponse:
-    """ASGI middleware: what mutations deferred runs once the response is sent."""
+    """ASGI middleware: what mutations deferred runs once the response is sent (see `free_after_response`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,11 +79,15 @@ class CollectorResumesAfterResponse:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        deferred: list[Callable[[], object]] = []
-        token = _after_response.set(deferred)
+        after = _AfterResponse()
+        token = _after_response.set(after)
         try:
             await self.app(scope, receive, send)
         finally:
             _after_response.reset(token)
-            for release in deferred:
-                release()
+            try:
+                # freed before the collector resumes, which would otherwise scan them first
+                await release(bool(after.frees), *after.frees)
+            finally:
+                for resume in after.resumes:
+                    resume()

@@ -3,14 +3,18 @@
 A template change of a large tenant records thousands of Sorcery updates and
 object states in one transaction. On PostgreSQL each column travels as one
 array and ``unnest`` turns the arrays back into rows: one statement and one
-round trip however many rows, binary-encoded by asyncpg, with no per-row work
-in SQLAlchemy. SQLite's executemany already loops in C inside the driver, so
-there the rows go through SQLAlchemy's executemany.
-"""
+round trip per `STATEMENT_ROWS` rows, binary-encoded by asyncpg, with no
+per-row work in SQLAlchemy. SQLite's executemany already loops in C inside the
+driver, so there the rows go through SQLAlchemy's executemany.
+
+Thousands of rows are turned into columns in a worker thread
+(`app/switch_interval.off_loop`), and the parts of at most `STATEMENT_ROWS` rows
+keep asyncpg's encoding of each statement short: the event loop goes on serving
+other requests meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +24,15 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.types import JSONDoc, JSONText
+from app.switch_interval import many_rows, off_loop
 
 Row = Mapping[str, Any]
 _JSON_TYPES = (JSONDoc, JSONText)
+# Rows per statement on PostgreSQL. asyncpg encodes a statement's arrays on the event loop
+# thread in one go (~30 ms for 9,000 Sorcery updates, during which no other request is
+# served); in parts of this size each stall stays a few milliseconds, for a round trip more
+# per part.
+STATEMENT_ROWS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,37 +75,57 @@ def _pg_type(column: sa.Column[Any]) -> str:
     raise TypeError(f"no bulk mapping for column {column.name} of type {type_!r}")
 
 
-def _pg_arrays(
-    table: sa.Table, names: Sequence[str], rows: Sequence[Row], *, first: int = 1
-) -> tuple[str, str, list[list[Any]]]:
-    """(casted select list, unnest(...) source, one list of values per column); parameters from ``$first``."""
-    arrays: list[list[Any]] = []
+@dataclass(slots=True)
+class Columns:
+    """Rows as one list of values per column, JSON values already as their text (see `columns_of`)."""
+
+    table: sa.Table
+    names: list[str]
+    values: list[list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def set(self, name: str, values: list[Any]) -> None:
+        """Replace one column's values (as many as there are rows)."""
+        self.values[self.names.index(name)] = values
+
+
+def columns_of(table: sa.Table, rows: Sequence[Row]) -> Columns:
+    """``rows`` (dicts with the same keys) as columns; pure Python, so it can run in a worker thread."""
+    names = list(rows[0]) if rows else []
+    values: list[list[Any]] = []
+    for name in names:
+        if isinstance(table.c[name].type, _JSON_TYPES):
+            values.append([_as_json_text(row[name]) for row in rows])
+        else:
+            values.append([row[name] for row in rows])
+    return Columns(table, names, values)
+
+
+def _pg_source(columns: Columns, *, first: int = 1) -> tuple[str, str]:
+    """(casted select list, unnest(...) source) for the columns sent as one array each, from ``$first``."""
     selects: list[str] = []
     sources: list[str] = []
-    for n, name in enumerate(names, start=first):
-        column = table.c[name]
+    for n, name in enumerate(columns.names, start=first):
+        column = columns.table.c[name]
         if isinstance(column.type, _JSON_TYPES):
-            arrays.append([_as_json_text(row[name]) for row in rows])
             selects.append(f"v.c{n}::{'json' if isinstance(column.type, JSONText) else 'jsonb'}")
         else:
-            arrays.append([row[name] for row in rows])
             selects.append(f"v.c{n}")
         sources.append(f"${n}::{_pg_type(column)}[]")
-    aliases = ", ".join(f"c{n}" for n in range(first, first + len(names)))
-    return ", ".join(selects), f"unnest({', '.join(sources)}) AS v({aliases})", arrays
+    aliases = ", ".join(f"c{n}" for n in range(first, first + len(columns.names)))
+    return ", ".join(selects), f"unnest({', '.join(sources)}) AS v({aliases})"
 
 
-def _pg_insert(
-    table: sa.Table, rows: Sequence[Row], on_conflict: Sequence[str], update: Sequence[str], *, first: int = 1
-) -> tuple[str, list[list[Any]]]:
-    """An ``INSERT ... SELECT FROM unnest(...)`` of ``rows``, its parameters numbered from ``$first``."""
-    names = list(rows[0])
-    selects, source, arrays = _pg_arrays(table, names, rows, first=first)
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {selects} FROM {source}"
+def _pg_insert(columns: Columns, on_conflict: Sequence[str], update: Sequence[str], *, first: int = 1) -> str:
+    """``INSERT ... SELECT FROM unnest(...)`` of the columns, parameters numbered from ``$first``."""
+    selects, source = _pg_source(columns, first=first)
+    statement = f"INSERT INTO {columns.table.name} ({', '.join(columns.names)}) SELECT {selects} FROM {source}"
     if on_conflict:
         assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
         statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
-    return statement, arrays
+    return statement
 
 
 async def insert_rows(
@@ -109,52 +139,74 @@ async def insert_rows(
     """Insert ``rows`` (dicts with the same keys); with ``on_conflict``, update ``update`` columns instead."""
     if not rows:
         return
-    if is_postgresql(session):
-        statement, arrays = _pg_insert(table, rows, on_conflict, update)
-        connection = await session.connection()
-        await connection.exec_driver_sql(statement, tuple(arrays))
+    # Thousands of rows are turned into columns in a worker thread: the event loop serves others meanwhile.
+    columns = await off_loop(many_rows(len(rows)), columns_of, table, rows)
+    await insert_columns(session, columns, on_conflict=on_conflict, update=update)
+
+
+async def insert_columns(
+    session: AsyncSession, columns: Columns, *, on_conflict: Sequence[str] = (), update: Sequence[str] = ()
+) -> None:
+    """Insert rows given as `Columns`; with ``on_conflict``, update ``update`` columns instead."""
+    if not len(columns):
         return
-    names = list(rows[0])
+    table, names = columns.table, columns.names
+    if is_postgresql(session):
+        statement = _pg_insert(columns, on_conflict, update)
+        connection = await session.connection()
+        for part in _statement_parts(columns):
+            await connection.exec_driver_sql(statement, part)
+        return
     # SQLite: the driver's executemany, with each column's values converted
     # the way SQLAlchemy would (uuids, timestamps, booleans) in one pass per
     # column, instead of SQLAlchemy's per-row parameter processing.
     dialect = session.get_bind().dialect
-    columns = [_sqlite_values(table.c[n], [row[n] for row in rows], dialect) for n in names]
+    parameters = await off_loop(many_rows(len(columns)), _sqlite_parameters, columns, dialect)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     if on_conflict:
         assignments = ", ".join(f"{c} = excluded.{c}" for c in update)
         statement += f" ON CONFLICT ({', '.join(on_conflict)}) DO UPDATE SET {assignments}"
     connection = await session.connection()
-    await connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+    await connection.exec_driver_sql(statement, parameters)
 
 
-async def insert_into_tables(session: AsyncSession, parts: Sequence[tuple[sa.Table, Sequence[Row]]]) -> None:
-    """Insert rows into several tables; on PostgreSQL in one statement (one round trip).
-
-    The inserts but the last become data-modifying CTEs of the last one: PostgreSQL runs
-    them all, in one snapshot, whatever the order (none of them reads another's rows).
-    """
-    parts = [(table, rows) for table, rows in parts if rows]
-    if not is_postgresql(session):
-        for table, rows in parts:
-            await insert_rows(session, table, rows)
-        return
-    if not parts:
+async def insert_together(session: AsyncSession, parts: Sequence[Columns]) -> None:
+    """Insert rows into several tables; on PostgreSQL in one statement (one round trip) when
+    they are few: the inserts but the last become data-modifying CTEs of the last one, which
+    PostgreSQL runs all, in one snapshot (none of them reads another's rows)."""
+    parts = [columns for columns in parts if len(columns)]
+    if len(parts) < 2 or not is_postgresql(session) or sum(len(c) for c in parts) > STATEMENT_ROWS:
+        for columns in parts:
+            await insert_columns(session, columns)
         return
     statements: list[str] = []
     arrays: list[list[Any]] = []
-    for table, rows in parts:
-        statement, values = _pg_insert(table, rows, (), (), first=len(arrays) + 1)
-        statements.append(statement)
-        arrays += values
+    for columns in parts:
+        statements.append(_pg_insert(columns, (), (), first=len(arrays) + 1))
+        arrays += columns.values
     ctes = ", ".join(f"inserted_{n} AS ({statement})" for n, statement in enumerate(statements[:-1]))
     connection = await session.connection()
-    await connection.exec_driver_sql(f"WITH {ctes} {statements[-1]}" if ctes else statements[-1], tuple(arrays))
+    await connection.exec_driver_sql(f"WITH {ctes} {statements[-1]}", tuple(arrays))
+
+
+def _statement_parts(columns: Columns) -> Iterator[tuple[list[Any], ...]]:
+    """The columns' arrays, at most `STATEMENT_ROWS` rows at a time."""
+    if len(columns) <= STATEMENT_ROWS:
+        yield tuple(columns.values)
+        return
+    for start in range(0, len(columns), STATEMENT_ROWS):
+        yield tuple(values[start : start + STATEMENT_ROWS] for values in columns.values)
+
+
+def _sqlite_parameters(columns: Columns, dialect: Any) -> list[tuple[Any, ...]]:
+    table = columns.table
+    converted = [_sqlite_values(table.c[n], v, dialect) for n, v in zip(columns.names, columns.values, strict=True)]
+    return list(zip(*converted, strict=True))
 
 
 def _sqlite_values(column: sa.Column[Any], values: list[Any], dialect: Any) -> list[Any]:
     if isinstance(column.type, _JSON_TYPES):
-        return [_as_json_text(v) for v in values]  # JSON is stored as its text
+        return values  # already the JSON text (`columns_of`)
     process = column.type.bind_processor(dialect)
     if process is None:
         return values
@@ -167,11 +219,13 @@ async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row
         return
     names = list(keys[0])
     if is_postgresql(session):
-        _, source, arrays = _pg_arrays(table, names, keys)
+        columns = await off_loop(many_rows(len(keys)), columns_of, table, keys)
+        _, source = _pg_source(columns)
         matches = " AND ".join(f"t.{name} = v.c{n}" for n, name in enumerate(names, start=1))
         statement = f"DELETE FROM {table.name} AS t USING {source} WHERE {matches}"
         connection = await session.connection()
-        await connection.exec_driver_sql(statement, tuple(arrays))
+        for part in _statement_parts(columns):
+            await connection.exec_driver_sql(statement, part)
         return
     condition = sa.and_(*(table.c[name] == sa.bindparam(f"k_{name}") for name in names))
     await session.execute(sa.delete(table).where(condition), [{f"k_{k}": v for k, v in key.items()} for key in keys])

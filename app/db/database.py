@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.db.aftercommit import CommitHook, Committed, take
 from app.db.session import create_engine, is_sqlite, make_private_dir, session_factory
+from app.switch_interval import many_rows, release
 
 log = logging.getLogger(__name__)
 REALTIME_KEY = "pjsip_graph.realtime_tables"
@@ -138,6 +139,8 @@ class Database:
             facts = take(session)
         if facts:
             await self._after_commit(facts)
+            # A big change's resolved views, kept for the hooks, are freed off the event loop.
+            await release(many_rows(len(facts.resolved)), facts.resolved)
 
     async def _after_commit(self, facts: Committed) -> None:
         # The change is committed whatever happens here: a failing hook (a cache

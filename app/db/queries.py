@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -17,6 +18,7 @@ from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Tra
 from app.domain.resolution import ConfigKind, ConfigNode
 from app.domain.sections import Options, sections_from_json, to_options
 from app.gc_pause import collector_paused
+from app.switch_interval import many_rows, off_loop, release
 
 # Both SQLite (>= 3.32) and asyncpg accept 32k bound parameters; stay well below.
 CHUNK = 2000
@@ -69,7 +71,9 @@ _NODE_COLUMNS = (
     config_t.c.kind,
     config_t.c.name,
     config_t.c.label,
-    config_t.c.options,
+    # As its text: decoded where the graph is built (for a whole tenant, in a worker thread)
+    # instead of by the driver as the rows arrive, on the event loop.
+    sa.cast(config_t.c.options, sa.Text).label("options"),
     transport_t.c.name.label("transport_name"),
 )
 
@@ -80,7 +84,16 @@ def _node_select() -> sa.Select[Any]:
     )
 
 
-async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequence[Any]) -> Graph:
+async def _build_graph(session: AsyncSession, rows: list[Any], links: list[Any]) -> Graph:
+    """The graph of these rows, which are then freed (a whole tenant's in a worker thread: the
+    event loop serves others meanwhile)."""
+    big = many_rows(len(rows) + len(links))
+    graph = await off_loop(big, _graph_of, rows, links)
+    await release(big, rows, links)
+    return graph
+
+
+def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     uuid_of = _UuidMemo()
     parents: dict[str, list[tuple[int, UUID]]] = {}
     for child, parent, position in links:
@@ -97,7 +110,7 @@ async def _build_graph(session: AsyncSession, rows: Sequence[Any], links: Sequen
             label=row.label,
             parents=ordered,
             transport_name=row.transport_name,
-            sections=sections_from_json(row.options),
+            sections=sections_from_json(orjson.loads(row.options)),
         )
         tenants[uuid] = uuid_of[row.tenant_uuid]
     return Graph(nodes, tenants)
@@ -110,14 +123,16 @@ async def load_tenant_graphs(session: AsyncSession, tenant_uuids: Iterable[UUID]
 
 
 async def _load_tenant_graphs(session: AsyncSession, tenant_list: list[UUID]) -> Graph:
-    rows = (await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all()
-    links = (
-        await session.execute(
-            sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position)
-            .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
-            .where(config_t.c.tenant_uuid.in_(tenant_list))
-        )
-    ).all()
+    rows = list((await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all())
+    links = list(
+        (
+            await session.execute(
+                sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position)
+                .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
+                .where(config_t.c.tenant_uuid.in_(tenant_list))
+            )
+        ).all()
+    )
     return await _build_graph(session, rows, links)
 
 
@@ -163,7 +178,6 @@ async def recorded_object_texts(
     The text is not decoded: most objects are unchanged by a change, and the
     caller recognises those by comparing texts.
     """
-    out: dict[tuple[str, str], tuple[str, UUID | None, UUID | None]] = {}
     base = sa.select(
         object_t.c.object_type,
         object_t.c.object_id,
@@ -174,14 +188,25 @@ async def recorded_object_texts(
     queries = [base.where(object_t.c.endpoint_uuid.in_(part)) for part in chunks(list(endpoint_uuids))]
     if tenant_uuids:
         queries.append(base.where(object_t.c.tenant_uuid.in_(list(tenant_uuids))))
-    uuid_of = _UuidMemo()
+    rows: list[Any] = []
     for query in queries:
-        for object_type, object_id, fields, tenant, endpoint in (await session.execute(query)).all():
-            out[(object_type, object_id)] = (
-                fields,
-                None if tenant is None else uuid_of[tenant],
-                None if endpoint is None else uuid_of[endpoint],
-            )
+        rows += (await session.execute(query)).all()
+    # A whole tenant's objects (tens of thousands) are keyed in a worker thread.
+    big = many_rows(len(rows))
+    out = await off_loop(big, _object_texts, rows)
+    await release(big, rows)
+    return out
+
+
+def _object_texts(rows: Sequence[Any]) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:
+    out: dict[tuple[str, str], tuple[str, UUID | None, UUID | None]] = {}
+    uuid_of = _UuidMemo()
+    for object_type, object_id, fields, tenant, endpoint in rows:
+        out[(object_type, object_id)] = (
+            fields,
+            None if tenant is None else uuid_of[tenant],
+            None if endpoint is None else uuid_of[endpoint],
+        )
     return out
 
 

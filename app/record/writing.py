@@ -9,13 +9,15 @@ written first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed
-from app.db.bulk import RawJSON, delete_rows, insert_into_tables, insert_rows, json_text
+from app.db.bulk import Columns, RawJSON, columns_of, delete_rows, insert_rows, insert_together, json_text
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import tenant_paths
@@ -24,6 +26,7 @@ from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
 from app.record.engine_row import take_numbers
 from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate
+from app.switch_interval import many_rows, off_loop
 
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
@@ -44,33 +47,67 @@ async def record(
     ``texts``: the desired objects' fields already serialised, written as they are.
     Updates and events are numbered by one claim of the engine row and written together.
     """
+    prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run)
+    return await number_record(session, engine, prepared, changes=changes)
+
+
+@dataclass(slots=True)
+class PreparedRecord:
+    """Updates ready to be numbered: what `prepare_record` made, for `number_record`."""
+
+    updates: list[RecordedUpdate]  # without their sequence numbers yet
+    rows: Columns | None  # their rows to insert, all but ``seq``; None when no update is to be written
+    dry_run: bool
+
+
+async def prepare_record(
+    session: AsyncSession,
+    engine: Engine,
+    plans: Sequence[PlannedUpdate],
+    *,
+    texts: Mapping[ObjectKey, str] | None = None,
+    dry_run: bool,
+) -> PreparedRecord:
+    """Everything of `record` that needs no number, before the engine row is claimed: the
+    objects' states are stored and the update rows made. ``plans`` and ``texts`` are not used after.
+    """
     texts = texts or {}
     now = utcnow()
-    if dry_run or not (plans or changes):
-        return [_recorded(p, None, engine, now) for p in plans]
-    # The objects' states need no number: stored before the engine row is claimed, so
-    # other tenants' writers do not wait for these rows.
-    await _store_objects(session, engine.uuid, plans, texts)
+    if not plans:
+        return PreparedRecord([], None, dry_run)
+    # Thousands of updates (a template of a large tenant) are prepared in a worker thread,
+    # so that the event loop goes on serving other requests.
+    big = many_rows(len(plans))
+    recorded = await off_loop(big, _unnumbered, plans, engine.name, now)
+    if dry_run:
+        return PreparedRecord(recorded, None, dry_run)
+    # The objects' states need no number: stored before the engine row is claimed, so other
+    # tenants' writers do not wait for these rows.
+    await _store_objects(session, engine.uuid, plans, texts, big)
+    return PreparedRecord(recorded, await off_loop(big, _update_columns, recorded, texts, engine.uuid, now), dry_run)
+
+
+async def number_record(
+    session: AsyncSession, engine: Engine, prepared: PreparedRecord, *, changes: Sequence[Change] = ()
+) -> list[RecordedUpdate]:
+    """Claim the engine row, number the prepared updates and the change events ``changes``,
+    and insert them; return the updates.
+
+    Other writers of the engine wait from here to this transaction's commit: only the
+    numbering and the insert of the rows made beforehand happen in between.
+    """
+    recorded, rows = prepared.updates, prepared.rows
+    if prepared.dry_run or (rows is None and not changes):
+        return recorded
     paths = await tenant_paths(session, {c.tenant_uuid for c in changes}) if changes else {}
     first_seq, first_event = await take_numbers(
-        session, engine, updates=len(plans), events=len(changes), notify=_announcement(session, engine)
+        session, engine, updates=len(recorded), events=len(changes), notify=_announcement(session, engine)
     )
-    recorded = [_recorded(p, first_seq + i, engine, now) for i, p in enumerate(plans)]
-    update_rows = [
-        {
-            **shape_of(u),
-            # stored forms of the shape's action and fields
-            "action": u.action.value,
-            "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
-            "engine_uuid": engine.uuid,
-            "seq": u.seq,
-            "tenant_uuid": u.tenant_uuid,
-            "endpoint_uuid": u.endpoint_uuid,
-            "created_at": now,
-        }
-        for u in recorded
-    ]
-    event_rows = [
+    if rows is not None:
+        _number(recorded, first_seq)
+        rows.set("seq", list(range(first_seq, first_seq + len(recorded))))
+    now = utcnow()
+    events = [
         {
             "engine_uuid": engine.uuid,
             "seq": first_event + i,
@@ -84,7 +121,7 @@ async def record(
         }
         for i, c in enumerate(changes)
     ]
-    await insert_into_tables(session, [(update_t, update_rows), (event_t, event_rows)])
+    await insert_together(session, [r for r in (rows, columns_of(event_t, events)) if r is not None])
     realtime_writer = session.info.get(REALTIME_KEY)
     if recorded and realtime_writer is not None:
         # Asterisk's realtime tables, in the same transaction as the change (same database).
@@ -92,22 +129,80 @@ async def record(
     return recorded
 
 
-def _recorded(plan: PlannedUpdate, seq: int | None, engine: Engine, now: datetime) -> RecordedUpdate:
-    return RecordedUpdate(
-        **shape_of(plan),
-        seq=seq,
-        engine=engine.name,
-        tenant_uuid=plan.owner.tenant_uuid,
-        endpoint_uuid=plan.owner.endpoint_uuid,
-        created_at=now,
+def _unnumbered(plans: Sequence[PlannedUpdate], engine_name: str, now: datetime) -> list[RecordedUpdate]:
+    """The updates as recorded, without sequence numbers yet (what a dry run answers)."""
+    return [
+        RecordedUpdate(
+            **shape_of(p),
+            seq=None,
+            engine=engine_name,
+            tenant_uuid=p.owner.tenant_uuid,
+            endpoint_uuid=p.owner.endpoint_uuid,
+            created_at=now,
+        )
+        for p in plans
+    ]
+
+
+def _number(recorded: Sequence[RecordedUpdate], first_seq: int) -> None:
+    """Give the updates made by `_unnumbered` their sequence numbers, in order, under the engine row.
+
+    They are frozen for everyone else; nothing has seen them yet, so they are numbered in place
+    instead of being made again (a few milliseconds for thousands, not tens, while the row is held).
+    """
+    set_field = object.__setattr__
+    for i, update in enumerate(recorded):
+        set_field(update, "seq", first_seq + i)
+
+
+def _update_columns(
+    recorded: Sequence[RecordedUpdate], texts: Mapping[ObjectKey, str], engine_uuid: UUID, now: datetime
+) -> Columns:
+    """The update rows to insert, as columns; ``seq`` is filled in once the engine row is claimed."""
+    return columns_of(
+        update_t,
+        [
+            {
+                **shape_of(u),
+                # stored forms of the shape's action and fields
+                "action": u.action.value,
+                "fields": _stored_text(texts, (u.object_type, u.object_id), u.fields),
+                "engine_uuid": engine_uuid,
+                "seq": None,
+                "tenant_uuid": u.tenant_uuid,
+                "endpoint_uuid": u.endpoint_uuid,
+                "created_at": now,
+            }
+            for u in recorded
+        ],
     )
 
 
 async def _store_objects(
-    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, str]
+    session: AsyncSession,
+    engine_uuid: UUID,
+    plans: Sequence[PlannedUpdate],
+    texts: Mapping[ObjectKey, str],
+    big: bool,
 ) -> None:
     """The last state of each object: upserted, or deleted with its DELETE."""
-    states, deletes = [], []
+    states, deletes = await off_loop(big, _object_rows, engine_uuid, plans, texts)
+    await delete_rows(session, object_t, deletes)
+    await insert_rows(
+        session,
+        object_t,
+        states,
+        on_conflict=("engine_uuid", "object_type", "object_id"),
+        update=("fields", "tenant_uuid", "endpoint_uuid"),
+    )
+
+
+def _object_rows(
+    engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(states to upsert, keys to delete) of the planned updates' objects."""
+    states: list[dict[str, Any]] = []
+    deletes: list[dict[str, Any]] = []
     for p in plans:
         if p.action is Action.DELETE:
             deletes.append({"engine_uuid": engine_uuid, "object_type": p.object_type, "object_id": p.object_id})
@@ -122,14 +217,7 @@ async def _store_objects(
                     "endpoint_uuid": p.owner.endpoint_uuid,
                 }
             )
-    await delete_rows(session, object_t, deletes)
-    await insert_rows(
-        session,
-        object_t,
-        states,
-        on_conflict=("engine_uuid", "object_type", "object_id"),
-        update=("fields", "tenant_uuid", "endpoint_uuid"),
-    )
+    return states, deletes
 
 
 def _stored_text(texts: Mapping[ObjectKey, str], key: ObjectKey, fields: Options) -> RawJSON:

@@ -32,6 +32,7 @@ from app.record.writing import record_changes
 from app.services.access import SIP_WRITE, Caller
 from app.services.snapshots import ConfigRecord, ConfigView
 from app.settings import get_settings
+from app.switch_interval import many_rows, off_loop
 
 # Object ids an endpoint's auths take (docs/domain.md §5); an endpoint named like
 # them would collide with another endpoint's objects.
@@ -279,10 +280,7 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
                 session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], changes=[gone], dry_run=dry_run
             )
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
-        children_of = graph.children_of()
-        affected = affected_endpoints(graph, [uuid])
-        inheritors = descendants([uuid], children_of)
-        children = children_of.get(uuid, [])
+        affected, inheritors, children = await off_loop(many_rows(len(graph.nodes)), _deleted_reach, graph, uuid)
         await session.execute(sa.delete(ConfigParent).where(col(ConfigParent.parent_uuid) == uuid))
         if children:
             # Children lose the template from their lists: a change of theirs.
@@ -340,15 +338,15 @@ async def _finish(
         await record_changes(session, engine, events, dry_run=dry_run)
     elif kind is ConfigKind.TEMPLATE:
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
-        inheritors = descendants([row.uuid], graph.children_of())
-        check_templates(graph.nodes, inheritors | {row.uuid})
+        # A whole tenant's graph is walked in a worker thread: the event loop serves others meanwhile.
+        inheritors, affected = await off_loop(many_rows(len(graph.nodes)), _template_reach, graph, row.uuid)
         version = await bump_resolution(session, engine, inheritors | {row.uuid})
         set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
         changes = await sync_endpoints(
             session,
             engine,
             graph,
-            affected_endpoints(graph, [row.uuid]),
+            affected,
             resolution_version=version,
             changes=events,
             dry_run=dry_run,
@@ -384,6 +382,20 @@ async def _view(session: AsyncSession, graph: Graph, row: SipConfig, *, dry_run:
         parent_rows = {r.uuid: r for r in (await session.scalars(statement)).all()}
         parents = tuple(ConfigRecord.of(parent_rows[p]) for p in parent_uuids)
     return ConfigView(record, parents, resolved, objects)
+
+
+def _template_reach(graph: Graph, template: UUID) -> tuple[set[UUID], list[UUID]]:
+    """What inherits from the template (raises when one of them or it exceeds the limits), and the
+    endpoints the change of the template can affect."""
+    inheritors = descendants([template], graph.children_of())
+    check_templates(graph.nodes, inheritors | {template})
+    return inheritors, affected_endpoints(graph, [template])
+
+
+def _deleted_reach(graph: Graph, template: UUID) -> tuple[list[UUID], set[UUID], list[UUID]]:
+    """The endpoints a deleted template's removal affects, what inherited from it, and its children."""
+    children_of = graph.children_of()
+    return affected_endpoints(graph, [template]), descendants([template], children_of), children_of.get(template, [])
 
 
 def affected_endpoints(graph: Graph, changed: Sequence[UUID]) -> list[UUID]:

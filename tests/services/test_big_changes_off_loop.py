@@ -1,18 +1,26 @@
-"""A big change resolves and diffs in a worker thread, with exactly the result it has on the event loop."""
+"""A big change resolves, diffs and prepares its rows in worker threads, with exactly the result it has on the event loop."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+from uuid import UUID
 
 import pytest
+import sqlalchemy as sa
 
+from app import switch_interval
 from app.db.database import Database
+from app.db.models import SorceryObjectRow, SorceryUpdateRow
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
 from app.record import sync
 from app.services import configs
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+
+update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
+object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
 
 
 async def _change(db: Database, world: World, template: configs.ConfigRecord, value: str, *, dry_run: bool) -> list:
@@ -21,10 +29,50 @@ async def _change(db: Database, world: World, template: configs.ConfigRecord, va
     result = await configs.update_config(
         db, caller, ConfigKind.TEMPLATE, template.uuid, patch, expected_revision=None, dry_run=dry_run
     )
-    return [(u.action, u.object_type, u.object_id, u.changed_keys, u.fields) for u in result.changes.updates]
+    return [
+        (u.seq, u.action, u.object_type, u.object_id, u.changed_keys, u.fields, u.tenant_uuid, u.endpoint_uuid)
+        for u in result.changes.updates
+    ]
 
 
-async def test_a_change_gives_the_same_updates_in_a_thread_and_on_the_loop(
+async def _stored(db: Database, tenant: UUID, after_seq: int) -> tuple[list[Any], list[Any]]:
+    """The update rows numbered after ``after_seq`` (numbers relative to the first), and the tenant's object states."""
+    async with db.reading() as session:
+        updates = (
+            await session.execute(
+                sa.select(
+                    update_t.c.seq,
+                    update_t.c.action,
+                    update_t.c.object_type,
+                    update_t.c.object_id,
+                    sa.cast(update_t.c.fields, sa.Text),
+                    update_t.c.changed_keys,
+                    update_t.c.requires_recreate,
+                    update_t.c.requires_reload,
+                    update_t.c.tenant_uuid,
+                    update_t.c.endpoint_uuid,
+                )
+                .where(update_t.c.seq > after_seq)
+                .order_by(update_t.c.seq)
+            )
+        ).all()
+        objects = (
+            await session.execute(
+                sa.select(
+                    object_t.c.object_type,
+                    object_t.c.object_id,
+                    sa.cast(object_t.c.fields, sa.Text),
+                    object_t.c.endpoint_uuid,
+                )
+                .where(object_t.c.tenant_uuid == tenant)
+                .order_by(object_t.c.object_type, object_t.c.object_id)
+            )
+        ).all()
+    first = updates[0].seq if updates else 0
+    return [(row.seq - first, *row[1:]) for row in updates], [tuple(row) for row in objects]
+
+
+async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = await caller_for(world.db, world.admin_token)
@@ -47,14 +95,41 @@ async def test_a_change_gives_the_same_updates_in_a_thread_and_on_the_loop(
         threads.append(getattr(args[0], "__name__", "?"))
         return await to_thread(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sync.asyncio, "to_thread", counted)
+    monkeypatch.setattr(switch_interval.asyncio, "to_thread", counted)
     monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 10**9)
+    monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 10**9)
     on_loop = await _change(world.db, world, general, "info", dry_run=True)
     assert threads == []
     monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1)
     in_thread = await _change(world.db, world, general, "info", dry_run=True)
-    assert threads == ["desired_endpoint_objects", "_plan"]
+    assert threads == ["desired_endpoint_objects", "_plan", "dismantle"]
     assert in_thread == on_loop
     assert len(on_loop) == 12
-    # and for real
-    assert await _change(world.db, world, general, "info", dry_run=False) == on_loop
+    # every part that can leave the loop for a big change (a whole tenant's rows) leaves it
+    threads.clear()
+    monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1)
+    assert await _change(world.db, world, general, "info", dry_run=True) == on_loop
+    assert set(threads) >= {"_graph_of", "_object_texts", "desired_endpoint_objects", "_plan", "_unnumbered"}
+
+    # and for real: the same answer, and the same rows stored, on the loop and off it
+    async def real(value: str, *, off: bool) -> tuple[list[Any], list[Any], list[Any]]:
+        monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1 if off else 10**9)
+        monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1 if off else 10**9)
+        async with world.db.reading() as session:
+            last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
+        threads.clear()
+        answer = await _change(world.db, world, general, value, dry_run=False)
+        assert bool(threads) == off
+        assert [seq for seq, *_ in answer] == list(range(last + 1, last + 1 + len(answer)))
+        updates, objects = await _stored(world.db, tenant, last)
+        return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
+
+    from_start = await real("info", off=False)  # the template's other defaults go: many keys change
+    assert from_start[0] == [(i, *u[1:]) for i, u in enumerate(on_loop)]
+    assert [row[:4] for row in from_start[1]] == [(i, u[1].value, u[2], u[3]) for i, u in enumerate(on_loop)]
+    await real("inband", off=False)
+    first = await real("info", off=False)  # only dtmf_mode changes
+    await real("inband", off=False)
+    again = await real("info", off=True)
+    assert again == first
+    assert len(again[0]) == len(again[1]) == 12

@@ -66,6 +66,8 @@ async def test_bulk_insert_upsert_and_delete_round_trip(world: World) -> None:
     # values come back as written, JSON as the compact text the application writes
     assert await _stored(world, "bulk-7") == ('[["max_contacts","7"],["contact","sip:a@b"]]', tenant)
     assert await _stored(world, "bulk-8") == ('[["max_contacts","8"],["contact","sip:a@b"]]', None)
+    # more rows than one statement takes (STATEMENT_ROWS): the last part is written too
+    assert await _stored(world, "bulk-2999") == ('[["max_contacts","2999"],["contact","sip:a@b"]]', tenant)
 
     # an upsert replaces the chosen columns of existing rows and inserts new ones
     upserts = [

@@ -6,9 +6,11 @@ from uuid import UUID
 
 import strawberry
 
+from app.api.mutation_gc import free_after_response
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
 from app.record.updates import ChangeSummary as ChangeSummaryRecord
+from app.switch_interval import many_rows
 
 
 @strawberry.type(
@@ -32,6 +34,9 @@ class ChangeSummary:
 
     @classmethod
     def of(cls, summary: ChangeSummaryRecord, *, show_secrets: bool) -> ChangeSummary:
+        if many_rows(len(summary.updates)):
+            # Thousands of updates: freed off the event loop once answered (app/api/mutation_gc.py).
+            free_after_response(summary.updates)
         return cls(
             dry_run=summary.dry_run,
             affected_endpoints=summary.affected_endpoints,

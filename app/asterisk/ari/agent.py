@@ -18,7 +18,8 @@ one through ARI (asterisk-notes §2):
   whole, never as a partial object made of the changed keys alone.
 * ``UPSERT`` of an endpoint, or flagged ``requiresRecreate``, or whose desired fields hold an
   accumulating key (``allow``, ``set_var``, ``match``, ``contact``...), or that removes a key:
-  DELETE (404 tolerated) then PUT the full field list. A merge would append accumulating
+  DELETE (404 tolerated) then PUT the full field list; an endpoint's PUT waits until Asterisk
+  has finished deleting it (`Settler`, app/asterisk/ari/settle.py). A merge would append accumulating
   values again and can never remove a key; and Asterisk cannot merge into an existing
   endpoint at all: its copy of the stored endpoint goes through the endpoint's string form,
   which fails (HTTP 500 "Allocation failed") or turns ``permit``/``deny`` into a named ACL
