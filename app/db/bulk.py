@@ -90,6 +90,11 @@ class Columns:
         """Replace one column's values (as many as there are rows)."""
         self.values[self.names.index(name)] = values
 
+    def without(self, name: str) -> Columns:
+        """The same rows without one column."""
+        kept = [i for i, n in enumerate(self.names) if n != name]
+        return Columns(self.table, [self.names[i] for i in kept], [self.values[i] for i in kept])
+
 
 def columns_of(table: sa.Table, rows: Sequence[Row]) -> Columns:
     """``rows`` (dicts with the same keys) as columns; pure Python, so it can run in a worker thread."""
@@ -103,8 +108,9 @@ def columns_of(table: sa.Table, rows: Sequence[Row]) -> Columns:
     return Columns(table, names, values)
 
 
-def _pg_source(columns: Columns, *, first: int = 1) -> tuple[str, str]:
-    """(casted select list, unnest(...) source) for the columns sent as one array each, from ``$first``."""
+def _pg_source(columns: Columns, *, first: int = 1, ordinality: bool = False) -> tuple[str, str]:
+    """(casted select list, unnest(...) source) for the columns sent as one array each, from ``$first``;
+    with ``ordinality``, the source also gives each row's position from 1 as ``v.ord``."""
     selects: list[str] = []
     sources: list[str] = []
     for n, name in enumerate(columns.names, start=first):
@@ -114,8 +120,9 @@ def _pg_source(columns: Columns, *, first: int = 1) -> tuple[str, str]:
         else:
             selects.append(f"v.c{n}")
         sources.append(f"${n}::{_pg_type(column)}[]")
-    aliases = ", ".join(f"c{n}" for n in range(first, first + len(columns.names)))
-    return ", ".join(selects), f"unnest({', '.join(sources)}) AS v({aliases})"
+    aliases = ", ".join([f"c{n}" for n in range(first, first + len(columns.names))] + (["ord"] if ordinality else []))
+    ordered = " WITH ORDINALITY" if ordinality else ""
+    return ", ".join(selects), f"unnest({', '.join(sources)}){ordered} AS v({aliases})"
 
 
 def _pg_insert(columns: Columns, on_conflict: Sequence[str], update: Sequence[str], *, first: int = 1) -> str:
@@ -187,6 +194,77 @@ async def insert_together(session: AsyncSession, parts: Sequence[Columns]) -> No
     ctes = ", ".join(f"inserted_{n} AS ({statement})" for n, statement in enumerate(statements[:-1]))
     connection = await session.connection()
     await connection.exec_driver_sql(f"WITH {ctes} {statements[-1]}", tuple(arrays))
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """Rows to insert numbered after a counter: ``column`` gets the counter's next values, in order."""
+
+    columns: Columns  # without ``column``
+    column: str
+    counter: str  # the counter's column in the counting row
+
+
+@dataclass(frozen=True, slots=True)
+class Upsert:
+    columns: Columns
+    on_conflict: Sequence[str]
+    update: Sequence[str]
+
+
+async def write_numbered(
+    session: AsyncSession,
+    counting: sa.Table,
+    key: Any,
+    numbered: Sequence[Numbered],
+    *,
+    upserts: Sequence[Upsert] = (),
+    deletes: Sequence[Columns] = (),
+    notify: tuple[str, str] | None = None,
+) -> dict[str, int]:
+    """PostgreSQL, one statement: add each part's row count to its counter in the row of
+    ``counting`` whose uuid is ``key`` (which locks that row until commit), insert each part's
+    rows numbered after its counter's previous value, write ``upserts`` and ``deletes``, and
+    send ``notify`` (channel, payload; delivered at commit). Returns the counters' new values.
+
+    The writes are data-modifying CTEs of one statement: PostgreSQL runs them all in one
+    snapshot, and none reads another's rows. For a few rows (one small mutation); thousands
+    go through `insert_columns` in parts.
+    """
+    parameters: list[Any] = []
+
+    def parameter(value: Any, cast: str) -> str:
+        parameters.append(value)
+        return f"${len(parameters)}::{cast}"
+
+    counts = {part.counter: parameter(len(part.columns), "bigint") for part in numbered}
+    counters = ", ".join(counts)
+    sets = ", ".join(f"{counter} = {counter} + {count}" for counter, count in counts.items())
+    ctes = [
+        f"numbers AS (UPDATE {counting.name} SET {sets} WHERE uuid = {parameter(key, 'uuid')} RETURNING {counters})"
+    ]
+    for upsert in (u for u in upserts if len(u.columns)):
+        ctes.append(_pg_insert(upsert.columns, upsert.on_conflict, upsert.update, first=len(parameters) + 1))
+        parameters += upsert.columns.values
+    for keys in (d for d in deletes if len(d)):
+        _, source = _pg_source(keys, first=len(parameters) + 1)
+        matches = " AND ".join(f"t.{name} = v.c{n}" for n, name in enumerate(keys.names, start=len(parameters) + 1))
+        ctes.append(f"DELETE FROM {keys.table.name} AS t USING {source} WHERE {matches}")
+        parameters += keys.values
+    for part in (n for n in numbered if len(n.columns)):
+        selects, source = _pg_source(part.columns, first=len(parameters) + 1, ordinality=True)
+        names = ", ".join([*part.columns.names, part.column])
+        number = f"numbers.{part.counter} - {counts[part.counter]} + v.ord"
+        ctes.append(
+            f"INSERT INTO {part.columns.table.name} ({names}) SELECT {selects}, {number} FROM {source}, numbers"
+        )
+        parameters += part.columns.values
+    notified = f", pg_notify({parameter(notify[0], 'text')}, {parameter(notify[1], 'text')})" if notify else ""
+    written = ", ".join(f"written_{n} AS ({cte})" for n, cte in enumerate(ctes[1:]))
+    statement = f"WITH {ctes[0]}{', ' + written if written else ''} SELECT {counters}{notified} FROM numbers"
+    connection = await session.connection()
+    row = (await connection.exec_driver_sql(statement, tuple(parameters))).one()
+    return {counter: int(row[i]) for i, counter in enumerate(counts)}
 
 
 def _statement_parts(columns: Columns) -> Iterator[tuple[list[Any], ...]]:

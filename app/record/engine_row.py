@@ -25,7 +25,7 @@ never waits for a scope lock, so no two writers can wait for each other.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from operator import attrgetter
 from typing import Any
 from uuid import UUID
@@ -153,16 +153,20 @@ async def take_numbers(
     return row.last_seq - updates + 1, row.last_event_seq - events + 1
 
 
-async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collection[UUID]) -> int:
+async def bump_resolution(
+    session: AsyncSession, engine: Engine, uuids: Collection[UUID], *, values: Mapping[str, Any] | None = None
+) -> int:
     """Give these configurations' resolved views a new version; return it.
 
     The version only grows, so a cache keyed by (uuid, version) can never serve an older view:
     two writers that can change the same configuration hold the same scope lock, so the later
     one draws the later version. On PostgreSQL it comes from a sequence (no row is locked);
-    on SQLite from the engine row, which the writer holds already.
+    on SQLite from the engine row, which the writer holds already. ``values``: other columns
+    the same ``UPDATE`` writes (a configuration's own change, with its new version).
     """
     dialect = session.get_bind().dialect.name
     ordered = sorted(uuids, key=attrgetter("int"))  # as UUIDs compare, without a Python call per comparison
+    values = values or {}
     if dialect == "postgresql":
         # One statement: the version drawn once (a materialised CTE) and given to every row.
         drawn = sa.select(sa.func.nextval(RESOLUTION_SEQUENCE).label("version")).cte("drawn")
@@ -170,7 +174,7 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
         statement = sa.select(drawn.c.version).add_cte(
             sa.update(config_t)
             .where(in_values(config_t.c.uuid, ordered, dialect))
-            .values(resolved_version=sa.select(drawn.c.version).scalar_subquery())
+            .values(resolved_version=sa.select(drawn.c.version).scalar_subquery(), **values)
             .cte("stamped")
         )
         return int((await session.execute(statement)).scalar_one())
@@ -179,7 +183,9 @@ async def bump_resolution(session: AsyncSession, engine: Engine, uuids: Collecti
     version = engine.resolution_epoch
     for part in chunks(ordered):
         await session.execute(
-            sa.update(config_t).where(in_values(config_t.c.uuid, part, dialect)).values(resolved_version=version)
+            sa.update(config_t)
+            .where(in_values(config_t.c.uuid, part, dialect))
+            .values(resolved_version=version, **values)
         )
     return version
 

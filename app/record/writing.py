@@ -15,9 +15,22 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.aftercommit import committed
-from app.db.bulk import Columns, RawJSON, columns_of, delete_rows, insert_rows, insert_together, json_text
+from app.db.bulk import (
+    Columns,
+    Numbered,
+    RawJSON,
+    Upsert,
+    columns_of,
+    delete_rows,
+    insert_rows,
+    insert_together,
+    is_postgresql,
+    json_text,
+    write_numbered,
+)
 from app.db.database import REALTIME_KEY
 from app.db.models import ConfigEventRow, Engine, SorceryObjectRow, SorceryUpdateRow, utcnow
 from app.db.queries import tenant_paths
@@ -31,6 +44,10 @@ from app.switch_interval import many_rows, off_loop
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
 event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
+engine_t = Engine.__table__  # type: ignore[attr-defined]
+# An object state's key, and what an upsert of it replaces.
+OBJECT_KEY = ("engine_uuid", "object_type", "object_id")
+OBJECT_STATE = ("fields", "tenant_uuid", "endpoint_uuid")
 
 
 async def record(
@@ -58,6 +75,9 @@ class PreparedRecord:
     updates: list[RecordedUpdate]  # without their sequence numbers yet
     rows: Columns | None  # their rows to insert, all but ``seq``; None when no update is to be written
     dry_run: bool
+    # The objects' states (upserts, deleted keys) when written with the numbers, in one statement
+    # (a small change on PostgreSQL); None when stored already.
+    objects: tuple[Columns, Columns] | None = None
 
 
 async def prepare_record(
@@ -81,10 +101,16 @@ async def prepare_record(
     recorded = await off_loop(big, _unnumbered, plans, engine.name, now)
     if dry_run:
         return PreparedRecord(recorded, None, dry_run)
+    rows = await off_loop(big, _update_columns, recorded, texts, engine.uuid, now)
+    states, deletes = await off_loop(big, _object_rows, engine.uuid, plans, texts)
+    if not big and is_postgresql(session):
+        # A few rows: written with the numbers, in the same statement (`number_record`).
+        return PreparedRecord(recorded, rows, dry_run, (columns_of(object_t, states), columns_of(object_t, deletes)))
     # The objects' states need no number: stored before the engine row is claimed, so other
     # tenants' writers do not wait for these rows.
-    await _store_objects(session, engine.uuid, plans, texts, big)
-    return PreparedRecord(recorded, await off_loop(big, _update_columns, recorded, texts, engine.uuid, now), dry_run)
+    await delete_rows(session, object_t, deletes)
+    await insert_rows(session, object_t, states, on_conflict=OBJECT_KEY, update=OBJECT_STATE)
+    return PreparedRecord(recorded, rows, dry_run)
 
 
 async def number_record(
@@ -100,33 +126,64 @@ async def number_record(
     if prepared.dry_run or (rows is None and not changes):
         return recorded
     paths = await tenant_paths(session, {c.tenant_uuid for c in changes}) if changes else {}
-    first_seq, first_event = await take_numbers(
-        session, engine, updates=len(recorded), events=len(changes), notify=_announcement(session, engine)
-    )
-    if rows is not None:
-        _number(recorded, first_seq)
-        rows.set("seq", list(range(first_seq, first_seq + len(recorded))))
-    now = utcnow()
-    events = [
-        {
-            "engine_uuid": engine.uuid,
-            "seq": first_event + i,
-            "action": c.action,
-            "kind": c.kind,
-            "uuid": c.uuid,
-            "tenant_uuid": c.tenant_uuid,
-            "tenant_path": [str(t) for t in paths.get(c.tenant_uuid, (c.tenant_uuid,))],
-            "revision": c.revision,
-            "created_at": now,
-        }
-        for i, c in enumerate(changes)
-    ]
-    await insert_together(session, [r for r in (rows, columns_of(event_t, events)) if r is not None])
+    events = _event_rows(engine.uuid, changes, paths)
+    notify = _announcement(session, engine)
+    if prepared.objects is not None or (rows is None and is_postgresql(session)):
+        # A small change on PostgreSQL: states, numbers, updates and events in one statement.
+        upserts, deletes = prepared.objects or (None, None)
+        parts = [Numbered(events.without("seq"), "seq", "last_event_seq")]
+        if rows is not None:
+            parts.insert(0, Numbered(rows.without("seq"), "seq", "last_seq"))
+        heads = await write_numbered(
+            session,
+            engine_t,
+            engine.uuid,
+            parts,
+            upserts=[Upsert(upserts, OBJECT_KEY, OBJECT_STATE)] if upserts is not None else [],
+            deletes=[deletes] if deletes is not None else [],
+            notify=notify,
+        )
+        set_committed_value(engine, "last_event_seq", heads["last_event_seq"])
+        if rows is not None:
+            set_committed_value(engine, "last_seq", heads["last_seq"])
+            _number(recorded, heads["last_seq"] - len(recorded) + 1)
+    else:
+        first_seq, first_event = await take_numbers(
+            session, engine, updates=len(recorded), events=len(changes), notify=notify
+        )
+        if rows is not None:
+            _number(recorded, first_seq)
+            rows.set("seq", list(range(first_seq, first_seq + len(recorded))))
+        if changes:
+            events.set("seq", list(range(first_event, first_event + len(changes))))
+        await insert_together(session, [r for r in (rows, events) if r is not None])
     realtime_writer = session.info.get(REALTIME_KEY)
     if recorded and realtime_writer is not None:
         # Asterisk's realtime tables, in the same transaction as the change (same database).
         await realtime_writer(await session.connection(), recorded)
     return recorded
+
+
+def _event_rows(engine_uuid: UUID, changes: Sequence[Change], paths: Mapping[UUID, tuple[UUID, ...]]) -> Columns:
+    """The change events' rows, ``seq`` still to be filled in."""
+    now = utcnow()
+    return columns_of(
+        event_t,
+        [
+            {
+                "engine_uuid": engine_uuid,
+                "seq": None,
+                "action": c.action,
+                "kind": c.kind,
+                "uuid": c.uuid,
+                "tenant_uuid": c.tenant_uuid,
+                "tenant_path": [str(t) for t in paths.get(c.tenant_uuid, (c.tenant_uuid,))],
+                "revision": c.revision,
+                "created_at": now,
+            }
+            for c in changes
+        ],
+    )
 
 
 def _unnumbered(plans: Sequence[PlannedUpdate], engine_name: str, now: datetime) -> list[RecordedUpdate]:
@@ -175,25 +232,6 @@ def _update_columns(
             }
             for u in recorded
         ],
-    )
-
-
-async def _store_objects(
-    session: AsyncSession,
-    engine_uuid: UUID,
-    plans: Sequence[PlannedUpdate],
-    texts: Mapping[ObjectKey, str],
-    big: bool,
-) -> None:
-    """The last state of each object: upserted, or deleted with its DELETE."""
-    states, deletes = await off_loop(big, _object_rows, engine_uuid, plans, texts)
-    await delete_rows(session, object_t, deletes)
-    await insert_rows(
-        session,
-        object_t,
-        states,
-        on_conflict=("engine_uuid", "object_type", "object_id"),
-        update=("fields", "tenant_uuid", "endpoint_uuid"),
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -143,7 +144,8 @@ async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tena
         updated_at=now,
     )
     session.add(row)
-    await _flush_claiming_name(session, kind, name)
+    async with _claiming_name(kind, name):
+        await session.flush()
     await _write_parents(session, row.uuid, [p.uuid for p in parents])
     return row
 
@@ -152,8 +154,9 @@ async def insert_config(session: AsyncSession, *, kind: ConfigKind, tenant: Tena
 NAME_CONSTRAINT = "sip_config_kind_scope_uuid_name_key"
 
 
-async def _flush_claiming_name(session: AsyncSession, kind: ConfigKind, name: str) -> None:
-    """Flush a new or renamed configuration, turning a lost race for its name into the usual issue.
+@contextlib.asynccontextmanager
+async def _claiming_name(kind: ConfigKind, name: str) -> AsyncIterator[None]:
+    """Around the write of a new or renamed configuration: a lost race for its name becomes the usual issue.
 
     Writers of different tenants run at the same time (app/record/engine_row.py), and endpoint
     names are unique per engine: the name was free when checked, and another tenant's change
@@ -161,7 +164,7 @@ async def _flush_claiming_name(session: AsyncSession, kind: ConfigKind, name: st
     if it had come second.
     """
     try:
-        await session.flush()
+        yield
     except IntegrityError as exc:
         if NAME_CONSTRAINT not in str(exc.orig):
             raise
@@ -228,14 +231,27 @@ async def update_config(
             or parent_uuids != current_parents
             or sections != current_sections
         )
-        if changed:
-            row.name, row.label, row.transport_uuid = name, label, transport
-            row.options = sections_to_json(sections)
-            row.revision += 1
-            row.updated_at = utcnow()
-            await _flush_claiming_name(session, kind, name)
-            if parent_uuids != current_parents:
-                await _write_parents(session, row.uuid, parent_uuids)
+        own = {
+            "name": name,
+            "label": label,
+            "transport_uuid": transport,
+            "options": sections_to_json(sections),
+            "revision": row.revision + 1,
+            "updated_at": utcnow(),
+        }
+        if changed and kind is ConfigKind.ENDPOINT:
+            # Its own change and its resolution's new version in one UPDATE.
+            async with _claiming_name(kind, name):
+                version = await bump_resolution(session, engine, [row.uuid], values=own)
+            for key, value in {**own, "resolved_version": version}.items():
+                set_committed_value(row, key, value)
+        elif changed:
+            for key, value in own.items():
+                setattr(row, key, value)
+            async with _claiming_name(kind, name):
+                await session.flush()
+        if changed and parent_uuids != current_parents:
+            await _write_parents(session, row.uuid, parent_uuids)
         same_ancestry = parent_uuids == current_parents and transport == current.transport_uuid
         return await _finish(
             session,
@@ -353,9 +369,7 @@ async def _finish(
             rewrite_secrets=rewrite_secrets,
         )
     else:
-        if action == "UPDATED":
-            version = await bump_resolution(session, engine, [row.uuid])
-            set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
+        # (an updated endpoint got its new version with its own change: see update_config)
         graph = graph or await load_graph(session, [row.uuid])
         changes = await sync_endpoints(
             session,
