@@ -6,7 +6,7 @@ import contextlib
 import secrets
 import string
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, ut
 from app.db.queries import Graph, load_graph, load_tenant_graphs
 from app.domain.catalog import load_catalog
 from app.domain.graph import check_parent_graph, descendants
-from app.domain.resolution import ConfigKind, ConfigNode
+from app.domain.resolution import ConfigKind
 from app.domain.sections import SECTIONS, Options, Section, sections_from_json, sections_to_json
 from app.domain.sorcery import MASK, RESERVED_PREFIXES, SECRET_KEYS, SECRET_SECTIONS, endpoint_objects
 from app.domain.validation import validate_label, validate_name, validate_parent_list, validate_sections
@@ -267,16 +267,7 @@ async def update_config(
 
 def _with_own_fields(graph: Graph, row: SipConfig) -> Graph:
     """``graph`` with ``row``'s name, label and options as they are now (parents and transport unchanged)."""
-    node = graph.nodes[row.uuid]
-    changed = ConfigNode(
-        uuid=node.uuid,
-        kind=node.kind,
-        name=row.name,
-        label=row.label,
-        parents=node.parents,
-        transport_name=node.transport_name,
-        sections=sections_from_json(row.options),
-    )
+    changed = replace(graph.nodes[row.uuid], name=row.name, label=row.label, sections=sections_from_json(row.options))
     return Graph({**graph.nodes, row.uuid: changed}, graph.tenants)
 
 
