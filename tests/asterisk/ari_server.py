@@ -90,6 +90,8 @@ class AriState:
     requests: list[Seen] = field(default_factory=list)
     writes: int = 0
     faults_injected: int = 0
+    # PUTs of ids starting with this are refused (400), as Asterisk refuses an invalid object.
+    refused_prefix: str | None = None
     # Seconds each configuration request waits before it is handled, so requests overlap.
     latency: float = 0.0
     in_flight: int = 0
@@ -246,6 +248,8 @@ async def _put(request: Request, state: AriState, object_type: str, object_id: s
         fields = _put_fields(await request.body())
     except BadBody:
         return _record(request, state, None, _error(400, "Error parsing request body"))
+    if state.refused_prefix is not None and object_id.startswith(state.refused_prefix):
+        return _record(request, state, fields, _error(400, "Fields provided failed field value validation"))
     fault = state.next_fault()
     if fault == "error":
         return _record(request, state, fields, _error(500, "Internal Server Error"))

@@ -609,6 +609,24 @@ async def test_an_operator_error_in_the_middle_of_concurrent_updates_stops_the_a
     assert rig.ari.in_flight == 0
 
 
+async def test_a_refused_marker_endpoint_stops_the_agent_instead_of_rejecting_updates(rig: Rig) -> None:
+    # given an applied endpoint, and an Asterisk that refuses the agent's marker endpoint
+    sip = await default_template(rig.db, rig.tenant, "sip")
+    frank = await new_endpoint(rig.db, rig.caller, rig.tenant, "frank", [sip.uuid], line_sections("frank"))
+    agent = rig.agent()
+    await catch_up(agent)
+    before = agent.position
+    rig.ari.refused_prefix = MARKER_PREFIX
+
+    # when a change replaces the endpoint (its PUT waits on the marker)
+    await update_endpoint(rig, frank, sections={Section.ENDPOINT: (("callerid", "<frank>"), ("dtmf_mode", "info"))})
+
+    # then the agent stops, saying why, and neither skips the update nor counts it rejected
+    with pytest.raises(AgentError, match="marker endpoint is refused"):
+        await agent.run_once()
+    assert agent.position == before and agent.counters.rejected == 0
+
+
 async def test_checkpoint_of_another_database_is_refused(rig: Rig) -> None:
     Checkpoint(rig.checkpoint).save(CheckpointState("default", uuid.uuid4(), 1))
     with pytest.raises(AgentError, match="belongs to engine"):

@@ -23,7 +23,7 @@ import os
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from app.asterisk.ari.client import AriClient, AriNotFound
+from app.asterisk.ari.client import AriClient, AriFatal, AriNotFound, AriRejected
 from app.asterisk.ari.owned import OwnedObjects
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,11 @@ class Settler:
             marker = f"{MARKER_PREFIX}{os.getpid()}-{self.waits}"
             markers.append(marker)
             await asyncio.to_thread(self.owned.add, ("endpoint", marker))
-            await self.client.put("endpoint", marker, MARKER_FIELDS)
+            try:
+                await self.client.put("endpoint", marker, MARKER_FIELDS)
+            except AriRejected as exc:
+                # Not the update's fault: every endpoint update would wait on it. The agent stops.
+                raise AriFatal(exc.method, exc.path, exc.status, f"the marker endpoint is refused: {exc.message}") from exc
 
         if not await self.retrying("create a marker endpoint", create):
             return False
