@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed
 from app.db.models import Engine
-from app.db.queries import CHUNK, Graph, engine_objects, recorded_object_texts
+from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.diff import Owner, PlannedUpdate, diff_objects
+from app.domain.diff import Owner, PlannedUpdate, diff_objects, order_updates
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import Options, Section, to_options
 from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
@@ -35,6 +35,9 @@ from app.switch_interval import off_loop, release
 # passes between threads every few milliseconds) instead of stalling for the
 # whole change. Below it, a thread would cost more than it frees.
 OFF_LOOP_ENDPOINTS = 300
+# Endpoints resolved and compared at a time in a change reaching many: bounds the memory a
+# change needs by a part's objects instead of the tenant's.
+SYNC_PART = 5000
 
 
 @dataclass(slots=True)
@@ -76,7 +79,6 @@ async def sync_endpoints(
     endpoint_uuids: Collection[UUID],
     *,
     removed_endpoint_uuids: Collection[UUID] = (),
-    tenant_scope: Collection[UUID] | None = None,
     resolution_version: int | None = None,
     changes: Sequence[Change] = (),
     dry_run: bool,
@@ -98,7 +100,6 @@ async def sync_endpoints(
             graph,
             endpoint_uuids,
             removed_endpoint_uuids=removed_endpoint_uuids,
-            tenant_scope=tenant_scope,
             resolution_version=resolution_version,
             changes=changes,
             dry_run=dry_run,
@@ -125,7 +126,6 @@ async def _sync_endpoints(
     endpoint_uuids: Collection[UUID],
     *,
     removed_endpoint_uuids: Collection[UUID],
-    tenant_scope: Collection[UUID] | None,
     resolution_version: int | None,
     changes: Sequence[Change],
     dry_run: bool,
@@ -133,27 +133,41 @@ async def _sync_endpoints(
 ) -> ChangeSummary:
     catalog = load_catalog()
     big = len(endpoint_uuids) >= OFF_LOOP_ENDPOINTS
-    computed = await off_loop(big, desired_endpoint_objects, graph, endpoint_uuids, catalog)
-    desired, owners = computed.objects, computed.owners
-    if resolution_version is not None and not dry_run:
-        for_cache = committed(session).resolved
-        for uuid, resolved in computed.resolved.items():
-            for_cache[(uuid, resolution_version)] = resolved
-    wanted = set(endpoint_uuids) | set(removed_endpoint_uuids)
     forced = _forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {}
-    if len(wanted) > CHUNK:
-        # Many endpoints (a template of a large tenant): read the tenants' objects at once.
-        tenants = set(graph.tenants.values()) if tenant_scope is None else set(tenant_scope)
-        found = await recorded_object_texts(session, engine.uuid, tenant_uuids=sorted(tenants))
-    else:
-        found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
     global_options = tuple((k, v) for k, v in engine.global_options)
-    plans, texts = await off_loop(big, _plan, desired, owners, found, wanted, forced, catalog, graph, global_options)
+    # the views computed here, kept for the write-through cache under their new version
+    for_cache = committed(session).resolved if not dry_run else None
+    plans: list[PlannedUpdate] = []
+    texts: dict[ObjectKey, str] = {}
+    issues: list[Issue] = []
+    # A large tenant in parts: what one part resolves, reads and compares is freed before the
+    # next, so memory holds a part's objects (and the changed ones), not the tenant's.
+    parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
+    for n, part in enumerate(parts):
+        removed = list(removed_endpoint_uuids) if n == 0 else []
+        computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog)
+        if for_cache is not None and resolution_version is not None:
+            for uuid, resolved in computed.resolved.items():
+                for_cache[(uuid, resolution_version)] = resolved
+        wanted = set(part) | set(removed)
+        found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
+        planned = await off_loop(
+            big, _plan, computed.objects, computed.owners, found, wanted, forced, catalog, graph, global_options
+        )
+        if isinstance(planned, InvalidInput):
+            issues += planned.issues
+        else:
+            part_plans, part_texts = planned
+            plans += part_plans
+            texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
+        # what served the comparison is freed now, off the event loop (a large part's objects)
+        await release(big, computed.objects, computed.owners, found, computed.resolved)
+    if issues:
+        raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
+    # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
+    plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run)
-    # What served the comparison is freed now, off the event loop, rather than when this
-    # function ends, on the loop and while the engine row is claimed (tens of milliseconds
-    # for a whole tenant): the prepared updates keep what they need, the cache its views.
-    await release(big, desired, owners, found, computed.resolved, texts, plans)
+    await release(big, texts, plans)
     updates = await number_record(session, engine, prepared, changes=changes)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
@@ -167,10 +181,11 @@ def _plan(
     catalog: Catalog,
     graph: Graph,
     global_options: Options,
-) -> tuple[list[PlannedUpdate], dict[ObjectKey, str]]:
+) -> tuple[list[PlannedUpdate], dict[ObjectKey, str]] | InvalidInput:
     """The updates that turn the recorded objects into the desired ones, and the desired objects' texts.
 
-    Raises `InvalidInput` when a new or changed object is one Asterisk would refuse as a whole.
+    An `InvalidInput` (returned, for the caller to gather every part's) when a new or changed
+    object is one Asterisk would refuse as a whole.
     """
     with collector_paused():
         # An object whose stored text is what we would write is unchanged: only the
@@ -186,7 +201,9 @@ def _plan(
             if texts.get(key) != text or key in forced:
                 recorded[key] = to_options(orjson.loads(text))
         candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
-        _refuse_what_asterisk_refuses(candidates, owners, graph, global_options)
+        refused = _what_asterisk_refuses(candidates, owners, graph, global_options)
+        if refused:
+            return InvalidInput(refused)
         plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
     return plans, texts
 
@@ -194,11 +211,11 @@ def _plan(
 MAX_OBJECT_ISSUES = 20
 
 
-def _refuse_what_asterisk_refuses(
+def _what_asterisk_refuses(
     objects: Mapping[ObjectKey, Options], owners: Mapping[ObjectKey, Owner], graph: Graph, global_options: Options
-) -> None:
-    """Raise `InvalidInput` when a new or changed object would be refused by Asterisk as a whole
-    (a key that needs another, an auth without credentials): nothing is then written."""
+) -> list[Issue]:
+    """The issues of new or changed objects Asterisk would refuse as a whole (a key that needs
+    another, an auth without credentials): the change is then refused, and nothing written."""
     issues: list[Issue] = []
     for (object_type, object_id), fields in objects.items():
         for problem in object_problems(object_type, fields, global_options):
@@ -208,8 +225,9 @@ def _refuse_what_asterisk_refuses(
             field = f"input.options.{_section_of(object_type, object_id).input_name}"
             what = where if object_type == "endpoint" else f"{where}, {object_type} '{object_id}'"
             issues.append(Issue(field, f"{what}: {problem} (Asterisk refuses it)"))
-    if issues:
-        raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
+            if len(issues) == MAX_OBJECT_ISSUES:
+                return issues
+    return issues
 
 
 def _section_of(object_type: str, object_id: str) -> Section:

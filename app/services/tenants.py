@@ -161,5 +161,5 @@ async def delete_tenant(db: Database, caller: Caller, uuid: UUID, *, dry_run: bo
         await session.delete(tenant)
         await session.flush()
         return await sync_endpoints(
-            session, engine, Graph({}, {}), (), removed_endpoint_uuids=endpoints, tenant_scope=subtree, dry_run=dry_run
+            session, engine, Graph({}, {}), (), removed_endpoint_uuids=endpoints, dry_run=dry_run
         )

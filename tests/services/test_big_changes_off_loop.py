@@ -102,7 +102,7 @@ async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     assert threads == []
     monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1)
     in_thread = await _change(world.db, world, general, "info", dry_run=True)
-    assert threads == ["desired_endpoint_objects", "_plan", "dismantle"]
+    assert threads == ["desired_endpoint_objects", "_plan", "dismantle", "dismantle"]
     assert in_thread == on_loop
     assert len(on_loop) == 12
     # every part that can leave the loop for a big change (a whole tenant's rows) leaves it
@@ -133,3 +133,47 @@ async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     again = await real("info", off=True)
     assert again == first
     assert len(again[0]) == len(again[1]) == 12
+
+
+async def test_a_change_in_parts_gives_the_same_updates_and_rows_as_at_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given 12 endpoints under one template
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, admin, "In parts")
+    general = await default_template(world.db, tenant, "general")
+    for i in range(12):
+        sections = {Section.AUTH: (("username", f"u{i}"), ("password", f"pw-{i}"))}
+        if i % 3 == 0:  # some set the changed key themselves: their objects do not change
+            sections[Section.ENDPOINT] = (("dtmf_mode", "auto"),)
+        await new_endpoint(world.db, admin, tenant, f"part-{i:02d}", [general.uuid], sections)
+
+    async def change(value: str, *, part: int) -> tuple[list[Any], list[Any], list[Any]]:
+        monkeypatch.setattr(sync, "SYNC_PART", part)
+        async with world.db.reading() as session:
+            last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
+        answer = await _change(world.db, world, general, value, dry_run=False)
+        updates, objects = await _stored(world.db, tenant, last)
+        return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
+
+    # when the template changes back and forth, at once and then 5 endpoints at a time
+    await change("info", part=10**6)
+    at_once = await change("inband", part=10**6)
+    await change("info", part=10**6)
+    resolved_parts: list[int] = []
+    resolve = sync.desired_endpoint_objects
+
+    def counted(graph: Any, endpoints: list[UUID], *args: Any) -> Any:
+        resolved_parts.append(len(endpoints))
+        return resolve(graph, endpoints, *args)
+
+    monkeypatch.setattr(sync, "desired_endpoint_objects", counted)
+    monkeypatch.setattr(sync, "SYNC_PART", 5)
+    dry_in_parts = await _change(world.db, world, general, "inband", dry_run=True)
+    in_parts = await change("inband", part=5)
+    assert resolved_parts == [5, 5, 2] * 2
+
+    # then the answer, the recorded updates (their order too) and the stored objects are the same
+    assert in_parts == at_once
+    assert [u[1:] for u in dry_in_parts] == [u[1:] for u in at_once[0]]
+    assert len(at_once[0]) == 8  # the 4 endpoints that set dtmf_mode themselves are untouched

@@ -74,7 +74,9 @@ class Settler:
                 await self.client.put("endpoint", marker, MARKER_FIELDS)
             except AriRejected as exc:
                 # Not the update's fault: every endpoint update would wait on it. The agent stops.
-                raise AriFatal(exc.method, exc.path, exc.status, f"the marker endpoint is refused: {exc.message}") from exc
+                raise AriFatal(
+                    exc.method, exc.path, exc.status, f"the marker endpoint is refused: {exc.message}"
+                ) from exc
 
         if not await self.retrying("create a marker endpoint", create):
             return False
