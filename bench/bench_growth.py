@@ -70,7 +70,7 @@ from bench_core import (  # noqa: E402
     running_server,
 )
 from bench_interop import CLI, _fresh  # noqa: E402
-from common import asyncpg_dsn, code_state, data_dir_env, graphql, proc_cpu, verdict  # noqa: E402
+from common import code_state, cpu_since, data_dir_env, graphql, postgres_backends_cpu, proc_cpu, verdict  # noqa: E402
 
 from app.cli.bench_data import BenchData, generate_data  # noqa: E402
 from app.db.database import Database  # noqa: E402
@@ -207,32 +207,16 @@ def kb(status: dict[str, int], key: str) -> int:
 
 
 def backend_cpu(url: str | None) -> dict[int, float]:
-    """CPU seconds so far of each PostgreSQL backend connected to the bench database ({} when not readable).
+    """CPU seconds so far of each PostgreSQL backend serving the bench database ({} on SQLite).
 
     The server's own CPU leaves out the database's share of a change; the
     backends are processes of this machine, so /proc tells theirs.
     """
-    if url is None:
-        return {}
-
-    async def pids() -> list[int]:
-        import asyncpg
-
-        conn = await asyncpg.connect(asyncpg_dsn(url))
-        try:
-            rows = await conn.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        finally:
-            await conn.close()
-        return [row["pid"] for row in rows]
-
-    return {pid: cpu for pid in asyncio.run(pids()) if (cpu := proc_cpu(pid)) is not None}
+    return postgres_backends_cpu(url.rsplit("/", 1)[1]) if url is not None else {}
 
 
 def backend_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float | None:
-    # A backend that appeared meanwhile counts whole; one that ended meanwhile is lost (the pool keeps them).
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items()) if after else None
+    return cpu_since(before, after) if after else None
 
 
 # --- a) template change and pages -------------------------------------------------------------------------------

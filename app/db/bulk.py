@@ -177,25 +177,6 @@ async def insert_columns(
     await connection.exec_driver_sql(statement, parameters)
 
 
-async def insert_together(session: AsyncSession, parts: Sequence[Columns]) -> None:
-    """Insert rows into several tables; on PostgreSQL in one statement (one round trip) when
-    they are few: the inserts but the last become data-modifying CTEs of the last one, which
-    PostgreSQL runs all, in one snapshot (none of them reads another's rows)."""
-    parts = [columns for columns in parts if len(columns)]
-    if len(parts) < 2 or not is_postgresql(session) or sum(len(c) for c in parts) > STATEMENT_ROWS:
-        for columns in parts:
-            await insert_columns(session, columns)
-        return
-    statements: list[str] = []
-    arrays: list[list[Any]] = []
-    for columns in parts:
-        statements.append(_pg_insert(columns, (), (), first=len(arrays) + 1))
-        arrays += columns.values
-    ctes = ", ".join(f"inserted_{n} AS ({statement})" for n, statement in enumerate(statements[:-1]))
-    connection = await session.connection()
-    await connection.exec_driver_sql(f"WITH {ctes} {statements[-1]}", tuple(arrays))
-
-
 @dataclass(frozen=True, slots=True)
 class Numbered:
     """Rows to insert numbered after a counter: ``column`` gets the counter's next values, in order."""

@@ -25,8 +25,8 @@ from app.db.bulk import (
     Upsert,
     columns_of,
     delete_rows,
+    insert_columns,
     insert_rows,
-    insert_together,
     is_postgresql,
     json_text,
     write_numbered,
@@ -156,7 +156,9 @@ async def number_record(
             rows.set("seq", list(range(first_seq, first_seq + len(recorded))))
         if changes:
             events.set("seq", list(range(first_event, first_event + len(changes))))
-        await insert_together(session, [r for r in (rows, events) if r is not None])
+        for columns in (rows, events):
+            if columns is not None:
+                await insert_columns(session, columns)
     realtime_writer = session.info.get(REALTIME_KEY)
     if recorded and realtime_writer is not None:
         # Asterisk's realtime tables, in the same transaction as the change (same database).

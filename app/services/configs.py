@@ -231,27 +231,29 @@ async def update_config(
             or parent_uuids != current_parents
             or sections != current_sections
         )
-        own = {
-            "name": name,
-            "label": label,
-            "transport_uuid": transport,
-            "options": sections_to_json(sections),
-            "revision": row.revision + 1,
-            "updated_at": utcnow(),
-        }
-        if changed and kind is ConfigKind.ENDPOINT:
-            # Its own change and its resolution's new version in one UPDATE.
-            async with _claiming_name(kind, name):
-                version = await bump_resolution(session, engine, [row.uuid], values=own)
-            for key, value in {**own, "resolved_version": version}.items():
-                set_committed_value(row, key, value)
-        elif changed:
-            for key, value in own.items():
-                setattr(row, key, value)
-            async with _claiming_name(kind, name):
-                await session.flush()
-        if changed and parent_uuids != current_parents:
-            await _write_parents(session, row.uuid, parent_uuids)
+        if changed:
+            own = {
+                "name": name,
+                "label": label,
+                "transport_uuid": transport,
+                "options": sections_to_json(sections),
+                "revision": row.revision + 1,
+                "updated_at": utcnow(),
+            }
+            if kind is ConfigKind.ENDPOINT:
+                # Its own change and its resolution's new version in one UPDATE.
+                async with _claiming_name(kind, name):
+                    version = await bump_resolution(session, engine, [row.uuid], values=own)
+                own["resolved_version"] = version
+                for key, value in own.items():
+                    set_committed_value(row, key, value)
+            else:
+                for key, value in own.items():
+                    setattr(row, key, value)
+                async with _claiming_name(kind, name):
+                    await session.flush()
+            if parent_uuids != current_parents:
+                await _write_parents(session, row.uuid, parent_uuids)
         same_ancestry = parent_uuids == current_parents and transport == current.transport_uuid
         return await _finish(
             session,

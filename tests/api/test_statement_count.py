@@ -126,4 +126,4 @@ async def test_a_small_endpoint_update_costs_few_statements(world: World, gql: G
     # recorded objects, then the new states, numbers, update and event in one statement: 8,
     # and the parents the answer asks for; SQLite draws the version from the engine row, and
     # writes the states, numbers and rows one statement each
-    assert len(statements) <= (9 if backend == "postgresql" else 13), "\n".join(statements)
+    assert len(statements) <= (9 if backend == "postgresql" else 12), "\n".join(statements)

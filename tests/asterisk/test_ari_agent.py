@@ -314,15 +314,7 @@ async def test_changed_single_valued_key_replaces_the_full_endpoint(rig: Rig) ->
 
     # then the endpoint is replaced whole (Asterisk cannot merge into an existing endpoint:
     # HTTP 500 "Allocation failed"), nothing is retried, and Asterisk holds the recorded object
-    writes = [(r.method, r.object_type, marker_or(r.object_id), r.status) for r in rig.ari.requests[mark:]]
-    # (in between, a marker endpoint put and deleted: the PUT waits until Asterisk has finished
-    # deleting the endpoint, app/asterisk/ari/settle.py)
-    assert writes == [
-        ("DELETE", "endpoint", "dave", 204),
-        ("PUT", "endpoint", "marker", 200),
-        ("DELETE", "endpoint", "marker", 204),
-        ("PUT", "endpoint", "dave", 200),
-    ]
+    assert writes_since(rig, mark) == replaced("dave")
     assert agent.counters.retries == 0
     assert_same_objects(rig.ari.snapshot(), await recorded_objects(rig.db))
 
@@ -422,15 +414,7 @@ async def test_accumulating_change_deletes_and_puts_the_full_object(rig: Rig) ->
     # then the agent still replaces the object, since a merging PUT would append every value again
     (update,) = await read_updates(rig.db, await _engine_uuid(rig.db), before, 10)
     assert update.changed_keys == ("set_var",) and not update.requires_recreate
-    writes = [(r.method, r.object_type, marker_or(r.object_id), r.status) for r in rig.ari.requests[mark:]]
-    # (in between, a marker endpoint put and deleted: the PUT waits until Asterisk has finished
-    # deleting the endpoint, app/asterisk/ari/settle.py)
-    assert writes == [
-        ("DELETE", "endpoint", "erin", 204),
-        ("PUT", "endpoint", "marker", 200),
-        ("DELETE", "endpoint", "marker", 204),
-        ("PUT", "endpoint", "erin", 200),
-    ]
+    assert writes_since(rig, mark) == replaced("erin")
     stored = rig.ari.snapshot()[("endpoint", "erin")]
     assert [v for k, v in stored if k == "set_var"] == [
         "TIMEOUT(absolute)=36000",
@@ -907,6 +891,21 @@ def test_every_fault_kind_is_exercised() -> None:
     """The mixed fault cycles through all kinds, so the must-hold test sees each one."""
     ari = AriState(fail_every=1, fault="mixed")
     assert [ari.next_fault() for _ in range(4)] == ["error", "apply_then_error", "drop", "error"]
+
+
+def writes_since(rig: Rig, mark: int) -> list[tuple[str, str, str, int]]:
+    return [(r.method, r.object_type, marker_or(r.object_id), r.status) for r in rig.ari.requests[mark:]]
+
+
+def replaced(name: str) -> list[tuple[str, str, str, int]]:
+    """An existing endpoint replaced: deleted, then a marker endpoint put and deleted (the PUT
+    waits until Asterisk has finished deleting the endpoint, app/asterisk/ari/settle.py), then put."""
+    return [
+        ("DELETE", "endpoint", name, 204),
+        ("PUT", "endpoint", "marker", 200),
+        ("DELETE", "endpoint", "marker", 204),
+        ("PUT", "endpoint", name, 200),
+    ]
 
 
 def marker_or(object_id: str) -> str:

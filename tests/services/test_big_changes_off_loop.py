@@ -72,6 +72,19 @@ async def _stored(db: Database, tenant: UUID, after_seq: int) -> tuple[list[Any]
     return [(row.seq - first, *row[1:]) for row in updates], [tuple(row) for row in objects]
 
 
+async def _recorded_change(
+    world: World, template: configs.ConfigRecord, tenant: UUID, value: str
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """A committed change: its answer, its stored update rows and the tenant's objects (numbers
+    relative to its first update, which follows the engine's previous last one)."""
+    async with world.db.reading() as session:
+        last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
+    answer = await _change(world.db, world, template, value, dry_run=False)
+    assert [seq for seq, *_ in answer] == list(range(last + 1, last + 1 + len(answer)))
+    updates, objects = await _stored(world.db, tenant, last)
+    return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
+
+
 async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,14 +128,10 @@ async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     async def real(value: str, *, off: bool) -> tuple[list[Any], list[Any], list[Any]]:
         monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1 if off else 10**9)
         monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1 if off else 10**9)
-        async with world.db.reading() as session:
-            last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
         threads.clear()
-        answer = await _change(world.db, world, general, value, dry_run=False)
+        recorded = await _recorded_change(world, general, tenant, value)
         assert bool(threads) == off
-        assert [seq for seq, *_ in answer] == list(range(last + 1, last + 1 + len(answer)))
-        updates, objects = await _stored(world.db, tenant, last)
-        return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
+        return recorded
 
     from_start = await real("info", off=False)  # the template's other defaults go: many keys change
     assert from_start[0] == [(i, *u[1:]) for i, u in enumerate(on_loop)]
@@ -150,11 +159,7 @@ async def test_a_change_in_parts_gives_the_same_updates_and_rows_as_at_once(
 
     async def change(value: str, *, part: int) -> tuple[list[Any], list[Any], list[Any]]:
         monkeypatch.setattr(sync, "SYNC_PART", part)
-        async with world.db.reading() as session:
-            last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
-        answer = await _change(world.db, world, general, value, dry_run=False)
-        updates, objects = await _stored(world.db, tenant, last)
-        return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
+        return await _recorded_change(world, general, tenant, value)
 
     # when the template changes back and forth, at once and then 5 endpoints at a time
     await change("info", part=10**6)
