@@ -62,3 +62,8 @@ class Loaders:
     def resolved(self) -> DataLoader[tuple[UUID, int], Any]:
         db, cache = self._db, self._cache
         return DataLoader(load_fn=lambda keys: reads.resolved_of(db, keys, cache))
+
+    async def resolved_page(self, keys: Sequence[tuple[UUID, int]]) -> Sequence[Any]:
+        """A whole page's resolved views in one batch, without the loader: it asks for all of them at
+        once, so a future and a callback per key would only add cost."""
+        return await reads.resolved_of(self._db, keys, self._cache)

@@ -103,7 +103,7 @@ async def _prefetched_views(info: Info, records: Sequence[ConfigRecord]) -> Sequ
     wanted = ("resolved", "sorceryObjects", "pjsipObjects")
     if not any(_selects(here, [*path, field]) for path in (["edges", "node"], ["nodes"]) for field in wanted):
         return [None] * len(records)
-    return await info.context.loaders.resolved.load_many([(r.uuid, r.resolved_version) for r in records])
+    return await info.context.loaders.resolved_page([(r.uuid, r.resolved_version) for r in records])
 
 
 def _page_info(page: Page[object]) -> PageInfo:

@@ -23,7 +23,7 @@ from app.api.mutation_gc import MutationsPauseCollector
 from app.api.mutations import Mutation
 from app.api.queries import Query
 from app.api.subscriptions import Subscription
-from app.api.types.options import OwnOption
+from app.api.types.options import KeptResolvedSipSections, KeptSipSections, OwnOption
 from app.api.types.scalars import SCALAR_OVERRIDES
 from app.api.types.tenancy import SipEndpoint, SipTemplate
 from app.domain.resolution import ResolvedOption
@@ -35,6 +35,8 @@ class Executor(PlainObjectExecutor):
     # are served from the resolution cache as the same tuples again and again;
     # own options from the kept decoding of their stored text.
     immutable_items = (ResolvedOption, OwnOption)
+    # The objects that show them, shared between requests as well.
+    immutable_objects = frozenset({KeptSipSections, KeptResolvedSipSections})
 
 
 class Schema(strawberry.Schema):

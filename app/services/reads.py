@@ -7,10 +7,12 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import col, select
 
 from app.cache import ResolutionCache
 from app.db.database import Database
+from app.db.hot import HotRead
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport
 from app.db.queries import load_graph
 from app.domain.graph import descendants
@@ -22,15 +24,19 @@ R = TypeVar("R")
 
 # Built once: the most frequent read (every config a request touches), and
 # building a select costs more than running it.
-_CONFIGS_BY_UUID = sa.select(*config_columns()).where(
-    SipConfig.__table__.c.uuid.in_(sa.bindparam("uuids", expanding=True))  # type: ignore[attr-defined]
+_CONFIG_UUID = SipConfig.__table__.c.uuid  # type: ignore[attr-defined]
+_CONFIGS_BY_UUID = HotRead(
+    sa.select(*config_columns()).where(_CONFIG_UUID.in_(sa.bindparam("uuids", expanding=True))),
+    postgresql=sa.select(*config_columns()).where(
+        _CONFIG_UUID.op("=")(sa.any_(sa.bindparam("uuids", type_=postgresql.ARRAY(sa.Uuid()))))
+    ),
 )
 
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
     async with db.connection() as connection:
-        rows = (await connection.execute(_CONFIGS_BY_UUID, {"uuids": list(uuids)})).all()
-    found = {r.uuid: ConfigRecord.of(r) for r in rows}
+        rows = await _CONFIGS_BY_UUID.rows(connection, {"uuids": list(uuids)})
+    found = {r["uuid"]: ConfigRecord.of_mapping(r) for r in rows}
     return [found.get(u) for u in uuids]
 
 

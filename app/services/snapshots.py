@@ -6,6 +6,7 @@ records do neither, so a view built inside a transaction stays valid after it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,21 +49,34 @@ class ConfigRecord:
     @classmethod
     def of(cls, row: SipConfig | Row[Any, *tuple[Any, ...]]) -> ConfigRecord:
         """From an ORM row or a Core row of the sip_config columns."""
+        return cls.of_mapping(row._mapping if isinstance(row, Row) else _attributes(row, _CONFIG_FIELDS))
+
+    @classmethod
+    def of_mapping(cls, row: Mapping[Any, Any]) -> ConfigRecord:
+        """From the sip_config columns by name (a row mapping, an asyncpg record)."""
         return cls(
-            uuid=row.uuid,
-            kind=ConfigKind(row.kind),
-            tenant_uuid=row.tenant_uuid,
-            engine_uuid=row.engine_uuid,
-            name=row.name,
-            label=row.label,
-            transport_uuid=row.transport_uuid,
-            revision=row.revision,
-            resolved_version=row.resolved_version,
-            options=row.options,
-            default_role=row.default_role,
-            created_at=aware(row.created_at),
-            updated_at=aware(row.updated_at),
+            uuid=row["uuid"],
+            kind=_KINDS[row["kind"]],
+            tenant_uuid=row["tenant_uuid"],
+            engine_uuid=row["engine_uuid"],
+            name=row["name"],
+            label=row["label"],
+            transport_uuid=row["transport_uuid"],
+            revision=row["revision"],
+            resolved_version=row["resolved_version"],
+            options=row["options"],
+            default_role=row["default_role"],
+            created_at=aware(row["created_at"]),
+            updated_at=aware(row["updated_at"]),
         )
+
+
+_KINDS = {kind.value: kind for kind in ConfigKind}
+_CONFIG_FIELDS = tuple(f for f in ConfigRecord.__dataclass_fields__)
+
+
+def _attributes(row: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
 
 
 @dataclass(frozen=True, slots=True)

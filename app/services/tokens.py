@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
+from app.db.hot import HotRead
 from app.db.models import ApiToken, Tenant, utcnow
 from app.errors import Forbidden, InvalidInput, Issue, NotFound, Unauthenticated
 from app.services.access import ALL, TENANTS_WRITE, Caller, parse_scopes
@@ -203,22 +204,22 @@ def _authentication_statement() -> sa.Select[Any]:
     ).select_from(me.join(subtree, sa.true()))
 
 
-_AUTHENTICATE = _authentication_statement()
+_AUTHENTICATE = HotRead(_authentication_statement())
 
 
 async def authenticate(session: AsyncSession | AsyncConnection, token: str) -> Caller | None:
     """The caller behind a bearer token, or None when the token is unknown, revoked or expired."""
-    rows = (await session.execute(_AUTHENTICATE, {"token_hash": hash_token(token), "now": utcnow()})).all()
+    rows = await _AUTHENTICATE.rows(session, {"token_hash": hash_token(token), "now": utcnow()})
     if not rows:
         return None
     first = rows[0]
     return Caller(
-        tenant_uuid=first.uuid,
-        engine_uuid=first.engine_uuid,
-        scopes=frozenset(first.scopes.split(",")),
-        is_root=first.parent_uuid is None,
-        visible={row.visible for row in rows},
-        token_uuid=first.token_uuid,
+        tenant_uuid=first["uuid"],
+        engine_uuid=first["engine_uuid"],
+        scopes=frozenset(first["scopes"].split(",")),
+        is_root=first["parent_uuid"] is None,
+        visible={row["visible"] for row in rows},
+        token_uuid=first["token_uuid"],
     )
 
 

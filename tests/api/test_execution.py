@@ -15,7 +15,7 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.api.execution import PlainObjectExecutor
+from app.api.execution import PlainObjectExecutor, plain_resolver
 from app.api.mutation_gc import MutationsPauseCollector
 from app.api.schema import build_schema
 
@@ -348,3 +348,148 @@ async def test_an_answer_shared_across_requests_cannot_be_changed_by_one_of_them
         "items": [{"key": "k0", "origin": {"name": "general"}}, {"key": "k1", "origin": {"name": "general"}}]
     }
     assert orjson.loads(orjson.dumps(second.data)) == second.data
+
+
+async def test_a_document_is_planned_once_for_every_request_that_sends_it() -> None:
+    data = items(5)
+    schema = schema_over(data, PlainObjectExecutor)
+    schema.extensions = [ParserCache]  # as in the product: the same text gives the same document
+    query = "{ items { key origin { name } } }"
+    with mock.patch.object(
+        PlainObjectExecutor, "_object_plan", autospec=True, side_effect=PlainObjectExecutor._object_plan
+    ) as planned:
+        answers = [await schema.execute(query) for _ in range(4)]
+    assert all(a.errors is None and a.data == answers[0].data for a in answers)
+    assert answers[0].data["items"][4] == {"key": "k4", "origin": {"name": "general"}}  # type: ignore[index]
+    assert planned.call_count == 2  # Item and Origin, for the first request only
+
+
+async def test_a_directive_reading_a_variable_plans_each_request_for_its_variables() -> None:
+    data = items(2)
+    schema = schema_over(data, PlainObjectExecutor)
+    schema.extensions = [ParserCache]
+    query = "query($s: Boolean!) { items { key value @skip(if: $s) origin @include(if: $s) { name } } }"
+    shown = await schema.execute(query, variable_values={"s": False})
+    skipped = await schema.execute(query, variable_values={"s": True})
+    again = await schema.execute(query, variable_values={"s": False})
+    assert shown.data == again.data == {"items": [{"key": "k0", "value": "v0"}, {"key": "k1", "value": "v1"}]}
+    assert skipped.data == {
+        "items": [{"key": "k0", "origin": {"name": "general"}}, {"key": "k1", "origin": {"name": "general"}}]
+    }
+
+
+calls: list[str] = []
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Box(Named):
+    """A type implementing an interface (Strawberry checks the class of what is returned) with plain
+    resolvers: completed by a plan, without a resolve-info per field."""
+
+    size: int
+
+    @strawberry.field
+    @plain_resolver
+    def double(self) -> int:
+        return self.size * 2
+
+    @strawberry.field
+    @plain_resolver
+    def owner(self, info: strawberry.Info) -> str:
+        calls.append("owner")
+        return str(info.context["owner"])
+
+    @strawberry.field
+    @plain_resolver
+    def later(self) -> str:  # an awaitable answer: the standard path takes over
+        async def value() -> str:
+            return f"later {self.size}"
+
+        return value()  # type: ignore[return-value]
+
+
+def box_schema(boxes: list[Any]) -> strawberry.Schema:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def boxes(self) -> list[Box]:
+            return boxes
+
+    return strawberry.Schema(query=Query, execution_context_class=PlainObjectExecutor, extensions=[ParserCache])
+
+
+async def test_plain_resolvers_and_interface_types_are_completed_by_the_plan() -> None:
+    boxes = [Box(name=f"b{i}", size=i) for i in range(50)]
+    schema = box_schema(boxes)
+    calls.clear()
+    query = "{ boxes { name size double owner } }"
+    with mock.patch.object(
+        PlainObjectExecutor, "build_resolve_info", autospec=True, side_effect=PlainObjectExecutor.build_resolve_info
+    ) as built:
+        result = await schema.execute(query, context_value={"owner": "ops"})
+    assert result.errors is None
+    assert result.data["boxes"][3] == {"name": "b3", "size": 3, "double": 6, "owner": "ops"}  # type: ignore[index]
+    assert built.call_count == 1  # the root field only
+    assert calls.count("owner") == 50
+    # each request's resolvers see that request's context, though the plan is kept
+    again = await schema.execute(query, context_value={"owner": "other"})
+    assert again.data["boxes"][0]["owner"] == "other"  # type: ignore[index]
+    standard = strawberry.Schema(query=schema.query, execution_context_class=StrawberryGraphQLCoreExecutionContext)  # type: ignore[arg-type]
+    assert (await standard.execute(query, context_value={"owner": "other"})).data == again.data
+
+
+async def test_a_plain_resolver_answering_an_awaitable_gives_way_to_the_standard_path(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    schema = box_schema([Box(name="b", size=2)])
+    before = PlainObjectExecutor.fallbacks["not_plain"]
+    result = await schema.execute("{ boxes { name later } }", context_value={})
+    assert result.errors is None and result.data == {"boxes": [{"name": "b", "later": "later 2"}]}
+    assert PlainObjectExecutor.fallbacks["not_plain"] > before  # the list, then its item, gave way
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+async def test_an_object_of_another_class_is_refused_as_graphql_core_refuses_it() -> None:
+    @dataclass
+    class NotABox:
+        name: str
+        size: int
+
+    query = "{ boxes { name size } }"
+    plain = await box_schema([NotABox("x", 1)]).execute(query)  # type: ignore[list-item]
+    assert plain.errors and "Expected value of type 'Box'" in plain.errors[0].message
+    assert plain.data is None
+
+
+class KeptBox(Box):
+    """A Box whose instances never change: its completed form is kept across requests."""
+
+
+class KeepingExecutor(PlainObjectExecutor):
+    immutable_objects = frozenset({KeptBox})
+
+
+async def test_immutable_objects_are_completed_once_for_a_selection() -> None:
+    kept = KeptBox(name="k", size=1)
+    fresh = Box(name="f", size=2)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def boxes(self) -> list[Box]:
+            return [kept, fresh]
+
+    schema = strawberry.Schema(query=Query, execution_context_class=KeepingExecutor, extensions=[ParserCache])
+    query = "{ boxes { name double } }"
+    first, second = await schema.execute(query), await schema.execute(query)
+    assert first.errors is None and first.data == second.data
+    assert first.data == {"boxes": [{"name": "k", "double": 2}, {"name": "f", "double": 4}]}
+    assert second.data["boxes"][0] is first.data["boxes"][0]  # type: ignore[index]
+    assert second.data["boxes"][1] is not first.data["boxes"][1]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        first.data["boxes"][0]["name"] = "changed"  # type: ignore[index]

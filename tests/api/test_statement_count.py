@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.db.database import Database
+from app.db.hot import HotRead, bypasses_sqlalchemy
 from app.db.models import ConfigEventRow
 from app.domain.sections import Section
 from tests.conftest import GraphQLClient, World
@@ -37,14 +40,22 @@ query($tenant: UUID!, $first: Int!) {
 
 @contextmanager
 def count_statements(db: Database) -> Iterator[list[str]]:
+    """Every statement sent: through SQLAlchemy, and the hot reads asyncpg runs itself."""
     statements: list[str] = []
+    rows = HotRead.rows
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
+    async def hot_rows(read: HotRead, connection: Any, params: Any) -> Any:
+        if bypasses_sqlalchemy(connection):
+            statements.append(f"(asyncpg) {read.statement}")
+        return await rows(read, connection, params)
+
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
-        yield statements
+        with mock.patch.object(HotRead, "rows", hot_rows):
+            yield statements
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
@@ -127,3 +138,60 @@ async def test_a_small_endpoint_update_costs_few_statements(world: World, gql: G
     # and the parents the answer asks for; SQLite draws the version from the engine row, and
     # writes the states, numbers and rows one statement each
     assert len(statements) <= (9 if backend == "postgresql" else 12), "\n".join(statements)
+
+
+ONE = "query($uuid: UUID!) { endpoint(uuid: $uuid) { name own { endpoint { key value } } } }"
+
+
+async def test_the_token_and_a_config_by_uuid_are_read_by_asyncpg_itself(
+    world: World, gql: GraphQLClient, backend: str
+) -> None:
+    # given an endpoint, read once (the token's first use of the minute records it)
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Hot")
+    sip = await default_template(world.db, tenant, "sip")
+    endpoint = await new_endpoint(
+        world.db, caller, tenant, "hot-1", [sip.uuid], {Section.ENDPOINT: (("callerid", "<1>"),)}
+    )
+    await gql.ok(ONE, {"uuid": str(endpoint.uuid)})
+
+    # when it is read again
+    with count_statements(world.db) as statements:
+        answer = await gql.ok(ONE, {"uuid": str(endpoint.uuid)})
+
+    # then the answer is whole, from two statements: the token, the endpoint; on PostgreSQL
+    # both skip SQLAlchemy's execution (the hottest reads), on SQLite both go through it
+    assert answer["endpoint"] == {"name": "hot-1", "own": {"endpoint": [{"key": "callerid", "value": "<1>"}]}}
+    assert len(statements) == 2, "\n".join(statements)
+    hot = [s for s in statements if s.startswith("(asyncpg)")]
+    assert len(hot) == (2 if backend == "postgresql" else 0), "\n".join(statements)
+
+
+async def test_a_lost_connection_is_not_handed_out_again(world: World, gql: GraphQLClient, backend: str) -> None:
+    if backend != "postgresql":
+        return  # a connection to a file is not lost
+    # given a warm pool
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Lost")
+    query = "query($uuid: UUID!) { tenant(uuid: $uuid) { name } }"
+    assert (await gql.ok(query, {"uuid": str(tenant)}))["tenant"] == {"name": "Lost"}
+
+    # when PostgreSQL ends every connection of the server (a restart, a failover)
+    admin = await asyncpg.connect(world.db.url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        ended = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert ended >= 1
+
+    # then a request may find its connection gone (SERVICE_UNAVAILABLE), and the next ones are served
+    # (the pool must drop what asyncpg found closed, though SQLAlchemy did not see it fail)
+    headers = {"Authorization": f"Bearer {gql.token}"}
+    body = {"query": query, "variables": {"uuid": str(tenant)}}
+    answers = [(await gql.http.post("/graphql", json=body, headers=headers)).json() for _ in range(4)]
+    refused = [a for a in answers if a.get("errors")]
+    assert all(a["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE" for a in refused), answers
+    assert len(refused) <= 1 and answers[-1]["data"] == {"tenant": {"name": "Lost"}}, answers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 from uuid import UUID
@@ -60,12 +61,12 @@ OWN_SECTIONS_KEPT = 20_000
 
 
 @functools.lru_cache(maxsize=OWN_SECTIONS_KEPT)
-def _own_sections(stored: str, show_secrets: bool) -> tuple[tuple[str, tuple[OwnOption, ...]], ...]:
+def _own_sections(stored: str, show_secrets: bool) -> KeptSipSections:
     """The sections of a stored options text, masked or not: a pure function of the text,
-    so the same text gives the same (shared, immutable) tuples without decoding it again."""
+    so the same text gives the same (shared, immutable) object without decoding it again."""
     sections = sections_from_json(orjson.loads(stored))
     shown = {s: sections.get(s, ()) if show_secrets else mask_section(s, sections.get(s, ())) for s in Section}
-    return tuple((s.value, tuple(OwnOption(k, v) for k, v in shown[s])) for s in Section)
+    return KeptSipSections(**{s.value: tuple(OwnOption(k, v) for k, v in shown[s]) for s in Section})  # type: ignore[arg-type]
 
 
 def own_sections_type(
@@ -74,7 +75,7 @@ def own_sections_type(
     """A configuration's own sections: from the kept decoding of its stored text when it was
     read as text (pages read it so), else from ``sections()``."""
     if isinstance(stored, str):
-        return SipSections(**dict(_own_sections(stored, show_secrets)))  # type: ignore[arg-type]
+        return _own_sections(stored, show_secrets)
     return sections_type(sections(), show_secrets=show_secrets)
 
 
@@ -89,6 +90,11 @@ class SipSections:
         description=section_help(Section.REGISTRATION_OUTBOUND_AUTH)
     )
     outbound_auth: list[SipOption] = strawberry.field(description=section_help(Section.OUTBOUND_AUTH))
+
+
+class KeptSipSections(SipSections):
+    """Own sections shared between requests (`own_sections_type`): immutable, every section a
+    tuple of `OwnOption`, so the executor keeps their completed form (app/api/execution.py)."""
 
 
 def sections_type(sections: Mapping[Section, Options], *, show_secrets: bool) -> SipSections:
@@ -150,7 +156,30 @@ def _shown(section: Section, options: Sequence[ResolvedOption], show_secrets: bo
 _SECTION_NAMES = tuple((s, s.value) for s in Section)
 
 
+class KeptResolvedSipSections(ResolvedSipSections):
+    """Resolved sections shared between requests (`resolved_type`): immutable, every section the
+    cached view's own tuple, so the executor keeps their completed form (app/api/execution.py)."""
+
+
+# Resolved views served as the same object by (identity of the view, secrets shown): a cached view
+# is shared by every request, and so is what shows it. Each entry keeps its view alive, so the
+# bound is a few pages' worth, not the resolution cache's size.
+RESOLVED_KEPT = 2_000
+_kept_resolved: OrderedDict[tuple[int, bool], tuple[Mapping[Section, Sequence[ResolvedOption]], ResolvedSipSections]]
+_kept_resolved = OrderedDict()
+
+
 def resolved_type(resolved: Mapping[Section, Sequence[ResolvedOption]], *, show_secrets: bool) -> ResolvedSipSections:
-    return ResolvedSipSections(
-        **{name: _shown(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}  # type: ignore[arg-type]
-    )
+    key = (id(resolved), show_secrets)
+    kept = _kept_resolved.get(key)
+    if kept is not None and kept[0] is resolved:  # the entry keeps the view alive: its id is still its own
+        _kept_resolved.move_to_end(key)
+        return kept[1]
+    shown = {name: _shown(s, resolved.get(s, ()), show_secrets) for s, name in _SECTION_NAMES}
+    if not all(type(options) is tuple for options in shown.values()):
+        return ResolvedSipSections(**shown)  # type: ignore[arg-type]  # masked: made for this request
+    sections = KeptResolvedSipSections(**shown)  # type: ignore[arg-type]
+    _kept_resolved[key] = (resolved, sections)
+    if len(_kept_resolved) > RESOLVED_KEPT:
+        _kept_resolved.popitem(last=False)
+    return sections

@@ -13,6 +13,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.context import Info
+from app.api.execution import plain_resolver
 from app.api.types.engines import Engine, Transport
 from app.api.types.enums import ConfigKind
 from app.api.types.node import Node
@@ -86,11 +87,13 @@ class SipConfig(Node):
         )
 
     @strawberry.field(description="The options it sets itself, in stored order.")
+    @plain_resolver
     def own(self, info: Info) -> SipSections:
         record = self.record
         return own_sections_type(record.options, lambda: record.sections, show_secrets=info.context.caller.sees_secrets)
 
     @strawberry.field(description="The options in effect after inheritance (docs/domain.md §4).")
+    @plain_resolver
     def resolved(self, info: Info) -> ResolvedSipSections:
         # Not a coroutine when the view is at hand: a page of 100 endpoints
         # then completes without 100 tasks (graphql-core awaits the awaitable
