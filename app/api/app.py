@@ -116,8 +116,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _caller(self, token: str | None) -> Caller | None:
         if token is None:
             return None
-        async with self.db.connection() as connection:
-            caller = await authenticate(connection, token)
+        caller = await authenticate(self.db, token)
         if caller is not None:
             self.last_used.note(caller.token_uuid)
         return caller

@@ -1,15 +1,17 @@
 """Reads that run on nearly every request, sent through asyncpg itself on PostgreSQL.
 
 Running a prebuilt statement through SQLAlchemy's async engine still costs
-~0.17 ms of CPU per call on top of asyncpg's own work (the compiled-cache
-lookup, the greenlet hop, the DBAPI adapter, result processing): as much as
-the rest of a small query's resolution. The token check and the read of
-configurations by uuid are made for every request, so on PostgreSQL they are
-compiled once and run with asyncpg's `fetch` on the connection SQLAlchemy
-checked out (its statement cache prepares them once per connection), when
-that connection reads in autocommit mode (`Database.connection`): no
-transaction of SQLAlchemy's can be bypassed. Everywhere else (SQLite, a
-session, a transaction) the same statements run through SQLAlchemy.
+~0.17 ms of CPU per call on top of asyncpg's own work (a Connection object
+per checkout, its isolation level set and reset, the compiled-cache lookup,
+the greenlet hops, the DBAPI adapter, result processing): as much as the
+rest of a small query's resolution. The token check and the read of
+configurations by uuid are made for every request, so on PostgreSQL they
+take a connection straight from SQLAlchemy's pool (the same connections,
+events and limits) and run a statement compiled once with asyncpg's `fetch`
+(its statement cache prepares it once per connection). Nothing else uses
+the connection meanwhile and no transaction is begun on it: each statement
+reads its own snapshot, as autocommit reads do. On SQLite, or given a
+session or connection, the same statements run through SQLAlchemy.
 
 Rows come back as mappings (asyncpg records, SQLAlchemy row mappings): read
 them by column name. asyncpg's UUIDs are `uuid.UUID` subclasses, equal and
@@ -24,6 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.util import greenlet_spawn
+
+from app.db.database import Database
 
 Rows = Sequence[Mapping[Any, Any]]
 
@@ -41,23 +46,33 @@ class HotRead:
         self._postgresql = postgresql if postgresql is not None else statement
         self._compiled: tuple[str, tuple[str, ...]] | None = None
 
-    async def rows(self, connection: AsyncConnection | AsyncSession, params: Mapping[str, Any]) -> Rows:
-        if not bypasses_sqlalchemy(connection):
-            return (await connection.execute(self.statement, dict(params))).mappings().all()
-        assert isinstance(connection, AsyncConnection)
-        sql, names = self._compiled or self._compile(connection.dialect)
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None  # a checked-out connection
+    async def rows(self, source: Database | AsyncConnection | AsyncSession, params: Mapping[str, Any]) -> Rows:
+        """The rows, read by asyncpg when ``source`` is a PostgreSQL database, else by SQLAlchemy."""
+        if isinstance(source, Database):
+            if bypasses_sqlalchemy(source):
+                return await self._fetch(source, params)
+            async with source.connection() as connection:
+                return await self.rows(connection, params)
+        return (await source.execute(self.statement, dict(params))).mappings().all()
+
+    async def _fetch(self, db: Database, params: Mapping[str, Any]) -> Rows:
+        engine = db.engine.sync_engine
+        sql, names = self._compiled or self._compile(engine.dialect)
+        pooled = await greenlet_spawn(engine.pool.connect)
         try:
-            return await driver.fetch(sql, *[params[name] for name in names])  # type: ignore[no-any-return]
-        except Exception as exc:
-            if not driver.is_closed():
-                raise
-            # A lost connection: the pool must not hand it out again (SQLAlchemy did not see it
-            # fail), and the caller learns it as it would from SQLAlchemy.
-            await connection.invalidate()
-            raise sa.exc.OperationalError(sql, None, exc, connection_invalidated=True) from exc
+            driver = pooled.driver_connection
+            assert driver is not None  # a checked-out connection
+            try:
+                return await driver.fetch(sql, *[params[name] for name in names])  # type: ignore[no-any-return]
+            except Exception as exc:
+                if not driver.is_closed():
+                    raise
+                # A lost connection: the pool must not hand it out again, and the caller
+                # learns it as it would from SQLAlchemy.
+                await greenlet_spawn(pooled.invalidate, exc)
+                raise sa.exc.OperationalError(sql, None, exc, connection_invalidated=True) from exc
+        finally:
+            await greenlet_spawn(pooled.close)
 
     def _compile(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
         compiled = self._postgresql.compile(dialect=dialect)
@@ -67,9 +82,6 @@ class HotRead:
         return self._compiled
 
 
-def bypasses_sqlalchemy(connection: AsyncConnection | AsyncSession) -> bool:
-    """Whether the connection is a PostgreSQL one reading in autocommit mode (no transaction to respect)."""
-    if not isinstance(connection, AsyncConnection) or connection.dialect.name != "postgresql":
-        return False
-    sync = connection.sync_connection
-    return sync is not None and sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+def bypasses_sqlalchemy(source: object) -> bool:
+    """Whether `HotRead.rows` reads from ``source`` with asyncpg itself (a PostgreSQL database)."""
+    return isinstance(source, Database) and source.engine.dialect.name == "postgresql"

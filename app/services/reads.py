@@ -34,8 +34,7 @@ _CONFIGS_BY_UUID = HotRead(
 
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
-    async with db.connection() as connection:
-        rows = await _CONFIGS_BY_UUID.rows(connection, {"uuids": list(uuids)})
+    rows = await _CONFIGS_BY_UUID.rows(db, {"uuids": list(uuids)})
     found = {r["uuid"]: ConfigRecord.of_mapping(r) for r in rows}
     return [found.get(u) for u in uuids]
 

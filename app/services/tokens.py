@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col, select
 
+from app.db.database import Database
 from app.db.hot import HotRead
 from app.db.models import ApiToken, Tenant, utcnow
 from app.errors import Forbidden, InvalidInput, Issue, NotFound, Unauthenticated
@@ -207,7 +208,7 @@ def _authentication_statement() -> sa.Select[Any]:
 _AUTHENTICATE = HotRead(_authentication_statement())
 
 
-async def authenticate(session: AsyncSession | AsyncConnection, token: str) -> Caller | None:
+async def authenticate(session: Database | AsyncSession | AsyncConnection, token: str) -> Caller | None:
     """The caller behind a bearer token, or None when the token is unknown, revoked or expired."""
     rows = await _AUTHENTICATE.rows(session, {"token_hash": hash_token(token), "now": utcnow()})
     if not rows:
