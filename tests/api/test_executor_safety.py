@@ -21,6 +21,7 @@ from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, 
 from graphql.execution.executor import Executor as GraphQLCoreExecutor
 from graphql.execution.middleware import MiddlewareManager
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 
 from app.api.app import create_app
@@ -53,6 +54,23 @@ def test_the_private_attributes_the_executor_reads_still_exist() -> None:
     assert isinstance(definition, StrawberryField)
     assert definition.is_basic_field and definition.default_resolver is getattr
     assert definition.python_name == "name"
+
+
+def test_what_plans_of_resolvers_and_interface_types_read_still_exists() -> None:
+    schema = build_schema(Settings())._schema
+    endpoint = schema.type_map["SipEndpoint"]
+    own = endpoint.fields["own"].extensions["strawberry-definition"]  # type: ignore[union-attr]
+    resolver = own.base_resolver
+    assert getattr(resolver.wrapped_func, "__plain_resolver__", False)
+    assert not resolver.is_async and resolver.self_parameter is not None and resolver.info_parameter is not None
+    assert resolver.root_parameter is None and resolver.parent_parameter is None
+    assert own.arguments == [] and own.permission_classes == [] and own.extensions == []
+    # a type implementing an interface: strawberry generates its is_type_of from the class
+    definition = endpoint.extensions["strawberry-definition"]  # type: ignore[union-attr]
+    assert endpoint.is_type_of is not None and definition.is_type_of is None  # type: ignore[union-attr]
+    assert definition.concrete_of is None and not definition.is_graphql_generic
+    assert definition.origin.__name__ == "SipEndpoint"
+    assert TYPE_CAST_ATTRIBUTE == "__as_strawberry_type__"
 
 
 def test_a_setting_turns_the_fast_executor_off() -> None:
