@@ -1,6 +1,7 @@
 """What a transaction leaves for after its commit: which engines have new
-records, which resolved views were recomputed. Services write it into the
-session; `Database.writing` hands it to the registered hooks once committed.
+records, which resolved views were recomputed, what is freed only then.
+Services write it into the session; `Database.writing` hands it to the
+registered hooks once committed.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ class Committed:
     engines: set[UUID] = field(default_factory=set)
     # (config uuid, resolved_version) -> resolved sections, for the write-through cache.
     resolved: dict[tuple[UUID, int], Any] = field(default_factory=dict)
+    # What the change no longer needs (`free_after_commit`), freed once committed.
+    unneeded: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.engines or self.resolved)
+        return bool(self.engines or self.resolved or self.unneeded)
 
 
 CommitHook = Callable[[Committed], Awaitable[None]]
@@ -36,6 +39,18 @@ def committed(session: AsyncSession) -> Committed:
     if facts is None:
         facts = session.info[_KEY] = Committed()
     return facts  # type: ignore[no-any-return]
+
+
+def free_after_commit(session: AsyncSession, *objects: Any) -> None:
+    """Keep these objects until this session's transaction has committed (or rolled back).
+
+    For a big change's last references to thousands of objects (its tenant graph, its update
+    rows) once they are written: freeing them takes milliseconds of the event loop, which
+    would otherwise pass while the change still holds the engine row and every other writer
+    of the engine waits (app/record/engine_row.py). After the commit they are freed in a
+    worker thread.
+    """
+    committed(session).unneeded.extend(objects)
 
 
 def take(session: AsyncSession) -> Committed | None:

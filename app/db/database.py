@@ -139,8 +139,10 @@ class Database:
             facts = take(session)
         if facts:
             await self._after_commit(facts)
-            # A big change's resolved views, kept for the hooks, are freed off the event loop.
+            # A big change's resolved views, kept for the hooks, and what it left to free after
+            # its commit (`free_after_commit`) are freed off the event loop.
             await release(many_rows(len(facts.resolved)), facts.resolved)
+            await release(bool(facts.unneeded), facts.unneeded)
 
     async def _after_commit(self, facts: Committed) -> None:
         # The change is committed whatever happens here: a failing hook (a cache

@@ -14,7 +14,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.aftercommit import committed
+from app.db.aftercommit import committed, free_after_commit
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems
@@ -168,6 +168,10 @@ async def _sync_endpoints(
     plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run)
     await release(big, texts, plans)
+    if big:
+        # The tenant's graph is freed after the commit, not when the caller lets it go while the
+        # engine row is still held (milliseconds for thousands of nodes).
+        free_after_commit(session, graph)
     updates = await number_record(session, engine, prepared, changes=changes)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 

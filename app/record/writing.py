@@ -17,13 +17,14 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db.aftercommit import committed
+from app.db.aftercommit import committed, free_after_commit
 from app.db.bulk import (
     Columns,
     Numbered,
     RawJSON,
     Upsert,
     columns_of,
+    copy_columns,
     delete_rows,
     insert_columns,
     insert_rows,
@@ -120,7 +121,8 @@ async def number_record(
     and insert them; return the updates.
 
     Other writers of the engine wait from here to this transaction's commit: only the
-    numbering and the insert of the rows made beforehand happen in between.
+    numbering and the insert of the rows made beforehand happen in between (thousands of
+    update rows by one COPY, `copy_columns`).
     """
     recorded, rows = prepared.updates, prepared.rows
     if prepared.dry_run or (rows is None and not changes):
@@ -148,17 +150,21 @@ async def number_record(
             set_committed_value(engine, "last_seq", heads["last_seq"])
             _number(recorded, heads["last_seq"] - len(recorded) + 1)
     else:
+        # A big change on PostgreSQL (its objects' states are stored already), or any on SQLite.
         first_seq, first_event = await take_numbers(
             session, engine, updates=len(recorded), events=len(changes), notify=notify
         )
         if rows is not None:
             _number(recorded, first_seq)
             rows.set("seq", list(range(first_seq, first_seq + len(recorded))))
+            await copy_columns(session, rows)
+            if many_rows(len(recorded)):
+                # Their last reference goes after the commit: freeing thousands of values here
+                # would keep the engine row milliseconds longer.
+                free_after_commit(session, *rows.values)
         if changes:
             events.set("seq", list(range(first_event, first_event + len(changes))))
-        for columns in (rows, events):
-            if columns is not None:
-                await insert_columns(session, columns)
+            await insert_columns(session, events)
     realtime_writer = session.info.get(REALTIME_KEY)
     if recorded and realtime_writer is not None:
         # Asterisk's realtime tables, in the same transaction as the change (same database).

@@ -8,17 +8,20 @@ from typing import Any
 from unittest import mock
 
 import asyncpg
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app import switch_interval
 from app.db.database import Database
 from app.db.hot import HotRead, bypasses_sqlalchemy
-from app.db.models import ConfigEventRow
+from app.db.models import ConfigEventRow, SorceryUpdateRow
 from app.domain.sections import Section
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
+update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
 
 PAGE = """
 query($tenant: UUID!, $first: Int!) {
@@ -195,3 +198,62 @@ async def test_a_lost_connection_is_not_handed_out_again(world: World, gql: Grap
     refused = [a for a in answers if a.get("errors")]
     assert all(a["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE" for a in refused), answers
     assert len(refused) <= 1 and answers[-1]["data"] == {"tenant": {"name": "Lost"}}, answers
+
+
+UPDATE_TEMPLATE = """
+mutation($uuid: UUID!, $value: String!) {
+  updateTemplate(uuid: $uuid, input: {options: {endpoint: [{key: "dtmf_mode", value: $value}]}}) {
+    changes { sorceryUpdates { seq objectId } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_a_big_change_holds_the_engine_row_only_to_copy_its_updates(
+    world: World, gql: GraphQLClient, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given 12 endpoints under a template, whose changes are written the way a change of
+    # thousands of updates is (object states first, then the numbers and the update rows)
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Copied")
+    general = await default_template(world.db, tenant, "general")
+    for i in range(12):
+        await new_endpoint(world.db, caller, tenant, f"copied-{i:02d}", [general.uuid])
+    monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1)
+    # (a first change: the token's first use of the minute is recorded then)
+    await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "inband"})
+    copies: list[tuple[str, int]] = []
+    copy = asyncpg.Connection.copy_records_to_table
+
+    async def counted(self: asyncpg.Connection, table_name: str, *, records: Any, **kwargs: Any) -> str:
+        rows = list(records)
+        copies.append((table_name, len(rows)))
+        return await copy(self, table_name, records=rows, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(asyncpg.Connection, "copy_records_to_table", counted)
+
+    # when the template changes
+    with count_statements(world.db) as statements:
+        data = await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "info"})
+
+    # then its 12 updates are numbered one after the other and stored by one COPY
+    updates = data["updateTemplate"]["changes"]["sorceryUpdates"]
+    seqs = [u["seq"] for u in updates]
+    assert seqs == list(range(seqs[0], seqs[0] + 12))
+    assert copies == [("sorcery_update", 12)]
+    async with world.db.reading() as session:
+        stored = (
+            await session.execute(
+                sa.select(update_t.c.seq, update_t.c.object_id)
+                .where(update_t.c.seq >= seqs[0])
+                .order_by(update_t.c.seq)
+            )
+        ).all()
+    assert [(s, o) for s, o in stored] == [(u["seq"], u["objectId"]) for u in updates]
+    # and while it holds the engine row (from the claim of its numbers to its commit), the
+    # only other statement is its change event's insert: the rest was written before
+    claims = [i for i, s in enumerate(statements) if s.startswith("UPDATE engine SET last_seq")]
+    assert len(claims) == 1, "\n".join(statements)
+    held = [s.split("(")[0].strip() for s in statements[claims[0] + 1 :]]
+    assert held == ["INSERT INTO config_event"], "\n".join(statements)

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import switch_interval
 from app.db.models import ConfigEventRow, SorceryObjectRow, SorceryUpdateRow, Tenant
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
@@ -168,7 +169,14 @@ async def test_two_tenants_racing_for_one_endpoint_name_get_one_endpoint_and_one
     assert set(owners) <= {first}
 
 
-async def test_eight_writers_and_a_big_template_change_keep_the_record_gap_free_and_ordered(world: World) -> None:
+@pytest.mark.parametrize("copied", [False, True], ids=["one-statement", "copied"])
+async def test_eight_writers_and_a_big_template_change_keep_the_record_gap_free_and_ordered(
+    world: World, monkeypatch: pytest.MonkeyPatch, copied: bool
+) -> None:
+    if copied:
+        # the big change written the way a change of thousands of updates is: its numbers
+        # claimed, then its update rows copied under the engine row (app/record/writing.py)
+        monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", BIG_TEMPLATE_ENDPOINTS)
     # given a big tenant whose template reaches 400 endpoints, and 8 small tenants with a line each
     caller = await caller_for(world.db, world.admin_token)
     big = await new_tenant(world.db, caller, "Big")
