@@ -13,9 +13,9 @@ the connection meanwhile and no transaction is begun on it: each statement
 reads its own snapshot, as autocommit reads do. On SQLite, or given a
 session or connection, the same statements run through SQLAlchemy.
 
-Rows come back as mappings (asyncpg records, SQLAlchemy row mappings): read
-them by column name. asyncpg's UUIDs are `uuid.UUID` subclasses, equal and
-hashing like them.
+Rows come back as sequences (asyncpg records, SQLAlchemy rows): read them by
+position, in the statement's column order. asyncpg's UUIDs are `uuid.UUID`
+subclasses, equal and hashing like them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from app.db.database import Database
 
-Rows = Sequence[Mapping[Any, Any]]
+Rows = Sequence[Sequence[Any]]
 
 
 class HotRead:
@@ -53,7 +53,7 @@ class HotRead:
                 return await self._fetch(source, params)
             async with source.connection() as connection:
                 return await self.rows(connection, params)
-        return (await source.execute(self.statement, dict(params))).mappings().all()
+        return (await source.execute(self.statement, dict(params))).all()
 
     async def _fetch(self, db: Database, params: Mapping[str, Any]) -> Rows:
         engine = db.engine.sync_engine

@@ -26,7 +26,7 @@ from app.events.records import UPDATES
 from app.record.reading import update_record
 from app.record.updates import RecordedUpdate
 from app.services.access import SECRETS_READ, SIP_READ, TENANTS_READ, Caller
-from app.services.snapshots import ConfigRecord, TenantRecord, config_columns
+from app.services.snapshots import CONFIG_COLUMNS, ConfigRecord, TenantRecord
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
@@ -168,7 +168,7 @@ async def list_configs(
         tenants = (
             [t for t in await tenant_subtree(session, tenant_uuid) if caller.can_see(t)] if recurse else [tenant_uuid]
         )
-        query = sa.select(*config_columns()).where(
+        query = sa.select(*CONFIG_COLUMNS).where(
             col(SipConfig.kind) == kind.value,
             col(SipConfig.tenant_uuid).in_(tenants),
         )
@@ -195,7 +195,7 @@ async def list_configs(
             sort_is_time=order is ConfigOrder.CREATED_AT,
             entities=False,
         )
-    records = [ConfigRecord.of(r) for r in rows]
+    records = [ConfigRecord.of_row(r) for r in rows]
     value_of = {
         ConfigOrder.NAME: lambda r: r.name,
         ConfigOrder.LABEL: lambda r: r.label or "",

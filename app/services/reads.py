@@ -18,7 +18,7 @@ from app.db.queries import load_graph
 from app.domain.graph import descendants
 from app.domain.resolution import ConfigKind, ResolvedSections
 from app.record.resolver import new_resolver
-from app.services.snapshots import ConfigRecord, EngineRecord, TenantRecord, TransportRecord, config_columns
+from app.services.snapshots import CONFIG_COLUMNS, ConfigRecord, EngineRecord, TenantRecord, TransportRecord
 
 R = TypeVar("R")
 
@@ -26,8 +26,8 @@ R = TypeVar("R")
 # building a select costs more than running it.
 _CONFIG_UUID = SipConfig.__table__.c.uuid  # type: ignore[attr-defined]
 _CONFIGS_BY_UUID = HotRead(
-    sa.select(*config_columns()).where(_CONFIG_UUID.in_(sa.bindparam("uuids", expanding=True))),
-    postgresql=sa.select(*config_columns()).where(
+    sa.select(*CONFIG_COLUMNS).where(_CONFIG_UUID.in_(sa.bindparam("uuids", expanding=True))),
+    postgresql=sa.select(*CONFIG_COLUMNS).where(
         _CONFIG_UUID.op("=")(sa.any_(sa.bindparam("uuids", type_=postgresql.ARRAY(sa.Uuid()))))
     ),
 )
@@ -35,7 +35,7 @@ _CONFIGS_BY_UUID = HotRead(
 
 async def configs_by_uuid(db: Database, uuids: Sequence[UUID]) -> list[ConfigRecord | None]:
     rows = await _CONFIGS_BY_UUID.rows(db, {"uuids": list(uuids)})
-    found = {r["uuid"]: ConfigRecord.of_mapping(r) for r in rows}
+    found = {r[0]: ConfigRecord.of_row(r) for r in rows}
     return [found.get(u) for u in uuids]
 
 

@@ -6,7 +6,7 @@ records do neither, so a view built inside a transaction stays valid after it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,35 +48,50 @@ class ConfigRecord:
 
     @classmethod
     def of(cls, row: SipConfig | Row[Any, *tuple[Any, ...]]) -> ConfigRecord:
-        """From an ORM row or a Core row of the sip_config columns."""
-        return cls.of_mapping(row._mapping if isinstance(row, Row) else _attributes(row, _CONFIG_FIELDS))
+        """From an ORM row, or a Core row with the sip_config columns by name."""
+        return cls(
+            uuid=row.uuid,
+            kind=_KINDS[row.kind],
+            tenant_uuid=row.tenant_uuid,
+            engine_uuid=row.engine_uuid,
+            name=row.name,
+            label=row.label,
+            transport_uuid=row.transport_uuid,
+            revision=row.revision,
+            resolved_version=row.resolved_version,
+            options=row.options,
+            default_role=row.default_role,
+            created_at=aware(row.created_at),
+            updated_at=aware(row.updated_at),
+        )
 
     @classmethod
-    def of_mapping(cls, row: Mapping[Any, Any]) -> ConfigRecord:
-        """From the sip_config columns by name (a row mapping, an asyncpg record)."""
+    def of_row(cls, row: Sequence[Any]) -> ConfigRecord:
+        """From a row of `CONFIG_COLUMNS`, by position (SQLAlchemy's rows and asyncpg's records
+        alike; a page reads 100 of them, and by name each column cost a lookup)."""
+        (
+            uuid,
+            tenant,
+            engine,
+            kind,
+            _scope,
+            name,
+            label,
+            transport,
+            revision,
+            version,
+            options,
+            role,
+            made,
+            changed,
+        ) = row
         return cls(
-            uuid=row["uuid"],
-            kind=_KINDS[row["kind"]],
-            tenant_uuid=row["tenant_uuid"],
-            engine_uuid=row["engine_uuid"],
-            name=row["name"],
-            label=row["label"],
-            transport_uuid=row["transport_uuid"],
-            revision=row["revision"],
-            resolved_version=row["resolved_version"],
-            options=row["options"],
-            default_role=row["default_role"],
-            created_at=aware(row["created_at"]),
-            updated_at=aware(row["updated_at"]),
-        )
+            uuid, _KINDS[kind], tenant, engine, name, label, transport, revision, version, options, role,
+            aware(made), aware(changed),
+        )  # fmt: skip
 
 
 _KINDS = {kind.value: kind for kind in ConfigKind}
-_CONFIG_FIELDS = tuple(f for f in ConfigRecord.__dataclass_fields__)
-
-
-def _attributes(row: object, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +142,18 @@ class ConfigView:
     objects: tuple[SorceryObject, ...] | None
 
 
-def config_columns() -> list[sa.ColumnElement[Any]]:
-    """The sip_config columns for ConfigRecord.of, the options as text (decoded only when read)."""
+def _config_columns() -> tuple[sa.ColumnElement[Any], ...]:
     table = SipConfig.__table__  # type: ignore[attr-defined]
-    return [sa.cast(c, sa.Text).label(c.name) if c.name == "options" else c for c in table.c]
+    columns = tuple(sa.cast(c, sa.Text).label(c.name) if c.name == "options" else c for c in table.c)
+    expected = (
+        "uuid", "tenant_uuid", "engine_uuid", "kind", "scope_uuid", "name", "label", "transport_uuid",
+        "revision", "resolved_version", "options", "default_role", "created_at", "updated_at",
+    )  # fmt: skip
+    if tuple(c.name for c in columns) != expected:  # what ConfigRecord.of_row unpacks
+        raise RuntimeError(f"sip_config's columns changed: {[c.name for c in columns]}")
+    return columns
+
+
+# The sip_config columns for ConfigRecord.of_row, in its order; the options as text (decoded
+# only when read).
+CONFIG_COLUMNS = _config_columns()

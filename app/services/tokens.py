@@ -213,14 +213,14 @@ async def authenticate(session: Database | AsyncSession | AsyncConnection, token
     rows = await _AUTHENTICATE.rows(session, {"token_hash": hash_token(token), "now": utcnow()})
     if not rows:
         return None
-    first = rows[0]
+    tenant, parent, engine, scopes, token_uuid, _ = rows[0]  # the columns of _authentication_statement
     return Caller(
-        tenant_uuid=first["uuid"],
-        engine_uuid=first["engine_uuid"],
-        scopes=frozenset(first["scopes"].split(",")),
-        is_root=first["parent_uuid"] is None,
-        visible={row["visible"] for row in rows},
-        token_uuid=first["token_uuid"],
+        tenant_uuid=tenant,
+        engine_uuid=engine,
+        scopes=frozenset(scopes.split(",")),
+        is_root=parent is None,
+        visible={row[5] for row in rows},
+        token_uuid=token_uuid,
     )
 
 
