@@ -3,8 +3,10 @@
 On PostgreSQL (default) or SQLite: a fresh database with a big tenant (N
 endpoints under the benchmark's template tree) and a small one (200
 endpoints) on the same engine, served by one real `pjsip-graph serve`
-process. The small tenant runs a reader (one endpoint with its resolved
-options, back to back) and a writer (one endpoint's label, every 100 ms):
+process (`--servers 2`: two replicas on the same database, the big tenant
+changing through one while the small tenant uses the other). The small
+tenant runs a reader (one endpoint with its resolved options, back to back)
+and a writer (one endpoint's label, every 100 ms):
 
 a) alone, for a few seconds: the baseline;
 b) while the big tenant changes its `general` template back and forth, which
@@ -13,7 +15,7 @@ b) while the big tenant changes its `general` template back and forth, which
 It prints the small tenant's read p50/p99 and write p50/p99/max in both
 phases and their ratios, measured in the same run, next to the change's time.
 
-Run from the repository root:  .venv/bin/python bench/bench_isolation.py [--endpoints 10000]
+Run from the repository root:  .venv/bin/python bench/bench_isolation.py [--endpoints 10000] [--servers 2]
 Benchmarks are not pass/fail: the exit code is 0 even when a target is MISSED.
 """
 
@@ -105,9 +107,14 @@ async def small_tenant_load(
 
 
 async def phase(
-    client: httpx.AsyncClient, endpoint: str, seconds: float, changes: list[tuple[str, str]] | None
+    client: httpx.AsyncClient,
+    endpoint: str,
+    seconds: float,
+    changes: list[tuple[str, str]] | None,
+    big_base: str | None = None,
 ) -> tuple[list[float], list[float], list[float]]:
-    """The small tenant's (reads, writes) during ``seconds`` alone, or during the big tenant's changes."""
+    """The small tenant's (reads, writes) during ``seconds`` alone, or during the big tenant's changes
+    (sent to ``big_base``: another replica, or by default the small tenant's own server)."""
     stop = asyncio.Event()
     load = asyncio.create_task(small_tenant_load(client, endpoint, stop))
     change_s: list[float] = []
@@ -115,7 +122,8 @@ async def phase(
         await asyncio.sleep(seconds)
     else:
         await asyncio.sleep(0.5)  # the load is running before the first change starts
-        async with httpx.AsyncClient(base_url=str(client.base_url), headers=client.headers, timeout=600) as big:
+        base = big_base or str(client.base_url)
+        async with httpx.AsyncClient(base_url=base, headers=client.headers, timeout=600) as big:
             for general, dtmf in changes:
                 change_s.append((await call(big, CHANGE, {"uuid": general, "dtmf": dtmf}))[0])
     stop.set()
@@ -139,8 +147,11 @@ def summary(name: str, reads: list[float], writes: list[float]) -> dict[str, flo
     return values
 
 
-async def measure(base: str, token: str, big_general: str, small_tenant: str, args: argparse.Namespace) -> None:
+async def measure(bases: list[str], token: str, big_general: str, small_tenant: str, args: argparse.Namespace) -> None:
+    """The small tenant uses the first server; the big tenant's changes go to the last (the same one
+    unless there are replicas)."""
     headers = {"Authorization": f"Bearer {token}"}
+    base, big_base = bases[0], bases[-1]
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
         endpoint = (await call(client, FIRST, {"t": small_tenant}))[1]["endpoints"]["edges"][0]["node"]["uuid"]
         # warm-up: one change, a few reads and writes
@@ -148,7 +159,7 @@ async def measure(base: str, token: str, big_general: str, small_tenant: str, ar
         await phase(client, endpoint, 1.0, None)
         reads, writes, _ = await phase(client, endpoint, args.seconds, None)
         changes = [(big_general, "inband" if i % 2 else "rfc4733") for i in range(args.changes)]
-        busy_reads, busy_writes, change_s = await phase(client, endpoint, 0, changes)
+        busy_reads, busy_writes, change_s = await phase(client, endpoint, 0, changes, big_base)
     print(f"  big tenant's template change: {', '.join(f'{s:.2f} s' for s in change_s)}")
     alone = summary("alone", reads, writes)
     during = summary("during", busy_reads, busy_writes)
@@ -169,8 +180,14 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=3, help="template changes of the big tenant (3)")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the baseline phase (5)")
     parser.add_argument("--pg-url", default=PG_ADMIN_URL, help="PostgreSQL URL to create the bench database from")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="2: the big tenant changes through another replica on the same database"
+    )
     args = parser.parse_args()
-    print(f"bench_isolation: {code_state()}, {args.backend}, big tenant of {args.endpoints} endpoints")
+    print(
+        f"bench_isolation: {code_state()}, {args.backend}, big tenant of {args.endpoints} endpoints, "
+        f"{args.servers} server(s)"
+    )
     with tempfile.TemporaryDirectory(prefix="pjsip-graph-isolation-") as tmp:
         workdir = Path(tmp)
         (workdir / "data").mkdir()
@@ -179,9 +196,13 @@ def main() -> None:
             small = asyncio.run(generate_data(url, endpoints=200, slug="small"))
             print(f"  data: {big.summary()}")
             token = (workdir / "data" / "admin.token").read_text().strip()
-            server = running_server(url, workdir / "data", workdir / "server.log", cache=True)
-            with server as (_, base), contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(measure(base, token, str(big.general_uuid), str(small.tenant_uuid), args))
+            with contextlib.ExitStack() as stack, contextlib.suppress(KeyboardInterrupt):
+                servers = [
+                    running_server(url, workdir / "data", workdir / f"server-{n}.log", cache=True)
+                    for n in range(args.servers)
+                ]
+                bases = [stack.enter_context(server)[1] for server in servers]
+                asyncio.run(measure(bases, token, str(big.general_uuid), str(small.tenant_uuid), args))
 
 
 if __name__ == "__main__":
