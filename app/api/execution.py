@@ -562,7 +562,11 @@ def _calling(func: Callable[..., Any]) -> Completer:
     takes_info = len(inspect.signature(func).parameters) == 2
 
     def read(source: Any) -> Any:
-        value = func(source, _RUN.get().info) if takes_info else func(source)
+        try:
+            value = func(source, _RUN.get().info) if takes_info else func(source)
+        except Exception as exc:
+            # The resolver's own error (say, a refusal): graphql-core calls it again and reports it.
+            raise _NotPlain from exc
         if inspect.isawaitable(value):
             close = getattr(value, "close", None)
             if close is not None:

@@ -10,7 +10,9 @@ take a connection straight from SQLAlchemy's pool (the same connections,
 events and limits) and run a statement compiled once with asyncpg's `fetch`
 (its statement cache prepares it once per connection). Nothing else uses
 the connection meanwhile and no transaction is begun on it: each statement
-reads its own snapshot, as autocommit reads do. On SQLite, or given a
+reads its own snapshot, as autocommit reads do. A read cancelled midway
+(a client gone) leaves asyncpg to cancel the statement before the
+connection's next use (tests/services/test_hot_reads.py). On SQLite, or given a
 session or connection, the same statements run through SQLAlchemy.
 
 Rows come back as sequences (asyncpg records, SQLAlchemy rows): read them by
@@ -66,7 +68,7 @@ class HotRead:
                 return await driver.fetch(sql, *[params[name] for name in names])  # type: ignore[no-any-return]
             except Exception as exc:
                 if not driver.is_closed():
-                    raise
+                    raise  # the statement's own error: the connection is fine
                 # A lost connection: the pool must not hand it out again, and the caller
                 # learns it as it would from SQLAlchemy.
                 await greenlet_spawn(pooled.invalidate, exc)

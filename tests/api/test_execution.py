@@ -406,6 +406,11 @@ class Box(Named):
 
     @strawberry.field
     @plain_resolver
+    def refused(self) -> str:  # an error of the resolver's own: graphql-core reports it
+        raise PermissionError(f"not for box {self.name}")
+
+    @strawberry.field
+    @plain_resolver
     def later(self) -> str:  # an awaitable answer: the standard path takes over
         async def value() -> str:
             return f"later {self.size}"
@@ -493,3 +498,20 @@ async def test_immutable_objects_are_completed_once_for_a_selection() -> None:
     assert second.data["boxes"][1] is not first.data["boxes"][1]  # type: ignore[index]
     with pytest.raises(TypeError):
         first.data["boxes"][0]["name"] = "changed"  # type: ignore[index]
+
+
+async def test_a_plain_resolver_refusing_is_reported_as_graphql_core_reports_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    schema = box_schema([Box(name="b0", size=1), Box(name="b1", size=2)])
+    before = PlainObjectExecutor.fallbacks["error"]
+    query = "{ boxes { name refused } }"
+    plain = await schema.execute(query, context_value={})
+    standard = strawberry.Schema(query=schema.query, execution_context_class=StrawberryGraphQLCoreExecutionContext)  # type: ignore[arg-type]
+    reference = await standard.execute(query, context_value={})
+    assert plain.data == reference.data is None
+    assert [(e.message, e.path) for e in plain.errors or ()] == [(e.message, e.path) for e in reference.errors or ()]
+    assert plain.errors and plain.errors[0].message == "not for box b0"
+    # the resolver's refusal is not a failure of the fast path: nothing counted or logged as one
+    assert PlainObjectExecutor.fallbacks["error"] == before
+    assert "fast completion" not in caplog.text
