@@ -5,6 +5,7 @@ These return plain rows and domain values; they never commit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -136,11 +137,23 @@ async def _load_tenant_graphs(session: AsyncSession, tenant_list: list[UUID]) ->
     return await _build_graph(session, rows, links)
 
 
-def _ancestors_cte(start: Sequence[UUID]) -> sa.CTE:
-    seed = sa.select(config_t.c.uuid.label("uuid")).where(config_t.c.uuid.in_(list(start)))
+@functools.cache
+def _graph_statement() -> sa.CompoundSelect[Any]:
+    """The configurations ``start`` (an expanding parameter) and all their ancestors, with the
+    ancestors' parent links, as one union (a link is a row with a position). Built once."""
+    seed = sa.select(config_t.c.uuid.label("uuid")).where(config_t.c.uuid.in_(sa.bindparam("start", expanding=True)))
     closure = seed.cte("closure", recursive=True)
     step = sa.select(parent_t.c.parent_uuid.label("uuid")).join(closure, parent_t.c.child_uuid == closure.c.uuid)
-    return closure.union(step)
+    closure = closure.union(step)
+    ids = sa.select(closure.c.uuid)
+    nodes = _node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
+    link_rows = sa.select(
+        _as_text(parent_t.c.child_uuid),
+        *(sa.null().label(c.name) for c in _NODE_COLUMNS[1:]),
+        _as_text(parent_t.c.parent_uuid).label("parent"),
+        parent_t.c.position,
+    )
+    return sa.union_all(nodes.where(config_t.c.uuid.in_(ids)), link_rows.where(parent_t.c.child_uuid.in_(ids)))
 
 
 async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
@@ -152,17 +165,7 @@ async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
     rows: list[Any] = []
     links: list[Any] = []
     for part in chunks(list(start)):
-        closure = _ancestors_cte(part)
-        ids = sa.select(closure.c.uuid)
-        nodes = _node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
-        link_rows = sa.select(
-            _as_text(parent_t.c.child_uuid),
-            *(sa.null().label(c.name) for c in _NODE_COLUMNS[1:]),
-            _as_text(parent_t.c.parent_uuid).label("parent"),
-            parent_t.c.position,
-        )
-        both = sa.union_all(nodes.where(config_t.c.uuid.in_(ids)), link_rows.where(parent_t.c.child_uuid.in_(ids)))
-        for row in (await session.execute(both)).all():
+        for row in (await session.execute(_graph_statement(), {"start": part})).all():
             if row.position is None:
                 rows.append(row)
             else:
@@ -178,24 +181,32 @@ async def recorded_object_texts(
     The text is not decoded: most objects are unchanged by a change, and the
     caller recognises those by comparing texts.
     """
+    by_endpoint, by_tenant = _recorded_statements()
+    queries = [(by_endpoint, {"engine": engine_uuid, "owners": part}) for part in chunks(list(endpoint_uuids))]
+    if tenant_uuids:
+        queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
+    rows: list[Any] = []
+    for query, parameters in queries:
+        rows += (await session.execute(query, parameters)).all()
+    # A whole tenant's objects (tens of thousands) are keyed in a worker thread.
+    big = many_rows(len(rows))
+    out = await off_loop(big, _object_texts, rows)
+    await release(big, rows)
+    return out
+
+
+@functools.cache
+def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """Recorded objects of an engine (``engine``) by endpoint and by tenant (``owners``, expanding)."""
     base = sa.select(
         object_t.c.object_type,
         object_t.c.object_id,
         sa.cast(object_t.c.fields, sa.Text).label("fields"),
         _as_text(object_t.c.tenant_uuid),
         _as_text(object_t.c.endpoint_uuid),
-    ).where(object_t.c.engine_uuid == engine_uuid)
-    queries = [base.where(object_t.c.endpoint_uuid.in_(part)) for part in chunks(list(endpoint_uuids))]
-    if tenant_uuids:
-        queries.append(base.where(object_t.c.tenant_uuid.in_(list(tenant_uuids))))
-    rows: list[Any] = []
-    for query in queries:
-        rows += (await session.execute(query)).all()
-    # A whole tenant's objects (tens of thousands) are keyed in a worker thread.
-    big = many_rows(len(rows))
-    out = await off_loop(big, _object_texts, rows)
-    await release(big, rows)
-    return out
+    ).where(object_t.c.engine_uuid == sa.bindparam("engine"))
+    owners: sa.BindParameter[Any] = sa.bindparam("owners", expanding=True)
+    return base.where(object_t.c.endpoint_uuid.in_(owners)), base.where(object_t.c.tenant_uuid.in_(owners))
 
 
 def _object_texts(rows: Sequence[Any]) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:

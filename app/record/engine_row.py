@@ -25,12 +25,14 @@ never waits for a scope lock, so no two writers can wait for each other.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
@@ -57,7 +59,7 @@ async def lock_engine(session: AsyncSession, engine_uuid: UUID, *, refresh: SipC
     tenant's endpoints. The engine row is locked as well. ``refresh``: see `lock_tenant_scope`.
     """
     if is_postgresql(session):
-        await session.execute(sa.select(_advisory(ENGINE_LOCKS, engine_uuid, shared=False)))
+        await session.execute(_ENGINE_LOCK, {"engine": str(engine_uuid)})
     return await _read_engine(session, engine_uuid, refresh, for_update=True)
 
 
@@ -93,14 +95,11 @@ async def lock_tenant_scope(
     path = (await tenant_paths(session, [tenant_uuid])).get(tenant_uuid, (tenant_uuid,))
     ancestors = list(reversed(path[1:]))  # from the root down
     only_endpoints = endpoint is not None or new_endpoint
-    await session.execute(
-        sa.select(
-            _advisory(ENGINE_LOCKS, engine_uuid, shared=True),
-            *(_advisory(TENANT_LOCKS, a, shared=True) for a in ancestors),
-            _advisory(TENANT_LOCKS, tenant_uuid, shared=only_endpoints),
-            *([_advisory(ENDPOINT_LOCKS, endpoint, shared=False)] if endpoint is not None else []),
-        )
-    )
+    keys = {"engine": str(engine_uuid), "tenant": str(tenant_uuid)}
+    keys.update({f"ancestor_{n}": str(a) for n, a in enumerate(ancestors)})
+    if endpoint is not None:
+        keys["endpoint"] = str(endpoint)
+    await session.execute(_scope_locks(len(ancestors), only_endpoints, endpoint is not None), keys)
     return await _read_engine(session, engine_uuid, refresh, for_update=False)
 
 
@@ -108,21 +107,45 @@ async def _read_engine(
     session: AsyncSession, engine_uuid: UUID, refresh: SipConfig | None, *, for_update: bool
 ) -> Engine:
     """The engine's row, with ``refresh`` read again alongside (one statement)."""
-    engine_t = Engine.__table__  # type: ignore[attr-defined]
-    statement: Any = sa.select(Engine)
-    if refresh is not None:
-        statement = sa.select(Engine, SipConfig).select_from(
-            engine_t.outerjoin(config_t, config_t.c.uuid == refresh.uuid)
-        )
-    statement = statement.where(engine_t.c.uuid == engine_uuid)
-    if for_update:
-        statement = statement.with_for_update(key_share=True, of=engine_t)
-    found = (await session.execute(statement.execution_options(populate_existing=True))).first()
+    keys = (
+        {"engine_uuid": engine_uuid} if refresh is None else {"engine_uuid": engine_uuid, "refresh_uuid": refresh.uuid}
+    )
+    found = (await session.execute(_engine_statement(refresh is not None, for_update), keys)).first()
     if found is None:
         raise NotFound("engine not found")
     if refresh is not None and found[1] is None:
         session.expunge(refresh)  # deleted meanwhile: the caller's next read finds nothing
     return found[0]  # type: ignore[no-any-return]
+
+
+# The statements every write runs are built once per shape, with bound parameters: building
+# one and computing its cache key cost ~40 µs each, several times per small mutation.
+
+
+@functools.cache
+def _engine_statement(refresh: bool, for_update: bool) -> Any:
+    engine_t = Engine.__table__  # type: ignore[attr-defined]
+    statement: Any = sa.select(Engine)
+    if refresh:
+        statement = sa.select(Engine, SipConfig).select_from(
+            engine_t.outerjoin(config_t, config_t.c.uuid == sa.bindparam("refresh_uuid"))
+        )
+    statement = statement.where(engine_t.c.uuid == sa.bindparam("engine_uuid"))
+    if for_update:
+        statement = statement.with_for_update(key_share=True, of=engine_t)
+    return statement.execution_options(populate_existing=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _scope_locks(ancestors: int, tenant_shared: bool, endpoint: bool) -> Any:
+    """The scope locks of `lock_tenant_scope`, in the order they are taken: the engine, the
+    tenant's ancestors from the root down, the tenant, the endpoint."""
+    return sa.select(
+        _advisory(ENGINE_LOCKS, "engine", shared=True),
+        *(_advisory(TENANT_LOCKS, f"ancestor_{n}", shared=True) for n in range(ancestors)),
+        _advisory(TENANT_LOCKS, "tenant", shared=tenant_shared),
+        *([_advisory(ENDPOINT_LOCKS, "endpoint", shared=False)] if endpoint else []),
+    )
 
 
 async def take_numbers(
@@ -168,16 +191,9 @@ async def bump_resolution(
     ordered = sorted(uuids, key=attrgetter("int"))  # as UUIDs compare, without a Python call per comparison
     values = values or {}
     if dialect == "postgresql":
-        # One statement: the version drawn once (a materialised CTE) and given to every row.
-        drawn = sa.select(sa.func.nextval(RESOLUTION_SEQUENCE).label("version")).cte("drawn")
-        drawn = drawn.prefix_with("MATERIALIZED")
-        statement = sa.select(drawn.c.version).add_cte(
-            sa.update(config_t)
-            .where(in_values(config_t.c.uuid, ordered, dialect))
-            .values(resolved_version=sa.select(drawn.c.version).scalar_subquery(), **values)
-            .cte("stamped")
-        )
-        return int((await session.execute(statement)).scalar_one())
+        parameters = {"uuids": ordered, **{f"value_{name}": value for name, value in values.items()}}
+        stamped = await session.execute(_stamp_statement(tuple(values)), parameters)
+        return int(stamped.scalar_one())
     engine.resolution_epoch += 1
     await session.flush()
     version = engine.resolution_epoch
@@ -190,6 +206,28 @@ async def bump_resolution(
     return version
 
 
-def _advisory(namespace: int, key: UUID, *, shared: bool) -> sa.ColumnElement[None]:
+@functools.lru_cache(maxsize=64)
+def _stamp_statement(columns: tuple[str, ...]) -> Any:
+    """`bump_resolution` on PostgreSQL, one statement: the version drawn once (a materialised
+    CTE) and given to every row of ``uuids``, with ``value_<column>`` written to these columns."""
+    drawn = sa.select(sa.func.nextval(RESOLUTION_SEQUENCE).label("version")).cte("drawn")
+    drawn = drawn.prefix_with("MATERIALIZED")
+    uuids = sa.bindparam("uuids", type_=postgresql.ARRAY(config_t.c.uuid.type))
+    return sa.select(drawn.c.version).add_cte(
+        sa.update(config_t)
+        .where(config_t.c.uuid.op("=")(sa.any_(uuids)))
+        .values(
+            resolved_version=sa.select(drawn.c.version).scalar_subquery(),
+            **{name: sa.bindparam(f"value_{name}", type_=config_t.c[name].type) for name in columns},
+        )
+        .cte("stamped")
+    )
+
+
+def _advisory(namespace: int, key: str, *, shared: bool) -> sa.ColumnElement[None]:
+    """An advisory lock on (namespace, hashtext of the bound parameter ``key``: a uuid's text)."""
     function = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
-    return function(namespace, sa.func.hashtext(str(key)))  # type: ignore[no-any-return]
+    return function(namespace, sa.func.hashtext(sa.bindparam(key, type_=sa.String)))  # type: ignore[no-any-return]
+
+
+_ENGINE_LOCK = sa.select(_advisory(ENGINE_LOCKS, "engine", shared=False))
