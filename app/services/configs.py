@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
+from app.db.aftercommit import committed
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
 from app.db.queries import Graph, load_graph, load_tenant_graphs
@@ -379,8 +380,11 @@ async def _finish(
 
 async def _view(session: AsyncSession, graph: Graph, row: SipConfig, *, dry_run: bool) -> ConfigView:
     record = ConfigRecord.of(row)
-    resolver = new_resolver(graph.nodes)
-    resolved = resolver.resolve(row.uuid)
+    # An endpoint the change synchronised was resolved then, from the same graph, and kept for the
+    # write-through cache under its new version: not resolved a second time.
+    resolved = None if dry_run else committed(session).resolved.get((row.uuid, row.resolved_version))
+    if resolved is None:
+        resolved = new_resolver(graph.nodes).resolve(row.uuid)
     objects = tuple(endpoint_objects(row.name, resolved)) if record.kind is ConfigKind.ENDPOINT else None
     parents = None  # committed with the change: read if the answer asks for them
     if dry_run:  # rolled back: only this transaction sees them

@@ -16,6 +16,7 @@ from app import switch_interval
 from app.db.database import Database
 from app.db.hot import HotRead, bypasses_sqlalchemy
 from app.db.models import ConfigEventRow, SorceryUpdateRow
+from app.domain.resolution import Resolver
 from app.domain.sections import Section
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
@@ -257,3 +258,19 @@ async def test_a_big_change_holds_the_engine_row_only_to_copy_its_updates(
     assert len(claims) == 1, "\n".join(statements)
     held = [s.split("(")[0].strip() for s in statements[claims[0] + 1 :]]
     assert held == ["INSERT INTO config_event"], "\n".join(statements)
+
+
+async def test_a_small_endpoint_update_resolves_the_endpoint_once(world: World, gql: GraphQLClient) -> None:
+    # given an endpoint under a template
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Resolved once")
+    sip = await default_template(world.db, tenant, "sip")
+    endpoint = await new_endpoint(world.db, caller, tenant, "once-1", [sip.uuid], {})
+
+    # when its caller id changes, the answer showing its resolved options
+    with mock.patch.object(Resolver, "resolve", autospec=True, side_effect=Resolver.resolve) as resolved:
+        answer = await gql.ok(UPDATE_ENDPOINT, {"uuid": str(endpoint.uuid), "value": "<300>"})
+
+    # then the endpoint was resolved once: for its objects, and the answer reuses that view
+    assert {"key": "callerid", "value": "<300>"} in answer["updateEndpoint"]["endpoint"]["resolved"]["endpoint"]
+    assert [call.args[1] for call in resolved.call_args_list] == [endpoint.uuid]
