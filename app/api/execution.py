@@ -259,7 +259,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         elif isinstance(named, GraphQLObjectType):
             core = self._object_plan(named, group)
             if core is not None and self._remembers and self._may_be_kept(named):
-                core = self._remembering_object(core, (type_, *[id(details.node) for details in group]), group)
+                key = (type_, *[id(details.node) for details in group])
+                core = self._remembering(core, key, group, kept_as_object=True)
         else:
             return None  # interfaces and unions: the standard path resolves their runtime type
         if core is None:
@@ -272,38 +273,27 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         origin = getattr(definition, "origin", None)
         return origin is not None and any(issubclass(kind, origin) for kind in self.immutable_objects)
 
-    def _remembering(self, complete: Completer, key: tuple[Any, ...], group: FieldGroup) -> Completer:
-        """Lists of immutable items: their completed form, kept across executions by identity."""
-        kept, kinds = _Kept(self._remembered, self.remembered_lists), self.immutable_items
+    def _remembering(
+        self, complete: Completer, key: tuple[Any, ...], group: FieldGroup, *, kept_as_object: bool = False
+    ) -> Completer:
+        """Values that never change, completed once and kept across executions by identity: tuples
+        of immutable items (`immutable_items`), or objects of the immutable classes (``kept_as_object``)."""
+        kept = _Kept(self._remembered, self.remembered_lists)
+        items, objects = self.immutable_items, self.immutable_objects
 
         def complete_remembered(value: Any) -> Any:
-            if value.__class__ is not tuple:
+            if (value.__class__ not in objects) if kept_as_object else (value.__class__ is not tuple):
                 return complete(value)
             entry_key = (*key, _RUN.get().variables, id(value))
             completed = kept.get(entry_key, value)
             if completed is not None:
-                return completed  # the same tuple: the same immutable items
+                return completed  # the same value: the same immutable contents
             completed = complete(value)
-            if not value or not all(map(isinstance, value, repeat(kinds))):
-                return completed
+            if not kept_as_object and (not value or not all(map(isinstance, value, repeat(items)))):
+                return completed  # a tuple of other things: not known to stay the same
             return kept.put(entry_key, value, group, completed)
 
         return complete_remembered
-
-    def _remembering_object(self, complete: Completer, key: tuple[Any, ...], group: FieldGroup) -> Completer:
-        """Objects of the immutable classes: their completed form, kept across executions by identity."""
-        kept, kinds = _Kept(self._remembered, self.remembered_lists), self.immutable_objects
-
-        def complete_remembered_object(value: Any) -> Any:
-            if value.__class__ not in kinds:
-                return complete(value)
-            entry_key = (*key, _RUN.get().variables, id(value))
-            completed = kept.get(entry_key, value)
-            if completed is not None:
-                return completed
-            return kept.put(entry_key, value, group, complete(value))
-
-        return complete_remembered_object
 
     def _object_plan(self, object_type: GraphQLObjectType, group: FieldGroup) -> Completer | None:
         checked_class = None

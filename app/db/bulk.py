@@ -315,8 +315,16 @@ async def delete_rows(session: AsyncSession, table: sa.Table, keys: Sequence[Row
 def in_values(column: sa.Column[Any], values: Sequence[Any], dialect: str) -> sa.ColumnElement[bool]:
     """``column IN values`` as one array parameter on PostgreSQL (constant SQL, any length)."""
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+        return equals_any(column, sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
     return column.in_(list(values))
+
+
+def equals_any(column: sa.Column[Any], array: str | sa.BindParameter[Any]) -> sa.ColumnElement[bool]:
+    """PostgreSQL's ``column = ANY(array)``; ``array`` a bound parameter or the name of one (an
+    array of the column's type), for statements built once and run with any number of values."""
+    if isinstance(array, str):
+        array = sa.bindparam(array, type_=postgresql.ARRAY(column.type))
+    return column.op("=")(sa.any_(array))
 
 
 # Thousands of rows written at once (an import, generated data): the planner's

@@ -1,7 +1,7 @@
 """Reads that run on nearly every request, sent through asyncpg itself on PostgreSQL.
 
 Running a prebuilt statement through SQLAlchemy's async engine still costs
-~0.17 ms of CPU per call on top of asyncpg's own work (a Connection object
+~0.18 ms of CPU per call on top of asyncpg's own work (a Connection object
 per checkout, its isolation level set and reset, the compiled-cache lookup,
 the greenlet hops, the DBAPI adapter, result processing): as much as the
 rest of a small query's resolution. The token check and the read of

@@ -32,12 +32,11 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
-from app.db.bulk import in_values, is_postgresql
+from app.db.bulk import equals_any, in_values, is_postgresql
 from app.db.models import Engine, SipConfig
 from app.db.queries import chunks, tenant_paths
 from app.errors import NotFound
@@ -212,10 +211,9 @@ def _stamp_statement(columns: tuple[str, ...]) -> Any:
     CTE) and given to every row of ``uuids``, with ``value_<column>`` written to these columns."""
     drawn = sa.select(sa.func.nextval(RESOLUTION_SEQUENCE).label("version")).cte("drawn")
     drawn = drawn.prefix_with("MATERIALIZED")
-    uuids = sa.bindparam("uuids", type_=postgresql.ARRAY(config_t.c.uuid.type))
     return sa.select(drawn.c.version).add_cte(
         sa.update(config_t)
-        .where(config_t.c.uuid.op("=")(sa.any_(uuids)))
+        .where(equals_any(config_t.c.uuid, "uuids"))
         .values(
             resolved_version=sa.select(drawn.c.version).scalar_subquery(),
             **{name: sa.bindparam(f"value_{name}", type_=config_t.c[name].type) for name in columns},

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlmodel import col, select
 
 from app.cache import ResolutionCache
+from app.db.bulk import equals_any
 from app.db.database import Database
 from app.db.hot import HotRead
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport
@@ -27,9 +27,7 @@ R = TypeVar("R")
 _CONFIG_UUID = SipConfig.__table__.c.uuid  # type: ignore[attr-defined]
 _CONFIGS_BY_UUID = HotRead(
     sa.select(*CONFIG_COLUMNS).where(_CONFIG_UUID.in_(sa.bindparam("uuids", expanding=True))),
-    postgresql=sa.select(*CONFIG_COLUMNS).where(
-        _CONFIG_UUID.op("=")(sa.any_(sa.bindparam("uuids", type_=postgresql.ARRAY(sa.Uuid()))))
-    ),
+    postgresql=sa.select(*CONFIG_COLUMNS).where(equals_any(_CONFIG_UUID, "uuids")),
 )
 
 
