@@ -371,7 +371,8 @@ PHASES = (
     ("app.record.sync", "desired_endpoint_objects", "resolve, build objects"),
     ("app.record.sync", "recorded_object_texts", "read recorded objects"),
     ("app.record.sync", "_plan", "compare texts, diff"),
-    ("app.record.sync", "record", "write updates and states"),
+    ("app.record.sync", "prepare_record", "store states, make update rows"),
+    ("app.record.sync", "number_record", "claim, number, write updates"),
 )
 
 

@@ -174,15 +174,29 @@ async def load_graph(session: AsyncSession, start: Sequence[UUID]) -> Graph:
 
 
 async def recorded_object_texts(
-    session: AsyncSession, engine_uuid: UUID, *, endpoint_uuids: Sequence[UUID] = (), tenant_uuids: Sequence[UUID] = ()
+    session: AsyncSession,
+    engine_uuid: UUID,
+    *,
+    endpoint_uuids: Sequence[UUID] = (),
+    tenant_uuids: Sequence[UUID] = (),
+    object_types: Sequence[str] | None = None,
 ) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:
     """Recorded objects of these endpoints or tenants: key -> (fields as stored JSON text, tenant, endpoint).
 
     The text is not decoded: most objects are unchanged by a change, and the
-    caller recognises those by comparing texts.
+    caller recognises those by comparing texts. ``object_types``: the endpoints'
+    objects of these types only.
     """
-    by_endpoint, by_tenant = _recorded_statements()
-    queries = [(by_endpoint, {"engine": engine_uuid, "owners": part}) for part in chunks(list(endpoint_uuids))]
+    by_endpoint, by_tenant, by_endpoint_and_type = _recorded_statements()
+    if object_types is None:
+        queries = [(by_endpoint, {"engine": engine_uuid, "owners": part}) for part in chunks(list(endpoint_uuids))]
+    elif object_types:
+        queries = [
+            (by_endpoint_and_type, {"engine": engine_uuid, "owners": part, "types": list(object_types)})
+            for part in chunks(list(endpoint_uuids))
+        ]
+    else:
+        queries = []
     if tenant_uuids:
         queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
     rows: list[Any] = []
@@ -196,8 +210,9 @@ async def recorded_object_texts(
 
 
 @functools.cache
-def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """Recorded objects of an engine (``engine``) by endpoint and by tenant (``owners``, expanding)."""
+def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """Recorded objects of an engine (``engine``) by endpoint and by tenant (``owners``, expanding),
+    and by endpoint of some types (``types``, expanding)."""
     base = sa.select(
         object_t.c.object_type,
         object_t.c.object_id,
@@ -206,7 +221,10 @@ def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
         _as_text(object_t.c.endpoint_uuid),
     ).where(object_t.c.engine_uuid == sa.bindparam("engine"))
     owners: sa.BindParameter[Any] = sa.bindparam("owners", expanding=True)
-    return base.where(object_t.c.endpoint_uuid.in_(owners)), base.where(object_t.c.tenant_uuid.in_(owners))
+    by_endpoint = base.where(object_t.c.endpoint_uuid.in_(owners))
+    types: sa.BindParameter[Any] = sa.bindparam("types", expanding=True)
+    by_tenant = base.where(object_t.c.tenant_uuid.in_(owners))
+    return by_endpoint, by_tenant, by_endpoint.where(object_t.c.object_type.in_(types))
 
 
 def _object_texts(rows: Sequence[Any]) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:

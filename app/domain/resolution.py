@@ -187,6 +187,7 @@ class _Prefix:
     """The resolution of a parent list alone, shared by every configuration with those parents."""
 
     resolved: tuple[ResolvedOption, ...]
+    fields: tuple[tuple[str, str], ...]  # the resolved (key, value) pairs
     winners: dict[str, ResolvedOption]
     # Template applications and option values of the parents' lists together.
     applications: int
@@ -281,7 +282,8 @@ class Resolver:
             multiple = self._multiple[section]
             resolved = resolve_applied(applied, multiple, _NOBODY)
             applications = sum(self._applications[p] for p in parents)
-            prefix = _Prefix(resolved, {o.key: o for o in resolved if not multiple(o.key)}, applications, len(applied))
+            winners = {o.key: o for o in resolved if not multiple(o.key)}
+            prefix = _Prefix(resolved, tuple((o.key, o.value) for o in resolved), winners, applications, len(applied))
             self._prefixes[key] = prefix
         return prefix
 
@@ -293,8 +295,36 @@ class Resolver:
         for section in SECTIONS:
             self._application_list(uuid, section, ())
 
-    def resolve(self, uuid: UUID) -> ResolvedSections:
-        """Every section of one configuration, resolved with origins.
+    def holds_options(self, uuid: UUID, section: Section) -> bool:
+        """Does this configuration's resolved ``section`` hold any option? (Without resolving it.)"""
+        node = self._nodes[uuid]
+        if node.sections.get(section) or (section is Section.ENDPOINT and node.transport_name is not None):
+            return True  # its own options are always kept
+        return bool(self._prefix(node.parents, section).resolved)
+
+    def resolve_fields(self, uuid: UUID, sections: Sequence[Section]) -> dict[Section, tuple[tuple[str, str], ...]]:
+        """The (key, value) pairs of these sections of one configuration, as `resolve` would give
+        them, without origins or overrides: what its Sorcery objects are made of (a property
+        test checks they agree)."""
+        node = self._nodes[uuid]
+        if uuid in node.parents:
+            raise CycleError(f"parent cycle through {uuid}")
+        out: dict[Section, tuple[tuple[str, str], ...]] = {}
+        for section in sections:
+            prefix = self._prefix(node.parents, section)
+            own = node.sections.get(section, ())
+            if section is Section.ENDPOINT and node.transport_name is not None:
+                own = (*own, ("transport", node.transport_name))
+            self._within_limits(node, section, prefix, len(own))
+            out[section] = _merge_fields(prefix.fields, own, self._multiple[section]) if own else prefix.fields
+        return out
+
+    def _within_limits(self, node: ConfigNode, section: Section, prefix: _Prefix, own: int) -> None:
+        if prefix.applications >= self._limits.applications or prefix.values + own > self._limits.section_values:
+            self._refuse(node, section, 1 + prefix.applications, prefix.values + own)
+
+    def resolve(self, uuid: UUID, sections: Sequence[Section] = SECTIONS) -> ResolvedSections:
+        """Every section of one configuration (or those of ``sections``), resolved with origins.
 
         Equal to `resolve_applied` over the full application list (a property
         test checks it): the parents' part is the shared prefix, and the own
@@ -305,14 +335,10 @@ class Resolver:
         if uuid in node.parents:
             raise CycleError(f"parent cycle through {uuid}")
         out: ResolvedSections = {}
-        for section in SECTIONS:
+        for section in sections:
             prefix = self._prefix(node.parents, section)
             own = self._own(node, section)
-            if (
-                prefix.applications >= self._limits.applications
-                or prefix.values + len(own) > self._limits.section_values
-            ):
-                self._refuse(node, section, 1 + prefix.applications, prefix.values + len(own))
+            self._within_limits(node, section, prefix, len(own))
             out[section] = _merge(prefix, own, self._multiple[section]) if own else prefix.resolved
         return out
 
@@ -331,6 +357,35 @@ def _merge(prefix: _Prefix, own: Sequence[Applied], is_multiple: Callable[[str],
         elif seen_at[-1] == index:
             kept.append(ResolvedOption(key, value, origin, False, _own_overrides(own, seen_at, prefix, key)))
     return one_set_var_per_variable(tuple(kept))
+
+
+def _merge_fields(
+    prefix: tuple[tuple[str, str], ...], own: Sequence[tuple[str, str]], is_multiple: Callable[[str], bool]
+) -> tuple[tuple[str, str], ...]:
+    """`_merge` on (key, value) pairs alone."""
+    last: dict[str, int] = {}
+    for index, (key, _) in enumerate(own):
+        if not is_multiple(key):
+            last[key] = index
+    kept = [pair for pair in prefix if pair[0] not in last] if last else list(prefix)
+    kept.extend(pair for index, pair in enumerate(own) if last.get(pair[0], index) == index)
+    return _one_set_var_field_per_variable(kept)
+
+
+def _one_set_var_field_per_variable(fields: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """`one_set_var_per_variable` on (key, value) pairs alone."""
+    by_name: dict[str, list[int]] = {}
+    for index, (key, value) in enumerate(fields):
+        if key == KEYED_BY_VARIABLE:
+            by_name.setdefault(set_var_name(value), []).append(index)
+    dropped: set[int] = set()
+    for at in by_name.values():
+        if len(at) > 1:
+            fields[at[0]] = fields[at[-1]]
+            dropped.update(at[1:])
+    if not dropped:
+        return tuple(fields)
+    return tuple(pair for index, pair in enumerate(fields) if index not in dropped)
 
 
 def _own_overrides(own: Sequence[Applied], seen_at: list[int], prefix: _Prefix, key: str) -> tuple[Overridden, ...]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
 from app.domain.resolution import ResolvedOption
-from app.domain.sections import MASK, SECRET_KEYS, Option, Options, Section
+from app.domain.sections import MASK, SECRET_KEYS, SECTIONS, Option, Options, Section
 
 # Secrets per object type: auth credentials, and a transport's TLS private key password.
 SECRETS_BY_TYPE: dict[str, frozenset[str]] = {"auth": SECRET_KEYS, "transport": frozenset({"password"})}
@@ -42,41 +42,82 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
 
     An object exists when its resolved section is non-empty; the endpoint
     object always exists. The order is the order of the docs/domain.md §5 table.
+    A section missing from ``resolved`` is empty.
     """
-    auth = _pairs(resolved.get(Section.AUTH, ()))
-    aor = _pairs(resolved.get(Section.AOR, ()))
-    outbound = _pairs(resolved.get(Section.OUTBOUND_AUTH, ()))
-    identify = _pairs(resolved.get(Section.IDENTIFY, ()))
-    reg_auth = _pairs(resolved.get(Section.REGISTRATION_OUTBOUND_AUTH, ()))
-    registration = _pairs(resolved.get(Section.REGISTRATION, ()))
+    fields = {section: _pairs(options) for section, options in resolved.items()}
+    fields.setdefault(Section.ENDPOINT, ())
+    return objects_of_fields(name, fields, [section for section, options in fields.items() if options])
 
-    references: list[Option] = []
-    if aor:
-        references.append(("aors", name))
-    if auth:
-        references.append(("auth", name))
-    if outbound:
-        references.append(("outbound_auth", f"outbound_auth_{name}"))
 
+def objects_of_fields(
+    name: str, fields: Mapping[Section, Options], present: Collection[Section]
+) -> list[SorceryObject]:
+    """`endpoint_objects` from resolved (key, value) pairs, for the sections of ``fields`` only.
+
+    ``present``: the endpoint's sections (of all seven) that hold options; the endpoint's and
+    the registration's references follow them, whether or not ``fields`` holds those sections.
+    """
     objects: list[SorceryObject] = []
+    auth = fields.get(Section.AUTH)
     if auth:
         objects.append(SorceryObject("auth", name, auth))
+    aor = fields.get(Section.AOR)
     if aor:
         objects.append(SorceryObject("aor", name, aor))
-    objects.append(SorceryObject("endpoint", name, _pairs(resolved.get(Section.ENDPOINT, ())) + tuple(references)))
+    endpoint = fields.get(Section.ENDPOINT)
+    if endpoint is not None:
+        references: list[Option] = []
+        if Section.AOR in present:
+            references.append(("aors", name))
+        if Section.AUTH in present:
+            references.append(("auth", name))
+        if Section.OUTBOUND_AUTH in present:
+            references.append(("outbound_auth", f"outbound_auth_{name}"))
+        objects.append(SorceryObject("endpoint", name, endpoint + tuple(references)))
+    outbound = fields.get(Section.OUTBOUND_AUTH)
     if outbound:
         objects.append(SorceryObject("auth", auth_object_key(Section.OUTBOUND_AUTH, name)[1], outbound))
+    identify = fields.get(Section.IDENTIFY)
     if identify:
         objects.append(SorceryObject("identify", name, (*identify, ("endpoint", name))))
+    reg_auth = fields.get(Section.REGISTRATION_OUTBOUND_AUTH)
     if reg_auth:
         objects.append(SorceryObject("auth", auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name)[1], reg_auth))
+    registration = fields.get(Section.REGISTRATION)
     if registration:
         # Asterisk refuses a registration's endpoint without line support (docs/domain.md §5).
         extra: tuple[Option, ...] = (("line", "yes"), ("endpoint", name))
-        if reg_auth:
+        if Section.REGISTRATION_OUTBOUND_AUTH in present:
             extra += (("outbound_auth", f"auth_reg_{name}"),)
         objects.append(SorceryObject("registration", name, registration + extra))
     return objects
+
+
+# The sections each object of an endpoint is made from, named by the section it comes from
+# (`object_section`); the others are made from their own section alone.
+OBJECT_INPUTS: dict[Section, frozenset[Section]] = {
+    # its aors, auth and outbound_auth references exist when those sections hold options
+    Section.ENDPOINT: frozenset({Section.ENDPOINT, Section.AOR, Section.AUTH, Section.OUTBOUND_AUTH}),
+    # its outbound_auth reference, likewise
+    Section.REGISTRATION: frozenset({Section.REGISTRATION, Section.REGISTRATION_OUTBOUND_AUTH}),
+}
+# The sections whose presence alone (not their options) other objects' references follow.
+REFERENCED_SECTIONS = frozenset({Section.AOR, Section.AUTH, Section.OUTBOUND_AUTH, Section.REGISTRATION_OUTBOUND_AUTH})
+
+
+def objects_changed_by(changed: Collection[Section]) -> frozenset[Section]:
+    """The endpoint objects (named by the section each comes from) that can change when the
+    endpoint's resolved ``changed`` sections do; every other object stays as it is."""
+    return frozenset(s for s in SECTIONS if not OBJECT_INPUTS.get(s, frozenset({s})).isdisjoint(changed))
+
+
+def object_section(object_type: str, object_id: str) -> Section:
+    """The section an endpoint's object comes from (docs/domain.md §5)."""
+    if object_type != "auth":
+        return Section(object_type)
+    if object_id.startswith(RESERVED_PREFIXES[0]):
+        return Section.OUTBOUND_AUTH
+    return Section.REGISTRATION_OUTBOUND_AUTH if object_id.startswith(RESERVED_PREFIXES[1]) else Section.AUTH
 
 
 # Which auth object of an endpoint each secret-holding section becomes.

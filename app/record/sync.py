@@ -21,8 +21,16 @@ from app.domain.asterisk_values import object_problems
 from app.domain.catalog import Catalog, load_catalog
 from app.domain.diff import Owner, PlannedUpdate, diff_objects, order_updates
 from app.domain.resolution import ResolvedSections, Resolver
-from app.domain.sections import Options, Section, to_options
-from app.domain.sorcery import ObjectKey, auth_object_key, endpoint_objects
+from app.domain.sections import SECTIONS, Options, Section, to_options
+from app.domain.sorcery import (
+    REFERENCED_SECTIONS,
+    ObjectKey,
+    auth_object_key,
+    endpoint_objects,
+    object_section,
+    objects_changed_by,
+    objects_of_fields,
+)
 from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
@@ -35,6 +43,9 @@ from app.switch_interval import off_loop, release
 # passes between threads every few milliseconds) instead of stalling for the
 # whole change. Below it, a thread would cost more than it frees.
 OFF_LOOP_ENDPOINTS = 300
+# Below this many endpoints, a change that alters some of their objects only still resolves their
+# whole views, kept for the write-through cache; from it on, just what those objects are made of.
+WHOLE_VIEWS_BELOW = OFF_LOOP_ENDPOINTS
 # Endpoints resolved and compared at a time in a change reaching many: bounds the memory a
 # change needs by a part's objects instead of the tenant's.
 SYNC_PART = 5000
@@ -50,13 +61,27 @@ class Desired:
 
 
 def desired_endpoint_objects(
-    graph: Graph, endpoint_uuids: Iterable[UUID], catalog: Catalog, resolver: Resolver | None = None
+    graph: Graph,
+    endpoint_uuids: Iterable[UUID],
+    catalog: Catalog,
+    resolver: Resolver | None = None,
+    *,
+    made: frozenset[Section] | None = None,
+    views: bool = True,
 ) -> Desired:
-    """Resolve each endpoint and flatten it into its Sorcery objects."""
+    """Resolve each endpoint and flatten it into its Sorcery objects.
+
+    ``made``: only the objects coming from these sections (`object_section`). ``views``: keep
+    each endpoint's whole resolved view (for the cache); without it, only the sections the
+    objects are made from are resolved.
+    """
     resolver = resolver or new_resolver(graph.nodes, catalog)
     desired = Desired()
     with collector_paused():
-        _desire(desired, graph, endpoint_uuids, resolver)
+        if made is None:
+            _desire(desired, graph, endpoint_uuids, resolver)
+        else:
+            _desire_some(desired, graph, endpoint_uuids, resolver, made, views)
     return desired
 
 
@@ -72,6 +97,35 @@ def _desire(desired: Desired, graph: Graph, endpoint_uuids: Iterable[UUID], reso
         desired.resolved[uuid] = resolved
 
 
+def _desire_some(
+    desired: Desired,
+    graph: Graph,
+    endpoint_uuids: Iterable[UUID],
+    resolver: Resolver,
+    made: frozenset[Section],
+    views: bool,
+) -> None:
+    """`_desire` for the objects coming from the ``made`` sections only: from whole resolved
+    views (kept) with ``views``, else from those sections' resolved pairs alone."""
+    making = tuple(s for s in SECTIONS if s in made)
+    for uuid in endpoint_uuids:
+        node = graph.nodes[uuid]
+        if views:
+            resolved = resolver.resolve(uuid)
+            desired.resolved[uuid] = resolved
+            objects = [o for o in endpoint_objects(node.name, resolved) if object_section(o.type, o.id) in made]
+        else:
+            fields = resolver.resolve_fields(uuid, making)
+            present = [
+                s for s in REFERENCED_SECTIONS if (fields[s] if s in fields else resolver.holds_options(uuid, s))
+            ]
+            objects = objects_of_fields(node.name, fields, present)
+        owner = Owner(graph.tenants[uuid], uuid)
+        for obj in objects:
+            desired.objects[obj.key] = obj.fields
+            desired.owners[obj.key] = owner
+
+
 async def sync_endpoints(
     session: AsyncSession,
     engine: Engine,
@@ -83,12 +137,18 @@ async def sync_endpoints(
     changes: Sequence[Change] = (),
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
+    sections: Collection[Section] | None = None,
 ) -> ChangeSummary:
     """Recompute these endpoints, delete the objects of removed ones, record the difference
     and the change events ``changes`` (numbered together).
 
     ``rewrite_secrets`` (section to secret keys) are recorded as changed in these
     endpoints' auth objects even when their values did not change.
+
+    ``sections``: the only resolved sections of these endpoints the change can alter (a
+    template's changed options): only the objects made from them are recomputed and
+    compared, every other one being as recorded by the change that last altered its inputs.
+    Not with removed endpoints, whose objects all go.
 
     With ``resolution_version`` (the version just given to these endpoints'
     resolved views), the views computed here are kept for the write-through cache.
@@ -104,6 +164,7 @@ async def sync_endpoints(
             changes=changes,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
+            made=None if sections is None else objects_changed_by(sections),
         )
 
 
@@ -130,13 +191,20 @@ async def _sync_endpoints(
     changes: Sequence[Change],
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None,
+    made: frozenset[Section] | None,
 ) -> ChangeSummary:
+    if made is not None and removed_endpoint_uuids:
+        raise ValueError("a removed endpoint's objects all go: its sections cannot be chosen")
     catalog = load_catalog()
     big = len(endpoint_uuids) >= OFF_LOOP_ENDPOINTS
     forced = _forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {}
     global_options = tuple((k, v) for k, v in engine.global_options)
+    # Whole views are resolved for the write-through cache unless the change reaches many
+    # endpoints and alters some of their objects only: then just what those are made from.
+    views = made is None or len(endpoint_uuids) < WHOLE_VIEWS_BELOW
     # the views computed here, kept for the write-through cache under their new version
-    for_cache = committed(session).resolved if not dry_run else None
+    for_cache = committed(session).resolved if not dry_run and views else None
+    object_types = None if made is None else sorted({s.object_type for s in made})
     plans: list[PlannedUpdate] = []
     texts: dict[ObjectKey, str] = {}
     issues: list[Issue] = []
@@ -145,14 +213,16 @@ async def _sync_endpoints(
     parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
     for n, part in enumerate(parts):
         removed = list(removed_endpoint_uuids) if n == 0 else []
-        computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog)
+        computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
         if for_cache is not None and resolution_version is not None:
             for uuid, resolved in computed.resolved.items():
                 for_cache[(uuid, resolution_version)] = resolved
         wanted = set(part) | set(removed)
-        found = await recorded_object_texts(session, engine.uuid, endpoint_uuids=sorted(wanted))
+        found = await recorded_object_texts(
+            session, engine.uuid, endpoint_uuids=sorted(wanted), object_types=object_types
+        )
         planned = await off_loop(
-            big, _plan, computed.objects, computed.owners, found, wanted, forced, catalog, graph, global_options
+            big, _plan, computed.objects, computed.owners, found, wanted, made, forced, catalog, graph, global_options
         )
         if isinstance(planned, InvalidInput):
             issues += planned.issues
@@ -181,6 +251,7 @@ def _plan(
     owners: dict[ObjectKey, Owner],
     found: Mapping[ObjectKey, tuple[str, UUID | None, UUID | None]],
     wanted: Collection[UUID],
+    made: frozenset[Section] | None,
     forced: Mapping[ObjectKey, frozenset[str]],
     catalog: Catalog,
     graph: Graph,
@@ -200,6 +271,8 @@ def _plan(
         for key, (text, tenant, endpoint) in found.items():
             if endpoint not in wanted:
                 continue  # another endpoint of the tenant
+            if made is not None and object_section(*key) not in made:
+                continue  # an object the change leaves as it is
             if key not in owners:
                 owners[key] = Owner(tenant, endpoint)
             if texts.get(key) != text or key in forced:
@@ -226,21 +299,12 @@ def _what_asterisk_refuses(
             owner = owners[(object_type, object_id)].endpoint_uuid
             node = graph.nodes.get(owner) if owner is not None else None
             where = f"endpoint '{node.name}'" if node is not None else "endpoint"
-            field = f"input.options.{_section_of(object_type, object_id).input_name}"
+            field = f"input.options.{object_section(object_type, object_id).input_name}"
             what = where if object_type == "endpoint" else f"{where}, {object_type} '{object_id}'"
             issues.append(Issue(field, f"{what}: {problem} (Asterisk refuses it)"))
             if len(issues) == MAX_OBJECT_ISSUES:
                 return issues
     return issues
-
-
-def _section_of(object_type: str, object_id: str) -> Section:
-    """The section an endpoint's object comes from (docs/domain.md §5)."""
-    if object_type != "auth":
-        return Section(object_type)
-    if object_id.startswith("outbound_auth_"):
-        return Section.OUTBOUND_AUTH
-    return Section.REGISTRATION_OUTBOUND_AUTH if object_id.startswith("auth_reg_") else Section.AUTH
 
 
 async def sync_engine_objects(

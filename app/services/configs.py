@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import string
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from uuid import UUID
 
@@ -265,7 +265,16 @@ async def update_config(
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
             graph=_with_own_fields(before, row) if same_ancestry else None,
+            sections=None if not same_ancestry else _changed_sections(current_sections, sections, rewrite_secrets),
         )
+
+
+def _changed_sections(
+    before: Mapping[Section, Options], after: Mapping[Section, Options], rewritten: Mapping[Section, frozenset[str]]
+) -> set[Section]:
+    """The sections whose options a change alters (or rewrites): with the same parents and
+    transport, the only resolved sections of its inheritors that can change."""
+    return {s for s in SECTIONS if before.get(s, ()) != after.get(s, ())} | set(rewritten)
 
 
 def _with_own_fields(graph: Graph, row: SipConfig) -> Graph:
@@ -334,11 +343,13 @@ async def _finish(
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
     graph: Graph | None = None,
+    sections: Collection[Section] | None = None,
 ) -> ConfigResult:
     """Recompute what the change can affect, record it, and build the view.
 
     ``action`` is CREATED, UPDATED, or None when the mutation changed nothing. ``graph``:
     the configuration and its ancestors as they are now, when the caller has them.
+    ``sections``: the only sections a template's change alters, when known (`sync_endpoints`).
     """
     changes = ChangeSummary(dry_run=dry_run)
     events = [] if action is None else [Change(action, kind.value, row.uuid, row.tenant_uuid, row.revision)]
@@ -361,6 +372,7 @@ async def _finish(
             changes=events,
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
+            sections=sections,
         )
     else:
         # (an updated endpoint got its new version with its own change: see update_config)

@@ -512,3 +512,17 @@ def test_resolver_matches_a_literal_reading_of_the_rules(graph: tuple[dict[UUID,
         assert [o.inherited for o in resolved[section]] == [origin != e for _, _, origin, _ in expected]
         for option in resolved[section]:
             assert option.origin == nodes[option.origin.uuid].origin
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_resolved_fields_are_the_resolved_views_pairs(graph: tuple[dict[UUID, ConfigNode], UUID]) -> None:
+    # what a change's objects are made of, resolved without origins, is exactly what the views hold
+    nodes, e = graph
+    resolver = Resolver(nodes, CATALOG)
+    views = Resolver(nodes, CATALOG).resolve(e)
+    for sections in (SECTIONS, (Section.ENDPOINT,), (Section.AOR, Section.REGISTRATION)):
+        fields = resolver.resolve_fields(e, sections)
+        assert fields == {s: tuple((o.key, o.value) for o in views[s]) for s in sections}
+    for section in SECTIONS:
+        assert resolver.holds_options(e, section) is bool(views[section]), section

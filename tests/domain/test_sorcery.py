@@ -8,7 +8,15 @@ import pytest
 
 from app.domain.resolution import ConfigKind, Origin, ResolvedOption
 from app.domain.sections import Options, Section
-from app.domain.sorcery import MASK, SorceryObject, endpoint_objects, mask_fields
+from app.domain.sorcery import (
+    MASK,
+    SorceryObject,
+    endpoint_objects,
+    mask_fields,
+    object_section,
+    objects_changed_by,
+    objects_of_fields,
+)
 
 ORIGIN = Origin(UUID(int=1), ConfigKind.ENDPOINT, "alice", None)
 
@@ -149,6 +157,76 @@ def test_fields_keep_resolved_order_and_repeated_keys() -> None:
 def test_object_ids_use_the_given_name() -> None:
     objects = endpoint_objects("x-1.y_z", resolved(aor=AOR, outbound_auth=OUTBOUND_AUTH))
     assert [o.id for o in objects] == ["x-1.y_z", "x-1.y_z", "outbound_auth_x-1.y_z"]
+
+
+# --- the objects a change of some sections can alter ----------------------------------------------------------
+
+
+ALL_SECTIONS = {
+    "endpoint": ENDPOINT,
+    "aor": AOR,
+    "auth": AUTH,
+    "outbound_auth": OUTBOUND_AUTH,
+    "identify": IDENTIFY,
+    "registration": REGISTRATION,
+    "registration_outbound_auth": REGISTRATION_AUTH,
+}
+
+
+@pytest.mark.parametrize("present", [set(), {"aor"}, {"aor", "auth", "outbound_auth", "registration_outbound_auth"}])
+@pytest.mark.parametrize("changed", [{s} for s in Section] + [{Section.AOR, Section.IDENTIFY}])
+def test_the_objects_of_changed_sections_are_those_of_the_whole_endpoint(
+    changed: set[Section], present: set[str]
+) -> None:
+    # given an endpoint with some sections holding options, and a change of some of its sections
+    whole = resolved(**{name: ALL_SECTIONS[name] for name in present | {"endpoint", "identify", "registration"}})
+    made = objects_changed_by(changed)
+    fields = {s: tuple((o.key, o.value) for o in whole[s]) for s in made}
+    # when only the objects made from the changed sections are built, from their pairs
+    some = objects_of_fields("alice", fields, [s for s in Section if whole[s]])
+    # then they are exactly the whole endpoint's objects coming from those sections
+    assert some == [o for o in endpoint_objects("alice", whole) if object_section(o.type, o.id) in made]
+    assert made >= changed
+
+
+@pytest.mark.parametrize("section", list(Section))
+@pytest.mark.parametrize("others", [set(), set(ALL_SECTIONS)])
+def test_a_section_s_change_alters_no_object_outside_those_it_names(section: Section, others: set[str]) -> None:
+    # given an endpoint before and after one section's options change (emptied, or another value)
+    before = resolved(**{name: ALL_SECTIONS[name] for name in others | {section.value}})
+    for after_options in ((), (("changed", "value"),)):
+        after = dict(before) | {section: resolved(**{section.value: after_options})[section]}
+        old = by_key(endpoint_objects("alice", before))
+        new = by_key(endpoint_objects("alice", after))
+        # then every object that differs comes from a section objects_changed_by names
+        differing = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+        assert differing
+        assert {object_section(*key) for key in differing} <= objects_changed_by({section})
+
+
+def test_a_referenced_section_s_change_alters_the_objects_that_reference_it() -> None:
+    assert objects_changed_by({Section.AOR}) == {Section.AOR, Section.ENDPOINT}
+    assert objects_changed_by({Section.OUTBOUND_AUTH}) == {Section.OUTBOUND_AUTH, Section.ENDPOINT}
+    assert objects_changed_by({Section.REGISTRATION_OUTBOUND_AUTH}) == {
+        Section.REGISTRATION_OUTBOUND_AUTH,
+        Section.REGISTRATION,
+    }
+    assert objects_changed_by({Section.ENDPOINT}) == {Section.ENDPOINT}
+    assert objects_changed_by({Section.IDENTIFY}) == {Section.IDENTIFY}
+    assert objects_changed_by(()) == frozenset()
+
+
+def test_references_follow_the_sections_present_not_those_built() -> None:
+    # the endpoint object alone, built while its aor and outbound auth hold options elsewhere
+    objects = objects_of_fields("alice", {Section.ENDPOINT: ENDPOINT}, [Section.AOR, Section.OUTBOUND_AUTH])
+    assert objects == [
+        SorceryObject("endpoint", "alice", (*ENDPOINT, ("aors", "alice"), ("outbound_auth", "outbound_auth_alice")))
+    ]
+
+
+def test_each_object_comes_from_one_section() -> None:
+    sections = {object_section(o.type, o.id) for o in endpoint_objects("alice", resolved(**ALL_SECTIONS))}
+    assert sections == set(Section)
 
 
 # --- secrets --------------------------------------------------------------------------------------

@@ -168,9 +168,9 @@ async def test_a_change_in_parts_gives_the_same_updates_and_rows_as_at_once(
     resolved_parts: list[int] = []
     resolve = sync.desired_endpoint_objects
 
-    def counted(graph: Any, endpoints: list[UUID], *args: Any) -> Any:
+    def counted(graph: Any, endpoints: list[UUID], *args: Any, **kwargs: Any) -> Any:
         resolved_parts.append(len(endpoints))
-        return resolve(graph, endpoints, *args)
+        return resolve(graph, endpoints, *args, **kwargs)
 
     monkeypatch.setattr(sync, "desired_endpoint_objects", counted)
     monkeypatch.setattr(sync, "SYNC_PART", 5)
