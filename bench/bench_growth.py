@@ -367,12 +367,14 @@ def run_import(file: Path, url: str, data_dir: Path, data: BenchData, run: Run) 
 # app/record/sync.py `_sync_endpoints`), looked up by name so that a renamed one is skipped, not fatal.
 PHASES = (
     ("app.services.configs", "load_tenant_graphs", "load the tenant graph"),
+    ("app.services.configs", "_template_reach", "find inheritors, check limits"),
     ("app.services.configs", "bump_resolution", "bump the resolution version"),
     ("app.record.sync", "desired_endpoint_objects", "resolve, build objects"),
     ("app.record.sync", "recorded_object_texts", "read recorded objects"),
     ("app.record.sync", "_plan", "compare texts, diff"),
     ("app.record.sync", "prepare_record", "store states, make update rows"),
     ("app.record.sync", "number_record", "claim, number, write updates"),
+    ("app.db.database", "release", "free after the commit"),
 )
 
 
@@ -381,8 +383,9 @@ def rss_mb() -> float:
 
 
 @contextlib.contextmanager
-def traced(marks: list[tuple[str, float, float]], collections: list[float]) -> Iterator[None]:
-    """Time each phase (seconds, RSS at its end) and every full collection of the cycle collector."""
+def traced(marks: list[tuple[str, float, float, float]], collections: list[float]) -> Iterator[None]:
+    """Time each phase (seconds, this process's CPU seconds, RSS at its end) and every full collection
+    of the cycle collector. What a phase waits for beyond its CPU is mostly the database."""
     started: list[float] = [0.0]
 
     def on_gc(stage: str, info: dict[str, Any]) -> None:
@@ -397,17 +400,17 @@ def traced(marks: list[tuple[str, float, float]], collections: list[float]) -> I
         if asyncio.iscoroutinefunction(function):
 
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                begun = time.perf_counter()
+                begun, cpu = time.perf_counter(), time.process_time()
                 result = await function(*args, **kwargs)
-                marks.append((label, time.perf_counter() - begun, rss_mb()))
+                marks.append((label, time.perf_counter() - begun, time.process_time() - cpu, rss_mb()))
                 return result
 
             return run_async
 
         def run_sync(*args: Any, **kwargs: Any) -> Any:
-            begun = time.perf_counter()
+            begun, cpu = time.perf_counter(), time.process_time()
             result = function(*args, **kwargs)
-            marks.append((label, time.perf_counter() - begun, rss_mb()))
+            marks.append((label, time.perf_counter() - begun, time.process_time() - cpu, rss_mb()))
             return result
 
         return run_sync
@@ -480,7 +483,7 @@ async def diagnose(url: str, data_dir: Path, data: BenchData, profile: bool, top
                 return post(UPDATE_MUTATION, {**general, "options": toggled})
 
             await change()  # warm-up
-            marks: list[tuple[str, float, float]] = []
+            marks: list[tuple[str, float, float, float]] = []
             collections: list[float] = []
             start_rss = rss_mb()
             with traced(marks, collections):
@@ -490,10 +493,23 @@ async def diagnose(url: str, data_dir: Path, data: BenchData, profile: bool, top
             out.write(
                 f"one change: {wall:.2f} s wall, {cpu:.2f} s CPU of this process; RSS {start_rss:.0f} MB before it\n"
             )
-            for label, seconds, rss in marks:
-                out.write(f"  {label:<30} {seconds:7.2f} s   RSS at its end {rss:6.0f} MB ({rss - start_rss:+.0f})\n")
-            rest = wall - sum(seconds for _, seconds, _ in marks)
-            out.write(f"  {'the rest (SQL, commit, answer)':<30} {rest:7.2f} s\n")
+            # each phase summed over the parts of the change, in the order they first ran
+            phases: dict[str, list[float]] = {}
+            for label, seconds, phase_cpu, rss in marks:
+                total = phases.setdefault(label, [0, 0.0, 0.0, 0.0])
+                total[0] += 1
+                total[1] += seconds
+                total[2] += phase_cpu
+                total[3] = rss
+            out.write(f"  {'phase':<30} {'times':>5} {'wall':>8} {'CPU':>8}   RSS at its last end\n")
+            for label, (times, seconds, phase_cpu, rss) in phases.items():
+                out.write(
+                    f"  {label:<30} {times:5.0f} {seconds:6.2f} s {phase_cpu:6.2f} s   "
+                    f"{rss:6.0f} MB ({rss - start_rss:+.0f})\n"
+                )
+            rest = wall - sum(seconds for _, seconds, _, _ in marks)
+            rest_cpu = cpu - sum(phase_cpu for _, _, phase_cpu, _ in marks)
+            out.write(f"  {'the rest (SQL, commit, answer)':<36} {rest:6.2f} s {rest_cpu:6.2f} s\n")
             out.write(
                 f"  full collections of the cycle collector during it: {len(collections)}, "
                 f"{sum(collections):.2f} s ({', '.join(f'{c:.2f}' for c in collections) or '-'}), inside the phases\n"

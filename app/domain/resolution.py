@@ -295,12 +295,19 @@ class Resolver:
         for section in SECTIONS:
             self._application_list(uuid, section, ())
 
-    def holds_options(self, uuid: UUID, section: Section) -> bool:
-        """Does this configuration's resolved ``section`` hold any option? (Without resolving it.)"""
+    def holding_options(self, uuid: UUID, sections: Sequence[Section]) -> list[Section]:
+        """Those of ``sections`` whose resolution for this configuration holds any option (without
+        resolving them)."""
         node = self._nodes[uuid]
-        if node.sections.get(section) or (section is Section.ENDPOINT and node.transport_name is not None):
-            return True  # its own options are always kept
-        return bool(self._prefix(node.parents, section).resolved)
+        own, parents = node.sections, node.parents
+        return [
+            section
+            for section in sections
+            # its own options are always kept
+            if own.get(section)
+            or (section is Section.ENDPOINT and node.transport_name is not None)
+            or self._prefix(parents, section).fields
+        ]
 
     def resolve_fields(self, uuid: UUID, sections: Sequence[Section]) -> dict[Section, tuple[tuple[str, str], ...]]:
         """The (key, value) pairs of these sections of one configuration, as `resolve` would give
@@ -369,6 +376,8 @@ def _merge_fields(
             last[key] = index
     kept = [pair for pair in prefix if pair[0] not in last] if last else list(prefix)
     kept.extend(pair for index, pair in enumerate(own) if last.get(pair[0], index) == index)
+    if KEYED_BY_VARIABLE not in last and not any(key == KEYED_BY_VARIABLE for key, _ in own):
+        return tuple(kept)  # the prefix has one set_var per variable already, and nothing adds one
     return _one_set_var_field_per_variable(kept)
 
 

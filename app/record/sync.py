@@ -7,14 +7,17 @@ written, numbered with the engine's next sequence numbers.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed, free_after_commit
+from app.db.lane import statement_lane
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems
@@ -35,7 +38,7 @@ from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.resolver import new_resolver
 from app.record.updates import Change, ChangeSummary
-from app.record.writing import number_record, prepare_record, record
+from app.record.writing import number_record, prepare_record, record, store_object_states
 from app.switch_interval import off_loop, release
 
 # From this many endpoints on, resolving and diffing run in a worker thread: the
@@ -108,6 +111,8 @@ def _desire_some(
     """`_desire` for the objects coming from the ``made`` sections only: from whole resolved
     views (kept) with ``views``, else from those sections' resolved pairs alone."""
     making = tuple(s for s in SECTIONS if s in made)
+    # the sections whose presence the objects' references follow, when not made here
+    referenced = tuple(s for s in SECTIONS if s in REFERENCED_SECTIONS and s not in made)
     for uuid in endpoint_uuids:
         node = graph.nodes[uuid]
         if views:
@@ -116,9 +121,7 @@ def _desire_some(
             objects = [o for o in endpoint_objects(node.name, resolved) if object_section(o.type, o.id) in made]
         else:
             fields = resolver.resolve_fields(uuid, making)
-            present = [
-                s for s in REFERENCED_SECTIONS if (fields[s] if s in fields else resolver.holds_options(uuid, s))
-            ]
+            present = [s for s, options in fields.items() if options] + resolver.holding_options(uuid, referenced)
             objects = objects_of_fields(node.name, fields, present)
         owner = Owner(graph.tenants[uuid], uuid)
         for obj in objects:
@@ -211,32 +214,55 @@ async def _sync_endpoints(
     # A large tenant in parts: what one part resolves, reads and compares is freed before the
     # next, so memory holds a part's objects (and the changed ones), not the tenant's.
     parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
-    for n, part in enumerate(parts):
-        removed = list(removed_endpoint_uuids) if n == 0 else []
-        computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
-        if for_cache is not None and resolution_version is not None:
-            for uuid, resolved in computed.resolved.items():
-                for_cache[(uuid, resolution_version)] = resolved
-        wanted = set(part) | set(removed)
-        found = await recorded_object_texts(
-            session, engine.uuid, endpoint_uuids=sorted(wanted), object_types=object_types
-        )
-        planned = await off_loop(
-            big, _plan, computed.objects, computed.owners, found, wanted, made, forced, catalog, graph, global_options
-        )
-        if isinstance(planned, InvalidInput):
-            issues += planned.issues
-        else:
-            part_plans, part_texts = planned
-            plans += part_plans
-            texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
-        # what served the comparison is freed now, off the event loop (a large part's objects)
-        await release(big, computed.objects, computed.owners, found, computed.resolved)
+    # A big change's statements run while it computes: the next part's recorded objects are
+    # read while this part is compared, and its new states stored while the next is resolved.
+    store_states = big and not dry_run
+    async with statement_lane() as lane:
+
+        def read(part: list[UUID], removed: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
+            ids = [*part, *removed]
+            return lane.then(
+                lambda: recorded_object_texts(session, engine.uuid, endpoint_uuids=ids, object_types=object_types)
+            )
+
+        reading = read(parts[0], list(removed_endpoint_uuids))
+        for n, part in enumerate(parts):
+            wanted = set(part) | set(removed_endpoint_uuids) if n == 0 else set(part)
+            computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
+            if for_cache is not None and resolution_version is not None:
+                for uuid, resolved in computed.resolved.items():
+                    for_cache[(uuid, resolution_version)] = resolved
+            found = await reading
+            if n + 1 < len(parts):
+                reading = read(parts[n + 1], [])
+            planned = await off_loop(
+                big,
+                _plan,
+                computed.objects,
+                computed.owners,
+                found,
+                wanted,
+                made,
+                forced,
+                catalog,
+                graph,
+                global_options,
+            )
+            if isinstance(planned, InvalidInput):
+                issues += planned.issues
+            else:
+                part_plans, part_texts = planned
+                plans += part_plans
+                texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
+                if store_states and not issues:
+                    lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
+            # what served the comparison is freed now, off the event loop (a large part's objects)
+            await release(big, computed.objects, computed.owners, found, computed.resolved)
     if issues:
         raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
     # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
     plans = order_updates(plans) if len(parts) > 1 else plans
-    prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run)
+    prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run, states_stored=store_states)
     await release(big, texts, plans)
     if big:
         # The tenant's graph is freed after the commit, not when the caller lets it go while the

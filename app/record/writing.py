@@ -88,9 +88,11 @@ async def prepare_record(
     *,
     texts: Mapping[ObjectKey, str] | None = None,
     dry_run: bool,
+    states_stored: bool = False,
 ) -> PreparedRecord:
     """Everything of `record` that needs no number, before the engine row is claimed: the
-    objects' states are stored and the update rows made. ``plans`` and ``texts`` are not used after.
+    objects' states are stored (unless ``states_stored`` by `store_object_states` already) and
+    the update rows made. ``plans`` and ``texts`` are not used after.
     """
     texts = texts or {}
     now = utcnow()
@@ -103,15 +105,27 @@ async def prepare_record(
     if dry_run:
         return PreparedRecord(recorded, None, dry_run)
     rows = await off_loop(big, _update_columns, recorded, texts, engine.uuid, now)
-    states, deletes = await off_loop(big, _object_rows, engine.uuid, plans, texts)
+    if states_stored:
+        return PreparedRecord(recorded, rows, dry_run)
     if not big and is_postgresql(session):
         # A few rows: written with the numbers, in the same statement (`number_record`).
+        states, deletes = _object_rows(engine.uuid, plans, texts)
         return PreparedRecord(recorded, rows, dry_run, (columns_of(object_t, states), columns_of(object_t, deletes)))
-    # The objects' states need no number: stored before the engine row is claimed, so other
-    # tenants' writers do not wait for these rows.
+    await store_object_states(session, engine.uuid, plans, texts)
+    return PreparedRecord(recorded, rows, dry_run)
+
+
+async def store_object_states(
+    session: AsyncSession, engine_uuid: UUID, plans: Sequence[PlannedUpdate], texts: Mapping[ObjectKey, str]
+) -> None:
+    """Store the planned updates' objects' new states (deleted ones go).
+
+    The states need no number: stored before the engine row is claimed, so other tenants'
+    writers do not wait for these rows.
+    """
+    states, deletes = await off_loop(many_rows(len(plans)), _object_rows, engine_uuid, plans, texts)
     await delete_rows(session, object_t, deletes)
     await insert_rows(session, object_t, states, on_conflict=OBJECT_KEY, update=OBJECT_STATE)
-    return PreparedRecord(recorded, rows, dry_run)
 
 
 async def number_record(

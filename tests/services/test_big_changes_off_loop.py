@@ -144,8 +144,9 @@ async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     assert len(again[0]) == len(again[1]) == 12
 
 
+@pytest.mark.parametrize("big", [False, True], ids=["on the loop", "big: statements while it computes"])
 async def test_a_change_in_parts_gives_the_same_updates_and_rows_as_at_once(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, big: bool
 ) -> None:
     # given 12 endpoints under one template
     admin = await caller_for(world.db, world.admin_token)
@@ -172,11 +173,24 @@ async def test_a_change_in_parts_gives_the_same_updates_and_rows_as_at_once(
         resolved_parts.append(len(endpoints))
         return resolve(graph, endpoints, *args, **kwargs)
 
+    stored_parts: list[int] = []
+    store = sync.store_object_states
+
+    async def stored(session: Any, engine: UUID, plans: list[Any], texts: Any) -> None:
+        stored_parts.append(len(plans))
+        await store(session, engine, plans, texts)
+
     monkeypatch.setattr(sync, "desired_endpoint_objects", counted)
+    monkeypatch.setattr(sync, "store_object_states", stored)
     monkeypatch.setattr(sync, "SYNC_PART", 5)
+    if big:  # each part's states are stored (and the next part's objects read) while it computes
+        monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1)
     dry_in_parts = await _change(world.db, world, general, "inband", dry_run=True)
+    assert stored_parts == []
     in_parts = await change("inband", part=5)
     assert resolved_parts == [5, 5, 2] * 2
+    # the states of each part's changed endpoints (8 in all), in one statement lane step per part
+    assert (len(stored_parts), sum(stored_parts)) == ((3, 8) if big else (0, 0))
 
     # then the answer, the recorded updates (their order too) and the stored objects are the same
     assert in_parts == at_once

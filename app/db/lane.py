@@ -1,0 +1,63 @@
+"""One session's statements running while its caller computes.
+
+A big change alternates computing (in a worker thread, `app/switch_interval.off_loop`) with
+statements (reading the recorded objects of the next part, storing the states of the last).
+Run one after the other, the database and the computing each wait for the other. A lane
+runs the session's statements in the background, one at a time and in the order they were
+given (a session runs one statement at a time), while the caller goes on computing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class StatementLane:
+    """Statements that run one after another, each once the previous one has ended."""
+
+    def __init__(self) -> None:
+        self._last: asyncio.Task[Any] | None = None
+
+    def then(self, statement: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
+        """Run ``statement()`` once the statements given before have ended; its task, to await
+        for its result. It does not run if one of those failed: it fails the same way."""
+        previous = self._last
+
+        async def run() -> T:
+            if previous is not None:
+                await previous
+            return await statement()
+
+        task = asyncio.ensure_future(run())
+        self._last = task
+        return task
+
+    async def drain(self) -> None:
+        """Wait for every statement given; raise the first failure."""
+        if self._last is not None:
+            await self._last
+
+    async def abandon(self) -> None:
+        """Cancel the statements not yet ended, and wait until none runs any more."""
+        if self._last is not None:
+            self._last.cancel()  # cancels the one it waits for too, down the lane
+            with contextlib.suppress(BaseException):
+                await self._last
+
+
+@contextlib.asynccontextmanager
+async def statement_lane() -> AsyncIterator[StatementLane]:
+    """A lane whose statements have all ended when the block does: waited for when it ends
+    normally, cancelled when it raises (before the session's transaction rolls back)."""
+    lane = StatementLane()
+    try:
+        yield lane
+    except BaseException:
+        await lane.abandon()
+        raise
+    await lane.drain()
