@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from app.domain.catalog import Catalog
@@ -52,11 +51,6 @@ class SorceryUpdateShape:
 
 
 SHAPE_FIELDS = tuple(f.name for f in dataclasses.fields(SorceryUpdateShape))
-
-
-def shape_of(update: SorceryUpdateShape) -> dict[str, Any]:
-    """The shape's fields of any form of an update, by name."""
-    return {name: getattr(update, name) for name in SHAPE_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
