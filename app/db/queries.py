@@ -94,6 +94,9 @@ async def _build_graph(session: AsyncSession, rows: list[Any], links: list[Any])
     return graph
 
 
+_KINDS = {kind.value: kind for kind in ConfigKind}
+
+
 def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     uuid_of = _UuidMemo()
     parents: dict[str, list[tuple[int, UUID]]] = {}
@@ -106,7 +109,7 @@ def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
         ordered = tuple(p for _, p in sorted(parents.get(row.uuid, ())))
         nodes[uuid] = ConfigNode(
             uuid=uuid,
-            kind=ConfigKind(row.kind),
+            kind=_KINDS[row.kind],
             name=row.name,
             label=row.label,
             parents=ordered,

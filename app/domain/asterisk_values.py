@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 INT32 = (-(2**31), 2**31 - 1)
 UINT32 = (0, 2**32 - 1)
@@ -427,6 +427,36 @@ def _auth_problems(fields: Sequence[tuple[str, str]], global_values: dict[str, s
             if algorithm not in digests:
                 problems.append(f"no password or {algorithm} digest for supported_algorithms_{side}")
     return problems
+
+
+# The keys the rules of `object_problems` read, per object type whose rules read only their
+# object's own keys (an auth's read the engine's global options too; other types have none).
+# A change that touches none of an object's rule keys leaves its problems as they were.
+RULE_KEYS: dict[str, frozenset[str]] = {
+    "endpoint": frozenset(
+        {
+            "timers_min_se",
+            "timers_sess_expires",
+            "rtp_port_start",
+            "rtp_port_end",
+            "dtls_auto_generate_cert",
+            "dtls_cert_file",
+            "webrtc",
+            "dtls_rekey",
+            "incoming_call_offer_pref",
+            "preferred_codec_only",
+        }
+    ),
+    "registration": frozenset({"server_uri", "client_uri"}),
+    "identify": frozenset({"match", "match_header", "match_request_uri"}),
+    "aor": frozenset(),
+}
+
+
+def problems_may_change(object_type: str, changed_keys: Collection[str]) -> bool:
+    """Can changing these keys of an object of this type change what `object_problems` says of it?"""
+    keys = RULE_KEYS.get(object_type)
+    return keys is None or not keys.isdisjoint(changed_keys)
 
 
 def object_problems(

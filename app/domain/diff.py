@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import compress
+from operator import ne
 from uuid import UUID
 
 from app.domain.catalog import Catalog
@@ -69,14 +71,25 @@ def _candidates(old: Options, new: Options) -> set[str]:
     same position with the same value on both sides cannot have changed, so
     only the keys of positions that differ need a closer look (a template
     change usually alters one pair among dozens, on thousands of objects).
+    The positions are compared by ``map`` and picked by ``compress``, without
+    a Python step per pair.
     """
     if len(old) == len(new):
-        return {pair[0] for a, b in zip(old, new, strict=True) if a != b for pair in (a, b)}
+        differ = list(compress(range(len(old)), map(ne, old, new)))
+        return {old[i][0] for i in differ} | {new[i][0] for i in differ}
     return {k for k, _ in old} | {k for k, _ in new}
 
 
 def _values(fields: Options, key: str) -> list[str]:
     return [v for k, v in fields if k == key]
+
+
+def _columns(fields: Options) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(keys, values) of the fields, in order."""
+    if not fields:
+        return (), ()
+    keys, values = zip(*fields, strict=True)
+    return keys, values
 
 
 def changed_keys(old: Options, new: Options) -> tuple[str, ...]:
@@ -94,8 +107,13 @@ def compare(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> t
     changed: list[str] = []
     disappeared = False
     accumulating = False
+    old_keys, old_values = _columns(old)
+    new_keys, new_values = _columns(new)
     for key in candidates:
-        before, after = _values(old, key), _values(new, key)
+        # the key's values on each side, in order
+        same = key.__eq__
+        before = list(compress(old_values, map(same, old_keys)))
+        after = list(compress(new_values, map(same, new_keys)))
         if before != after:
             changed.append(key)
         if before and not after:

@@ -61,14 +61,22 @@ def to_options(pairs: Sequence[Sequence[str]]) -> Options:
     return tuple(map(tuple, pairs))  # type: ignore[arg-type]
 
 
-_NAMED_SECTIONS: tuple[tuple[Section, str], ...] = tuple((s, s.value) for s in SECTIONS)
+_BY_NAME: dict[str, Section] = {s.value: s for s in SECTIONS}
+_NO_OPTIONS: dict[Section, Options] = dict.fromkeys(SECTIONS, ())
 
 
 def sections_from_json(doc: Mapping[str, Sequence[Sequence[str]]] | None) -> dict[Section, Options]:
-    """Read the stored JSON form (section name -> list of pairs); unknown names are ignored."""
-    doc = doc or {}
-    # (Run for every configuration of a tenant a template change loads.)
-    return {s: tuple(map(tuple, doc[name])) if name in doc else () for s, name in _NAMED_SECTIONS}  # type: ignore[arg-type]
+    """Read the stored JSON form (section name -> list of pairs); unknown names are ignored.
+
+    Every section is a key, in `SECTIONS` order. (Run for every configuration of a tenant a
+    template change loads: only the sections stored, usually two or three, are visited.)
+    """
+    sections = _NO_OPTIONS.copy()
+    for name, pairs in (doc or {}).items():
+        section = _BY_NAME.get(name)
+        if section is not None:
+            sections[section] = tuple(map(tuple, pairs))  # type: ignore[arg-type]
+    return sections
 
 
 def sections_to_json(sections: Sections) -> dict[str, list[list[str]]]:

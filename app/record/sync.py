@@ -20,9 +20,9 @@ from app.db.aftercommit import committed, free_after_commit
 from app.db.lane import statement_lane
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
-from app.domain.asterisk_values import object_problems
+from app.domain.asterisk_values import object_problems, problems_may_change
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.diff import Owner, PlannedUpdate, diff_objects, order_updates
+from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects, order_updates
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import SECTIONS, Options, Section, to_options
 from app.domain.sorcery import (
@@ -304,10 +304,18 @@ def _plan(
             if texts.get(key) != text or key in forced:
                 recorded[key] = to_options(orjson.loads(text))
         candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
-        refused = _what_asterisk_refuses(candidates, owners, graph, global_options)
+        plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
+        # A new object is checked whole; a changed one when its change touches what the checks
+        # read (the recorded state passed them when it was recorded).
+        changed = {p.key: p.changed_keys for p in plans if p.action is Action.UPSERT}
+        checked = {
+            key: fields
+            for key, fields in candidates.items()
+            if key in changed and (key not in found or problems_may_change(key[0], changed[key]))
+        }
+        refused = _what_asterisk_refuses(checked, owners, graph, global_options)
         if refused:
             return InvalidInput(refused)
-        plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
     return plans, texts
 
 

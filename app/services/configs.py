@@ -411,8 +411,9 @@ def _template_reach(graph: Graph, template: UUID) -> tuple[set[UUID], list[UUID]
     """What inherits from the template (raises when one of them or it exceeds the limits), and the
     endpoints the change of the template can affect."""
     inheritors = descendants([template], graph.children_of())
-    check_templates(graph.nodes, inheritors | {template})
-    return inheritors, affected_endpoints(graph, [template])
+    check_templates(graph.nodes, [template, *inheritors])
+    nodes = graph.nodes
+    return inheritors, [u for u in inheritors if nodes[u].kind is ConfigKind.ENDPOINT]
 
 
 def _deleted_reach(graph: Graph, template: UUID) -> tuple[list[UUID], set[UUID], list[UUID]]:

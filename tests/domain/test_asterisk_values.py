@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.domain.asterisk_values import object_problems
+from app.domain import asterisk_values
+from app.domain.asterisk_values import RULE_KEYS, object_problems, problems_may_change
 from app.domain.catalog import load_catalog
 from app.domain.validation import validate_options
 
@@ -167,3 +170,54 @@ def test_an_auth_follows_the_engines_default_algorithms() -> None:
 
 def test_a_masked_secret_is_not_checked_as_a_value() -> None:
     assert validate_options(CATALOG, "auth", (("md5_cred", "********"),), path="options") == []
+
+
+# --- what the whole-object rules read -----------------------------------------------------------------------------
+
+_RULE_VALUES = ("", "yes", "no", "0", "1", "90", "1800", "2000", "0x10", "5000", "sip:a@b", "remote", "x")
+
+
+class _ReadKeys(dict[str, str]):
+    """The values of an object, remembering every key a rule reads."""
+
+    read: set[str]
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+
+@pytest.mark.parametrize("object_type", sorted(RULE_KEYS))
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_the_whole_object_rules_read_only_their_rule_keys(object_type: str, data: st.DataObject) -> None:
+    # given an object with every key of its type (so that every rule gets past its first test)
+    every_key = sorted(load_catalog().keys(object_type))
+    fields = [(key, data.draw(st.sampled_from(_RULE_VALUES))) for key in every_key]
+    read: set[str] = set()
+
+    def values(pairs: list[tuple[str, str]]) -> _ReadKeys:
+        out = _ReadKeys(pairs)
+        out.read = read
+        return out
+
+    # when its problems are found, then no key outside its rule keys was read
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asterisk_values, "_last", values)
+        object_problems(object_type, fields)
+    assert read <= RULE_KEYS[object_type]
+    assert not problems_may_change(object_type, [k for k in every_key if k not in RULE_KEYS[object_type]])
+    assert all(problems_may_change(object_type, [k]) for k in RULE_KEYS[object_type])
+
+
+def test_an_auth_s_problems_may_change_with_any_key() -> None:
+    assert problems_may_change("auth", ["realm"])
+    assert problems_may_change("transport", ["bind"])

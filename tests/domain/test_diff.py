@@ -346,3 +346,12 @@ def test_compare_agrees_with_changed_keys_and_needs_recreate(old: Options, new: 
     """The one-pass comparison used by diff_objects says what the two separate questions say."""
     multiple = {"allow", "disallow", "set_var"}.__contains__
     assert compare(old, new, multiple) == (changed_keys(old, new), needs_recreate(old, new, multiple))
+
+
+@given(old=_PAIRS, new=_PAIRS)
+@settings(max_examples=300, deadline=None)
+def test_changed_keys_are_the_keys_whose_ordered_values_differ(old: Options, new: Options) -> None:
+    """Against the definition, key by key: no key is missed by looking at the differing positions only."""
+    keys = {k for k, _ in old} | {k for k, _ in new}
+    expected = sorted(k for k in keys if [v for j, v in old if j == k] != [v for j, v in new if j == k])
+    assert list(changed_keys(old, new)) == expected
