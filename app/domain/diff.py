@@ -103,6 +103,14 @@ def compare(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> t
     A template change alters a pair or two among dozens on thousands of
     objects: one pass finds the candidates, then only their values are read.
     """
+    if len(old) == len(new):
+        differ = list(compress(range(len(old)), map(ne, old, new)))
+        if all(old[i][0] == new[i][0] for i in differ):
+            # Values changed in place, every key where it was: each key at a differing position
+            # has changed, none disappeared, and an accumulating one changed an entry the
+            # object already holds (it must be recreated).
+            keys = {old[i][0] for i in differ}
+            return tuple(sorted(keys)), any(map(is_multiple, keys))
     candidates = _candidates(old, new)
     changed: list[str] = []
     disappeared = False
@@ -176,13 +184,17 @@ def diff_objects(
     sent matched the stored one must not show in the answer).
     """
     updates: list[PlannedUpdate] = []
+    nobody = Owner()
+    multiple_of: dict[str, Callable[[str], bool]] = {}
     for key, fields in desired.items():
         old = recorded.get(key)
         object_type, object_id = key
         rewritten = _present(forced_keys.get(key), fields) if forced_keys and old is not None else ()
         if old == fields and not rewritten:
             continue
-        multiple = catalog.multiple_keys(object_type).__contains__
+        multiple = multiple_of.get(object_type)
+        if multiple is None:
+            multiple = multiple_of[object_type] = catalog.multiple_keys(object_type).__contains__
         if old is None:
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
@@ -204,7 +216,7 @@ def diff_objects(
                 keys,
                 recreate,
                 object_type in RELOAD_TYPES,
-                owners.get(key, Owner()),
+                owners.get(key, nobody),
             )
         )
     for key in recorded.keys() - desired.keys():
@@ -218,7 +230,7 @@ def diff_objects(
                 (),
                 False,
                 object_type in RELOAD_TYPES,
-                owners.get(key, Owner()),
+                owners.get(key, nobody),
             )
         )
     return order_updates(updates)

@@ -207,7 +207,14 @@ async def _sync_endpoints(
     views = made is None or len(endpoint_uuids) < WHOLE_VIEWS_BELOW
     # the views computed here, kept for the write-through cache under their new version
     for_cache = committed(session).resolved if not dry_run and views else None
-    object_types = None if made is None else sorted({s.object_type for s in made})
+    object_types: list[str] | None = None
+    sifted: frozenset[Section] | None = None
+    if made is not None:
+        object_types = sorted({s.object_type for s in made})
+        # Auth objects come from three sections: when some of them only are made, the others'
+        # are read too (same type), and left out before the comparison.
+        if any(s.object_type in object_types for s in SECTIONS if s not in made):
+            sifted = made
     plans: list[PlannedUpdate] = []
     texts: dict[ObjectKey, str] = {}
     issues: list[Issue] = []
@@ -227,7 +234,6 @@ async def _sync_endpoints(
 
         reading = read(parts[0], list(removed_endpoint_uuids))
         for n, part in enumerate(parts):
-            wanted = set(part) | set(removed_endpoint_uuids) if n == 0 else set(part)
             computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
             if for_cache is not None and resolution_version is not None:
                 for uuid, resolved in computed.resolved.items():
@@ -241,8 +247,7 @@ async def _sync_endpoints(
                 computed.objects,
                 computed.owners,
                 found,
-                wanted,
-                made,
+                sifted,
                 forced,
                 catalog,
                 graph,
@@ -276,14 +281,16 @@ def _plan(
     desired: dict[ObjectKey, Options],
     owners: dict[ObjectKey, Owner],
     found: Mapping[ObjectKey, tuple[str, UUID | None, UUID | None]],
-    wanted: Collection[UUID],
-    made: frozenset[Section] | None,
+    sifted: frozenset[Section] | None,
     forced: Mapping[ObjectKey, frozenset[str]],
     catalog: Catalog,
     graph: Graph,
     global_options: Options,
 ) -> tuple[list[PlannedUpdate], dict[ObjectKey, str]] | InvalidInput:
     """The updates that turn the recorded objects into the desired ones, and the desired objects' texts.
+
+    ``found``: the recorded objects of the endpoints compared; with ``sifted``, only those coming
+    from these sections are.
 
     An `InvalidInput` (returned, for the caller to gather every part's) when a new or changed
     object is one Asterisk would refuse as a whole.
@@ -295,9 +302,7 @@ def _plan(
         texts = {key: dumps(fields).decode() for key, fields in desired.items()}
         recorded: dict[ObjectKey, Options] = {}
         for key, (text, tenant, endpoint) in found.items():
-            if endpoint not in wanted:
-                continue  # another endpoint of the tenant
-            if made is not None and object_section(*key) not in made:
+            if sifted is not None and object_section(*key) not in sifted:
                 continue  # an object the change leaves as it is
             if key not in owners:
                 owners[key] = Owner(tenant, endpoint)

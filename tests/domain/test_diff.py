@@ -355,3 +355,12 @@ def test_changed_keys_are_the_keys_whose_ordered_values_differ(old: Options, new
     keys = {k for k, _ in old} | {k for k, _ in new}
     expected = sorted(k for k in keys if [v for j, v in old if j == k] != [v for j, v in new if j == k])
     assert list(changed_keys(old, new)) == expected
+
+
+@given(old=_PAIRS, data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_compare_of_values_changed_in_place_agrees_too(old: Options, data: st.DataObject) -> None:
+    """The common case of a template change: some values replaced where they stand."""
+    multiple = {"allow", "disallow", "set_var"}.__contains__
+    new = tuple((k, data.draw(st.sampled_from("abc"))) for k, _ in old)
+    assert compare(old, new, multiple) == (changed_keys(old, new), needs_recreate(old, new, multiple))
