@@ -98,25 +98,21 @@ _KINDS = {kind.value: kind for kind in ConfigKind}
 
 
 def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
+    # (Run for every configuration of a tenant a template change loads: rows are unpacked, not
+    # read by attribute, and each node made positionally.)
     uuid_of = _UuidMemo()
-    parents: dict[str, list[tuple[int, UUID]]] = {}
+    positioned: dict[str, list[tuple[int, UUID]]] = {}
     for child, parent, position in links:
-        parents.setdefault(child, []).append((position, uuid_of[parent]))
+        positioned.setdefault(child, []).append((position, uuid_of[parent]))
+    parents = {child: tuple(p for _, p in sorted(pairs)) for child, pairs in positioned.items()}
     nodes: dict[UUID, ConfigNode] = {}
     tenants: dict[UUID, UUID] = {}
-    for row in rows:
-        uuid = uuid_of[row.uuid]
-        ordered = tuple(p for _, p in sorted(parents.get(row.uuid, ())))
-        nodes[uuid] = ConfigNode(
-            uuid=uuid,
-            kind=_KINDS[row.kind],
-            name=row.name,
-            label=row.label,
-            parents=ordered,
-            transport_name=row.transport_name,
-            sections=sections_from_json(orjson.loads(row.options)),
-        )
-        tenants[uuid] = uuid_of[row.tenant_uuid]
+    loads, kinds = orjson.loads, _KINDS
+    for text, tenant, kind, name, label, options, transport_name, *_ in rows:  # (a union adds columns)
+        uuid = uuid_of[text]
+        sections = sections_from_json(loads(options))
+        nodes[uuid] = ConfigNode(uuid, kinds[kind], name, label, parents.get(text, ()), transport_name, sections)
+        tenants[uuid] = uuid_of[tenant]
     return Graph(nodes, tenants)
 
 

@@ -46,24 +46,26 @@ def endpoint_objects(name: str, resolved: Mapping[Section, Sequence[ResolvedOpti
     """
     fields = {section: _pairs(options) for section, options in resolved.items()}
     fields.setdefault(Section.ENDPOINT, ())
-    return objects_of_fields(name, fields, [section for section, options in fields.items() if options])
+    present = [section for section, options in fields.items() if options]
+    return [SorceryObject(t, i, f) for (t, i), f in objects_of_fields(name, fields, present)]
 
 
 def objects_of_fields(
     name: str, fields: Mapping[Section, Options], present: Collection[Section]
-) -> list[SorceryObject]:
-    """`endpoint_objects` from resolved (key, value) pairs, for the sections of ``fields`` only.
+) -> list[tuple[ObjectKey, Options]]:
+    """`endpoint_objects` from resolved (key, value) pairs, for the sections of ``fields`` only,
+    as (key, fields) pairs (a big change makes tens of thousands: no object each).
 
     ``present``: the endpoint's sections (of all seven) that hold options; the endpoint's and
     the registration's references follow them, whether or not ``fields`` holds those sections.
     """
-    objects: list[SorceryObject] = []
+    objects: list[tuple[ObjectKey, Options]] = []
     auth = fields.get(Section.AUTH)
     if auth:
-        objects.append(SorceryObject("auth", name, auth))
+        objects.append((("auth", name), auth))
     aor = fields.get(Section.AOR)
     if aor:
-        objects.append(SorceryObject("aor", name, aor))
+        objects.append((("aor", name), aor))
     endpoint = fields.get(Section.ENDPOINT)
     if endpoint is not None:
         references: list[Option] = []
@@ -73,23 +75,23 @@ def objects_of_fields(
             references.append(("auth", name))
         if Section.OUTBOUND_AUTH in present:
             references.append(("outbound_auth", f"outbound_auth_{name}"))
-        objects.append(SorceryObject("endpoint", name, endpoint + tuple(references)))
+        objects.append((("endpoint", name), endpoint + tuple(references)))
     outbound = fields.get(Section.OUTBOUND_AUTH)
     if outbound:
-        objects.append(SorceryObject("auth", auth_object_key(Section.OUTBOUND_AUTH, name)[1], outbound))
+        objects.append((auth_object_key(Section.OUTBOUND_AUTH, name), outbound))
     identify = fields.get(Section.IDENTIFY)
     if identify:
-        objects.append(SorceryObject("identify", name, (*identify, ("endpoint", name))))
+        objects.append((("identify", name), (*identify, ("endpoint", name))))
     reg_auth = fields.get(Section.REGISTRATION_OUTBOUND_AUTH)
     if reg_auth:
-        objects.append(SorceryObject("auth", auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name)[1], reg_auth))
+        objects.append((auth_object_key(Section.REGISTRATION_OUTBOUND_AUTH, name), reg_auth))
     registration = fields.get(Section.REGISTRATION)
     if registration:
         # Asterisk refuses a registration's endpoint without line support (docs/domain.md §5).
         extra: tuple[Option, ...] = (("line", "yes"), ("endpoint", name))
         if Section.REGISTRATION_OUTBOUND_AUTH in present:
             extra += (("outbound_auth", f"auth_reg_{name}"),)
-        objects.append(SorceryObject("registration", name, registration + extra))
+        objects.append((("registration", name), registration + extra))
     return objects
 
 

@@ -118,15 +118,16 @@ def _desire_some(
         if views:
             resolved = resolver.resolve(uuid)
             desired.resolved[uuid] = resolved
-            objects = [o for o in endpoint_objects(node.name, resolved) if object_section(o.type, o.id) in made]
+            objects = endpoint_objects(node.name, resolved)
+            pairs = [(o.key, o.fields) for o in objects if object_section(o.type, o.id) in made]
         else:
             fields = resolver.resolve_fields(uuid, making)
             present = [s for s, options in fields.items() if options] + resolver.holding_options(uuid, referenced)
-            objects = objects_of_fields(node.name, fields, present)
+            pairs = objects_of_fields(node.name, fields, present)
         owner = Owner(graph.tenants[uuid], uuid)
-        for obj in objects:
-            desired.objects[obj.key] = obj.fields
-            desired.owners[obj.key] = owner
+        for key, object_fields in pairs:
+            desired.objects[key] = object_fields
+            desired.owners[key] = owner
 
 
 async def sync_endpoints(
