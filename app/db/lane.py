@@ -51,10 +51,13 @@ class StatementLane:
 
 
 @contextlib.asynccontextmanager
-async def statement_lane() -> AsyncIterator[StatementLane]:
+async def statement_lane(joined: StatementLane | None = None) -> AsyncIterator[StatementLane]:
     """A lane whose statements have all ended when the block does: waited for when it ends
-    normally, cancelled when it raises (before the session's transaction rolls back)."""
-    lane = StatementLane()
+    normally, cancelled when it raises (before the session's transaction rolls back).
+
+    ``joined``: a lane the caller started (its statements come first), used instead of a new one.
+    """
+    lane = joined or StatementLane()
     try:
         yield lane
     except BaseException:

@@ -7,6 +7,7 @@ written, numbered with the engine's next sequence numbers.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed, free_after_commit
-from app.db.lane import statement_lane
+from app.db.lane import StatementLane, statement_lane
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems, problems_may_change
@@ -137,11 +138,12 @@ async def sync_endpoints(
     endpoint_uuids: Collection[UUID],
     *,
     removed_endpoint_uuids: Collection[UUID] = (),
-    resolution_version: int | None = None,
+    resolution_version: int | asyncio.Future[int] | None = None,
     changes: Sequence[Change] = (),
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
     sections: Collection[Section] | None = None,
+    lane: StatementLane | None = None,
 ) -> ChangeSummary:
     """Recompute these endpoints, delete the objects of removed ones, record the difference
     and the change events ``changes`` (numbered together).
@@ -155,7 +157,9 @@ async def sync_endpoints(
     Not with removed endpoints, whose objects all go.
 
     With ``resolution_version`` (the version just given to these endpoints'
-    resolved views), the views computed here are kept for the write-through cache.
+    resolved views, or the statement drawing it), the views computed here are kept for the
+    write-through cache. ``lane``: statements the caller started, which this change's join
+    (`app/db/lane.py`); all have ended when it returns.
     """
     with collector_paused():
         return await _sync_endpoints(
@@ -169,6 +173,7 @@ async def sync_endpoints(
             dry_run=dry_run,
             rewrite_secrets=rewrite_secrets,
             made=None if sections is None else objects_changed_by(sections),
+            lane=lane,
         )
 
 
@@ -191,11 +196,12 @@ async def _sync_endpoints(
     endpoint_uuids: Collection[UUID],
     *,
     removed_endpoint_uuids: Collection[UUID],
-    resolution_version: int | None,
+    resolution_version: int | asyncio.Future[int] | None,
     changes: Sequence[Change],
     dry_run: bool,
     rewrite_secrets: Mapping[Section, frozenset[str]] | None,
     made: frozenset[Section] | None,
+    lane: StatementLane | None,
 ) -> ChangeSummary:
     if made is not None and removed_endpoint_uuids:
         raise ValueError("a removed endpoint's objects all go: its sections cannot be chosen")
@@ -225,7 +231,7 @@ async def _sync_endpoints(
     # A big change's statements run while it computes: the next part's recorded objects are
     # read while this part is compared, and its new states stored while the next is resolved.
     store_states = big and not dry_run
-    async with statement_lane() as lane:
+    async with statement_lane(lane) as lane:
 
         def read(part: list[UUID], removed: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
             ids = [*part, *removed]
@@ -237,8 +243,9 @@ async def _sync_endpoints(
         for n, part in enumerate(parts):
             computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
             if for_cache is not None and resolution_version is not None:
+                version = resolution_version if isinstance(resolution_version, int) else await resolution_version
                 for uuid, resolved in computed.resolved.items():
-                    for_cache[(uuid, resolution_version)] = resolved
+                    for_cache[(uuid, version)] = resolved
             found = await reading
             if n + 1 < len(parts):
                 reading = read(parts[n + 1], [])

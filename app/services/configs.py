@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from app.db.aftercommit import committed
 from app.db.database import Database
+from app.db.lane import statement_lane
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
 from app.db.queries import Graph, load_graph, load_tenant_graphs
 from app.domain.catalog import load_catalog
@@ -361,19 +362,22 @@ async def _finish(
         graph = await load_tenant_graphs(session, [row.tenant_uuid])
         # A whole tenant's graph is walked in a worker thread: the event loop serves others meanwhile.
         inheritors, affected = await off_loop(many_rows(len(graph.nodes)), _template_reach, graph, row.uuid)
-        version = await bump_resolution(session, engine, inheritors | {row.uuid})
-        set_committed_value(row, "resolved_version", version)  # written by bump_resolution already
-        changes = await sync_endpoints(
-            session,
-            engine,
-            graph,
-            affected,
-            resolution_version=version,
-            changes=events,
-            dry_run=dry_run,
-            rewrite_secrets=rewrite_secrets,
-            sections=sections,
-        )
+        async with statement_lane() as lane:
+            # the new version is given while the change resolves its first endpoints
+            version = lane.then(lambda: bump_resolution(session, engine, inheritors | {row.uuid}))
+            changes = await sync_endpoints(
+                session,
+                engine,
+                graph,
+                affected,
+                resolution_version=version,
+                changes=events,
+                dry_run=dry_run,
+                rewrite_secrets=rewrite_secrets,
+                sections=sections,
+                lane=lane,
+            )
+        set_committed_value(row, "resolved_version", version.result())  # written by bump_resolution already
     else:
         # (an updated endpoint got its new version with its own change: see update_config)
         graph = graph or await load_graph(session, [row.uuid])

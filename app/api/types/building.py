@@ -21,8 +21,30 @@ def _stored_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
+def _plain(cls: type) -> bool:
+    """Can an instance of ``cls`` be made by filling its ``__dict__``? (A dataclass whose
+    ``__init__`` only stores its arguments: no ``__post_init__``, no slots.)"""
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        plain = _PLAIN[cls] = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    return plain
+
+
+_PLAIN: dict[type, bool] = {}
+
+
 def from_attributes(cls: type[T], source: object, **given: Any) -> T:
     """An instance of the strawberry type ``cls``: each field read from ``source``'s attribute of the
-    same name, except those ``given`` (conversions and private values)."""
+    same name, except those ``given`` (conversions and private values).
+
+    Every field is given, so the instance's attributes are filled in directly rather than through
+    the generated ``__init__`` (a change's answer can hold tens of thousands of updates).
+    """
     values = {name: getattr(source, name) for name in _stored_fields(cls) if name not in given}
-    return cls(**values, **given)
+    if not _plain(cls):
+        return cls(**values, **given)
+    instance = cls.__new__(cls)
+    attributes = instance.__dict__
+    attributes.update(values)
+    attributes.update(given)
+    return instance

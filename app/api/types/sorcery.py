@@ -107,11 +107,14 @@ class SorceryUpdate:
         return option_list(shown)
 
 
+_ACTIONS: dict[str, SorceryAction] = {action.name: action for action in SorceryAction}
+
+
 def update_type(u: RecordedUpdate, *, show_secrets: bool) -> SorceryUpdate:
     return from_attributes(
         SorceryUpdate,
         u,
-        action=SorceryAction(u.action.value),
+        action=_ACTIONS[u.action.name],
         changed_keys=list(u.changed_keys),
         raw_fields=u.fields,
         show_secrets=show_secrets,
