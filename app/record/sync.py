@@ -230,7 +230,11 @@ async def _sync_endpoints(
     parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
     # A big change's statements run while it computes: the next part's recorded objects are
     # read while this part is compared, and its new states stored while the next is resolved.
+    # A part that creates objects (an import, new endpoints) is stored after the last read:
+    # rows added under the planner's statistics of a smaller table would turn the next parts'
+    # reads into scans of the whole table.
     store_states = big and not dry_run
+    stored_last: list[PlannedUpdate] = []
     async with statement_lane(lane) as lane:
 
         def read(part: list[UUID], removed: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
@@ -268,11 +272,16 @@ async def _sync_endpoints(
                 plans += part_plans
                 texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
                 if store_states and not issues:
-                    lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
+                    if any(p.action is Action.UPSERT and p.key not in found for p in part_plans):
+                        stored_last += part_plans
+                    else:
+                        lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
             # what served the comparison is freed now, off the event loop (a large part's objects)
             await release(big, computed.objects, computed.owners, found, computed.resolved)
     if issues:
         raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
+    if stored_last:
+        await store_object_states(session, engine.uuid, stored_last, texts)
     # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
     plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run, states_stored=store_states)

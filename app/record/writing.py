@@ -121,6 +121,8 @@ async def store_object_states(
     The states need no number: stored before the engine row is claimed, so other tenants'
     writers do not wait for these rows.
     """
+    if not plans:
+        return
     states, deletes = await off_loop(many_rows(len(plans)), _object_rows, engine_uuid, plans, texts)
     await delete_rows(session, object_t, deletes)
     await insert_columns(session, states, on_conflict=OBJECT_KEY, update=OBJECT_STATE)
