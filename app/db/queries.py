@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
-from app.domain.resolution import ConfigKind, ConfigNode
+from app.domain.resolution import CONFIG_KINDS, ConfigKind, ConfigNode
 from app.domain.sections import Options, sections_from_json, to_options
 from app.gc_pause import collector_paused
 from app.switch_interval import many_rows, off_loop, release
@@ -94,9 +94,6 @@ async def _build_graph(session: AsyncSession, rows: list[Any], links: list[Any])
     return graph
 
 
-_KINDS = {kind.value: kind for kind in ConfigKind}
-
-
 def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     # (Run for every configuration of a tenant a template change loads: rows are unpacked, not
     # read by attribute, and each node made positionally.)
@@ -107,7 +104,7 @@ def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     parents = {child: tuple(p for _, p in sorted(pairs)) for child, pairs in positioned.items()}
     nodes: dict[UUID, ConfigNode] = {}
     tenants: dict[UUID, UUID] = {}
-    loads, kinds = orjson.loads, _KINDS
+    loads, kinds = orjson.loads, CONFIG_KINDS
     for text, tenant, kind, name, label, options, transport_name, *_ in rows:  # (a union adds columns)
         uuid = uuid_of[text]
         sections = sections_from_json(loads(options))

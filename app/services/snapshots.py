@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import Row
 
 from app.db.models import Engine, SipConfig, Tenant, Transport, aware
-from app.domain.resolution import ConfigKind, ResolvedSections
+from app.domain.resolution import CONFIG_KINDS, ConfigKind, ResolvedSections
 from app.domain.sections import Options, Section, sections_from_json, to_options
 from app.domain.sorcery import SorceryObject
 
@@ -51,7 +51,7 @@ class ConfigRecord:
         """From an ORM row, or a Core row with the sip_config columns by name."""
         return cls(
             uuid=row.uuid,
-            kind=_KINDS[row.kind],
+            kind=CONFIG_KINDS[row.kind],
             tenant_uuid=row.tenant_uuid,
             engine_uuid=row.engine_uuid,
             name=row.name,
@@ -86,12 +86,9 @@ class ConfigRecord:
             changed,
         ) = row
         return cls(
-            uuid, _KINDS[kind], tenant, engine, name, label, transport, revision, version, options, role,
+            uuid, CONFIG_KINDS[kind], tenant, engine, name, label, transport, revision, version, options, role,
             aware(made), aware(changed),
         )  # fmt: skip
-
-
-_KINDS = {kind.value: kind for kind in ConfigKind}
 
 
 @dataclass(frozen=True, slots=True)
