@@ -189,6 +189,39 @@ def _forced_secret_keys(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What a change compares, worked out once for all its parts."""
+
+    made: frozenset[Section] | None  # the objects recomputed, by the section each comes from (None: all)
+    views: bool  # whole resolved views are computed (and kept for the write-through cache)
+    object_types: list[str] | None  # the recorded objects read, by type (None: all)
+    sifted: frozenset[Section] | None  # those read then kept, by section (None: all)
+
+
+def _scope(made: frozenset[Section] | None, endpoints: int) -> _Scope:
+    # Whole views are resolved for the write-through cache unless the change reaches many
+    # endpoints and alters some of their objects only: then just what those are made from.
+    views = made is None or endpoints < WHOLE_VIEWS_BELOW
+    if made is None:
+        return _Scope(None, views, None, None)
+    object_types = sorted({s.object_type for s in made})
+    # Auth objects come from three sections: when some of them only are made, the others' are
+    # read too (same type), and left out before the comparison.
+    sifted = made if any(s.object_type in object_types for s in SECTIONS if s not in made) else None
+    return _Scope(made, views, object_types, sifted)
+
+
+@dataclass(slots=True)
+class _Compared:
+    """What comparing a change's parts gives: its planned updates and their texts."""
+
+    plans: list[PlannedUpdate] = field(default_factory=list)
+    texts: dict[ObjectKey, str] = field(default_factory=dict)
+    # States of parts that create objects, stored once every part has been read.
+    stored_last: list[PlannedUpdate] = field(default_factory=list)
+
+
 async def _sync_endpoints(
     session: AsyncSession,
     engine: Engine,
@@ -205,83 +238,31 @@ async def _sync_endpoints(
 ) -> ChangeSummary:
     if made is not None and removed_endpoint_uuids:
         raise ValueError("a removed endpoint's objects all go: its sections cannot be chosen")
-    catalog = load_catalog()
     big = len(endpoint_uuids) >= OFF_LOOP_ENDPOINTS
-    forced = _forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {}
-    global_options = tuple((k, v) for k, v in engine.global_options)
-    # Whole views are resolved for the write-through cache unless the change reaches many
-    # endpoints and alters some of their objects only: then just what those are made from.
-    views = made is None or len(endpoint_uuids) < WHOLE_VIEWS_BELOW
-    # the views computed here, kept for the write-through cache under their new version
-    for_cache = committed(session).resolved if not dry_run and views else None
-    object_types: list[str] | None = None
-    sifted: frozenset[Section] | None = None
-    if made is not None:
-        object_types = sorted({s.object_type for s in made})
-        # Auth objects come from three sections: when some of them only are made, the others'
-        # are read too (same type), and left out before the comparison.
-        if any(s.object_type in object_types for s in SECTIONS if s not in made):
-            sifted = made
-    plans: list[PlannedUpdate] = []
-    texts: dict[ObjectKey, str] = {}
-    issues: list[Issue] = []
+    scope = _scope(made, len(endpoint_uuids))
     # A large tenant in parts: what one part resolves, reads and compares is freed before the
     # next, so memory holds a part's objects (and the changed ones), not the tenant's.
     parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
-    # A big change's statements run while it computes: the next part's recorded objects are
-    # read while this part is compared, and its new states stored while the next is resolved.
-    # A part that creates objects (an import, new endpoints) is stored after the last read:
-    # rows added under the planner's statistics of a smaller table would turn the next parts'
-    # reads into scans of the whole table.
     store_states = big and not dry_run
-    stored_last: list[PlannedUpdate] = []
     async with statement_lane(lane) as lane:
-
-        def read(part: list[UUID], removed: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
-            ids = [*part, *removed]
-            return lane.then(
-                lambda: recorded_object_texts(session, engine.uuid, endpoint_uuids=ids, object_types=object_types)
-            )
-
-        reading = read(parts[0], list(removed_endpoint_uuids))
-        for n, part in enumerate(parts):
-            computed = await off_loop(big, desired_endpoint_objects, graph, part, catalog, made=made, views=views)
-            if for_cache is not None and resolution_version is not None:
-                version = resolution_version if isinstance(resolution_version, int) else await resolution_version
-                for uuid, resolved in computed.resolved.items():
-                    for_cache[(uuid, version)] = resolved
-            found = await reading
-            if n + 1 < len(parts):
-                reading = read(parts[n + 1], [])
-            planned = await off_loop(
-                big,
-                _plan,
-                computed.objects,
-                computed.owners,
-                found,
-                sifted,
-                forced,
-                catalog,
-                graph,
-                global_options,
-            )
-            if isinstance(planned, InvalidInput):
-                issues += planned.issues
-            else:
-                part_plans, part_texts = planned
-                plans += part_plans
-                texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
-                if store_states and not issues:
-                    if any(p.action is Action.UPSERT and p.key not in found for p in part_plans):
-                        stored_last += part_plans
-                    else:
-                        lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
-            # what served the comparison is freed now, off the event loop (a large part's objects)
-            await release(big, computed.objects, computed.owners, found, computed.resolved)
-    if issues:
-        raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
-    if stored_last:
-        await store_object_states(session, engine.uuid, stored_last, texts)
+        compared = await _compare_parts(
+            session,
+            engine,
+            graph,
+            parts,
+            list(removed_endpoint_uuids),
+            scope,
+            lane,
+            forced=_forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {},
+            # the views computed here, kept for the write-through cache under their new version
+            for_cache=committed(session).resolved if not dry_run and scope.views else None,
+            resolution_version=resolution_version,
+            store_states=store_states,
+            big=big,
+        )
+    plans, texts = compared.plans, compared.texts
+    if compared.stored_last:
+        await store_object_states(session, engine.uuid, compared.stored_last, texts)
     # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
     plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run, states_stored=store_states)
@@ -292,6 +273,81 @@ async def _sync_endpoints(
         free_after_commit(session, graph)
     updates = await number_record(session, engine, prepared, changes=changes)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
+
+
+async def _compare_parts(
+    session: AsyncSession,
+    engine: Engine,
+    graph: Graph,
+    parts: list[list[UUID]],
+    removed: list[UUID],
+    scope: _Scope,
+    lane: StatementLane,
+    *,
+    forced: Mapping[ObjectKey, frozenset[str]],
+    for_cache: dict[tuple[UUID, int], Any] | None,
+    resolution_version: int | asyncio.Future[int] | None,
+    store_states: bool,
+    big: bool,
+) -> _Compared:
+    """Resolve, read and compare each part; raise `InvalidInput` with every part's issues.
+
+    A big change's statements run in ``lane`` while it computes: the next part's recorded
+    objects are read while this part is compared, and with ``store_states`` its new states
+    stored while the next is resolved. A part that creates objects (an import, new endpoints)
+    is left for after the last read (`_Compared.stored_last`): rows added under the planner's
+    statistics of a smaller table would turn the next parts' reads into scans of the whole table.
+    """
+    catalog = load_catalog()
+    global_options = tuple((k, v) for k, v in engine.global_options)
+    compared = _Compared()
+    issues: list[Issue] = []
+
+    def read(ids: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
+        return lane.then(
+            lambda: recorded_object_texts(session, engine.uuid, endpoint_uuids=ids, object_types=scope.object_types)
+        )
+
+    reading = read([*parts[0], *removed])
+    for n, part in enumerate(parts):
+        computed = await off_loop(
+            big, desired_endpoint_objects, graph, part, catalog, made=scope.made, views=scope.views
+        )
+        if for_cache is not None and resolution_version is not None:
+            version = resolution_version if isinstance(resolution_version, int) else await resolution_version
+            for uuid, resolved in computed.resolved.items():
+                for_cache[(uuid, version)] = resolved
+        found = await reading
+        if n + 1 < len(parts):
+            reading = read(parts[n + 1])
+        planned = await off_loop(
+            big,
+            _plan,
+            computed.objects,
+            computed.owners,
+            found,
+            scope.sifted,
+            forced,
+            catalog,
+            graph,
+            global_options,
+        )
+        if isinstance(planned, InvalidInput):
+            issues += planned.issues
+        else:
+            part_plans, part_texts = planned
+            compared.plans += part_plans
+            compared.texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
+            if store_states and not issues:
+                if any(p.action is Action.UPSERT and p.key not in found for p in part_plans):
+                    compared.stored_last += part_plans
+                else:
+                    lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
+        # what served the comparison is freed now, off the event loop (a large part's objects)
+        await release(big, computed.objects, computed.owners, found, computed.resolved)
+    if issues:
+        raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
+    return compared
 
 
 def _plan(
