@@ -184,15 +184,9 @@ async def recorded_object_texts(
     objects of these types only.
     """
     by_endpoint, by_tenant, by_endpoint_and_type = _recorded_statements()
-    if object_types is None:
-        queries = [(by_endpoint, {"engine": engine_uuid, "owners": part}) for part in chunks(list(endpoint_uuids))]
-    elif object_types:
-        queries = [
-            (by_endpoint_and_type, {"engine": engine_uuid, "owners": part, "types": list(object_types)})
-            for part in chunks(list(endpoint_uuids))
-        ]
-    else:
-        queries = []
+    statement, types = (by_endpoint, {}) if object_types is None else (by_endpoint_and_type, {"types": object_types})
+    owners = list(endpoint_uuids) if object_types is None or object_types else []  # no type: none of them
+    queries = [(statement, {"engine": engine_uuid, "owners": part, **types}) for part in chunks(owners)]
     if tenant_uuids:
         queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
     rows: list[Any] = []

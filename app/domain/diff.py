@@ -78,9 +78,17 @@ def _candidates(old: Options, new: Options) -> set[str]:
     a Python step per pair.
     """
     if len(old) == len(new):
-        differ = list(compress(range(len(old)), map(ne, old, new)))
-        return {old[i][0] for i in differ} | {new[i][0] for i in differ}
+        return _keys_at(old, new, _differing(old, new))
     return {k for k, _ in old} | {k for k, _ in new}
+
+
+def _differing(old: Options, new: Options) -> list[int]:
+    """The positions at which two field lists of the same length differ."""
+    return list(compress(range(len(old)), map(ne, old, new)))
+
+
+def _keys_at(old: Options, new: Options, positions: list[int]) -> set[str]:
+    return {old[i][0] for i in positions} | {new[i][0] for i in positions}
 
 
 def _values(fields: Options, key: str) -> list[str]:
@@ -107,14 +115,16 @@ def compare(old: Options, new: Options, is_multiple: Callable[[str], bool]) -> t
     objects: one pass finds the candidates, then only their values are read.
     """
     if len(old) == len(new):
-        differ = list(compress(range(len(old)), map(ne, old, new)))
+        differ = _differing(old, new)
         if all(old[i][0] == new[i][0] for i in differ):
             # Values changed in place, every key where it was: each key at a differing position
             # has changed, none disappeared, and an accumulating one changed an entry the
             # object already holds (it must be recreated).
             keys = {old[i][0] for i in differ}
             return tuple(sorted(keys)), any(map(is_multiple, keys))
-    candidates = _candidates(old, new)
+        candidates = _keys_at(old, new, differ)
+    else:
+        candidates = _candidates(old, new)
     changed: list[str] = []
     disappeared = False
     accumulating = False

@@ -274,10 +274,7 @@ class Resolver:
     @staticmethod
     def _own(node: ConfigNode, section: Section) -> list[Applied]:
         origin = node.origin
-        own = [(k, v, origin) for k, v in node.sections.get(section, ())]
-        if section is Section.ENDPOINT and node.transport_name is not None:
-            own.append(("transport", node.transport_name, origin))
-        return own
+        return [(k, v, origin) for k, v in _own_fields(node, section)]
 
     def _prefix(self, parents: tuple[UUID, ...], section: Section) -> _Prefix:
         key = (parents, section)
@@ -304,15 +301,8 @@ class Resolver:
         """Those of ``sections`` whose resolution for this configuration holds any option (without
         resolving them)."""
         node = self._nodes[uuid]
-        own, parents = node.sections, node.parents
-        return [
-            section
-            for section in sections
-            # its own options are always kept
-            if own.get(section)
-            or (section is Section.ENDPOINT and node.transport_name is not None)
-            or self._prefix(parents, section).fields
-        ]
+        # its own options are always kept
+        return [s for s in sections if _own_fields(node, s) or self._prefix(node.parents, s).fields]
 
     def resolve_fields(self, uuid: UUID, sections: Sequence[Section]) -> dict[Section, tuple[tuple[str, str], ...]]:
         """The (key, value) pairs of these sections of one configuration, as `resolve` would give
@@ -324,9 +314,7 @@ class Resolver:
         out: dict[Section, tuple[tuple[str, str], ...]] = {}
         for section in sections:
             prefix = self._prefix(node.parents, section)
-            own = node.sections.get(section, ())
-            if section is Section.ENDPOINT and node.transport_name is not None:
-                own = (*own, ("transport", node.transport_name))
+            own = _own_fields(node, section)
             self._within_limits(node, section, prefix, len(own))
             out[section] = _merge_fields(prefix.fields, own, self._multiple[section]) if own else prefix.fields
         return out
@@ -369,6 +357,14 @@ def _merge(prefix: _Prefix, own: Sequence[Applied], is_multiple: Callable[[str],
         elif seen_at[-1] == index:
             kept.append(ResolvedOption(key, value, origin, False, _own_overrides(own, seen_at, prefix, key)))
     return one_set_var_per_variable(tuple(kept))
+
+
+def _own_fields(node: ConfigNode, section: Section) -> Options:
+    """A configuration's own options of ``section``, its transport last in its endpoint section."""
+    own = node.sections.get(section, ())
+    if section is Section.ENDPOINT and node.transport_name is not None:
+        return (*own, ("transport", node.transport_name))
+    return own
 
 
 def _merge_fields(

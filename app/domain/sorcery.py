@@ -117,9 +117,10 @@ def object_section(object_type: str, object_id: str) -> Section:
     """The section an endpoint's object comes from (docs/domain.md §5)."""
     if object_type != "auth":
         return Section(object_type)
-    if object_id.startswith(RESERVED_PREFIXES[0]):
-        return Section.OUTBOUND_AUTH
-    return Section.REGISTRATION_OUTBOUND_AUTH if object_id.startswith(RESERVED_PREFIXES[1]) else Section.AUTH
+    for section, prefix in _AUTH_PREFIXES:
+        if object_id.startswith(prefix):
+            return section
+    return Section.AUTH
 
 
 # Which auth object of an endpoint each secret-holding section becomes.
@@ -128,6 +129,8 @@ _AUTH_OBJECT_IDS = {
     Section.OUTBOUND_AUTH: "outbound_auth_{}",
     Section.REGISTRATION_OUTBOUND_AUTH: "auth_reg_{}",
 }
+# The id prefixes of the auth objects that are not an endpoint's own auth.
+_AUTH_PREFIXES = tuple((s, ids.format("")) for s, ids in _AUTH_OBJECT_IDS.items() if ids != "{}")
 
 
 def auth_object_key(section: Section, endpoint_name: str) -> ObjectKey:

@@ -21,6 +21,9 @@ def _stored_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
+_PLAIN: dict[type, bool] = {}
+
+
 def _plain(cls: type) -> bool:
     """Can an instance of ``cls`` be made by filling its ``__dict__``? (A dataclass whose
     ``__init__`` only stores its arguments: no ``__post_init__``, no slots.)"""
@@ -28,9 +31,6 @@ def _plain(cls: type) -> bool:
     if plain is None:
         plain = _PLAIN[cls] = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
     return plain
-
-
-_PLAIN: dict[type, bool] = {}
 
 
 def from_attributes(cls: type[T], source: object, **given: Any) -> T:
