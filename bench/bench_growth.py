@@ -15,6 +15,8 @@ a) a fresh `pjsip-graph serve` process (fresh so that its VmHWM, the process's
    cursor of the row before it, as bench_deep_pages.py does (p50 of each);
 b) one fresh server per export mode: the tenant's pjsip.conf export over HTTP
    (`pjsipConf`, flat and native): wall, size, the server's peak RSS growth;
+   then the same through the download (`GET /export/pjsip.conf`, streamed to
+   a file), each on a fresh server too;
 c) `pjsip-graph import pjsip-conf` (a CLI process) of the native export into
    a new tenant of the same database, its endpoints renamed because endpoint
    names are unique per engine: wall and the process's peak RSS.
@@ -36,6 +38,7 @@ import cProfile
 import gc
 import importlib
 import io
+import mmap
 import os
 import platform
 import pstats
@@ -326,6 +329,28 @@ def measure_export(client: httpx.Client, pid: int, data: BenchData, mode: str, r
     return text
 
 
+def measure_download(client: httpx.Client, pid: int, data: BenchData, mode: str, run: Run, path: Path) -> None:
+    """The same file from `GET /export/pjsip.conf`, streamed to ``path``: written by the server a part at a time."""
+    graphql(client, "{ __typename }", {})
+    before = proc_status(pid)
+    key = f"{mode} download"
+    start = time.perf_counter()
+    params = {"tenant": str(data.tenant_uuid), "templates": mode}
+    with client.stream("GET", "/export/pjsip.conf", params=params) as response, path.open("wb") as out:
+        if response.status_code != 200:
+            raise RuntimeError(f"{key}: HTTP {response.status_code}: {response.read()[:300]!r}")
+        for chunk in response.iter_bytes():
+            out.write(chunk)
+    run.export_s[key] = time.perf_counter() - start
+    after = proc_status(pid)
+    run.export_mb[key] = path.stat().st_size / 1e6
+    run.export_peak_kb[key] = kb(after, "VmHWM")
+    run.export_growth_kb[key] = kb(after, "VmHWM") - kb(before, "VmRSS")
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        if text.find(f"[bench-{data.endpoints - 1:06d}]".encode()) < 0:
+            raise RuntimeError(f"the {key} lacks the last endpoint")
+
+
 # --- c) import --------------------------------------------------------------------------------------------------
 
 
@@ -584,6 +609,20 @@ def run_size(endpoints: int, args: argparse.Namespace) -> Run:
                         if died:
                             run.notes.append(died)
 
+            for mode in ("flat", "native"):
+                server_log = workdir / f"server-download-{mode}.log"
+                with (
+                    phase(run, f"{mode} download"),
+                    running_server(url, data_dir, server_log, cache=True) as (proc, base),
+                    httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client,
+                ):
+                    try:
+                        measure_download(client, proc.pid, data, mode, run, workdir / f"download-{mode}.conf")
+                    finally:
+                        died = server_died(proc, server_log)
+                        if died:
+                            run.notes.append(died)
+
             if endpoints in args.diagnose_size:
                 with phase(run, "diagnosis of the change, in process"):
                     run.diagnosis = asyncio.run(diagnose(url, data_dir, data, args.profile, args.profile_top))
@@ -622,6 +661,10 @@ MEASURES: list[tuple[str, Getter, str]] = [
     ("native export wall (s)", lambda r: r.export_s.get("native"), "{:.2f}"),
     ("  size (MB)", lambda r: r.export_mb.get("native"), "{:.1f}"),
     ("  server peak RSS growth (MB)", lambda r: _mb(r.export_growth_kb.get("native")), "{:.0f}"),
+    ("flat download wall (s)", lambda r: r.export_s.get("flat download"), "{:.2f}"),
+    ("  server peak RSS growth (MB)", lambda r: _mb(r.export_growth_kb.get("flat download")), "{:.0f}"),
+    ("native download wall (s)", lambda r: r.export_s.get("native download"), "{:.2f}"),
+    ("  server peak RSS growth (MB)", lambda r: _mb(r.export_growth_kb.get("native download")), "{:.0f}"),
     ("import of native export (s)", lambda r: r.import_s, "{:.1f}"),
     ("  import process peak RSS (MB)", lambda r: _mb(r.import_rss_kb), "{:.0f}"),
 ]

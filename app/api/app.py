@@ -25,8 +25,9 @@ from strawberry.types import ExecutionResult
 
 from app.api import monitoring
 from app.api.admin_ui import PAGE_PATHS, AdminUI
-from app.api.context import Context, why_unauthenticated
+from app.api.context import Context, bearer_token, why_unauthenticated
 from app.api.cors import cors_middleware
+from app.api.downloads import PjsipConfDownload
 from app.api.errors import is_unavailable
 from app.api.executor_check import ExecutorMismatch
 from app.api.graphiql import ASSETS_PATH, local_graphiql
@@ -56,14 +57,6 @@ log = logging.getLogger("pjsip_graph")
 # Hubs of the applications running in this process, so that a graceful
 # shutdown can complete their subscriptions before sockets are closed.
 RUNNING_HUBS: set[EventHub] = set()
-
-
-def bearer_token(headers: Any) -> str | None:
-    value = headers.get("authorization") or headers.get("Authorization")
-    if not value:
-        return None
-    scheme, _, token = str(value).partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -113,7 +106,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return self.graphiql.page()
 
-    async def _caller(self, token: str | None) -> Caller | None:
+    async def caller_of(self, token: str | None) -> Caller | None:
         if token is None:
             return None
         caller = await authenticate(self.db, token)
@@ -140,7 +133,7 @@ class GraphQLApp(GraphQL[Context, None]):
         caller: Caller | None = None
         unavailable = False
         try:
-            caller = await self._caller(token)
+            caller = await self.caller_of(token)
         except Exception as exc:
             # The database is down: the operation answers SERVICE_UNAVAILABLE
             # (see QueryLimits) instead of a text/plain 500.
@@ -170,7 +163,7 @@ class GraphQLApp(GraphQL[Context, None]):
         params = context.connection_params or {}
         headers = {k.lower(): v for k, v in params.items() if isinstance(v, str)}
         token = bearer_token(headers)
-        caller = await self._caller(token) if token else context.caller_or_none
+        caller = await self.caller_of(token) if token else context.caller_or_none
         if caller is None:
             # The payload's header, when it sent one, is what the client meant.
             header = headers.get("authorization")
@@ -241,6 +234,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route(ASSETS_PATH + "{path:path}", graphql.graphiql.asset),
+            Route(
+                "/export/pjsip.conf",
+                PjsipConfDownload(database, graphql.limits, graphql.caller_of, graphql.last_used.flush).answer,
+            ),
             Route("/healthz", monitoring.healthz),
             Route("/readyz", monitoring.readyz),
             Route("/metrics", monitoring.metrics),

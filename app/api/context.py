@@ -21,6 +21,15 @@ MALFORMED_HEADER = "the Authorization header is not 'Bearer <token>'"
 INVALID_TOKEN = "this token is not valid: it is unknown, revoked or expired; ask for a new one"
 
 
+def bearer_token(headers: Any) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, if that is what was sent."""
+    value = headers.get("authorization") or headers.get("Authorization")
+    if not value:
+        return None
+    scheme, _, token = str(value).partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def why_unauthenticated(header: str | None, token: str | None) -> str:
     """The UNAUTHENTICATED message for a request that has no caller."""
     if token is not None:

@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 # request id (logged and echoed back, so it can correlate its requests with ours).
 ALLOWED_HEADERS = ("Authorization", "Content-Type", "X-Request-ID")
 # Readable by scripts of an allowed origin besides the CORS-safelisted ones.
-EXPOSED_HEADERS = ("X-Request-ID",)
+EXPOSED_HEADERS = ("X-Request-ID", "Content-Disposition")
 # Browsers cache a preflight answer this long (seconds), saving one round trip per request.
 PREFLIGHT_MAX_AGE = 600
 

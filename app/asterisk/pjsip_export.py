@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -73,8 +73,8 @@ def render_flat(
     in the operator's file) no ``[global]``, ``[system]`` or transport is written:
     a second ``[global]`` would make Asterisk reject the whole type.
     """
-    sections = _engine_sections(global_options, system_options, transports) if engine_objects else []
-    sections.extend(write_section(o.id, (("type", o.type), *o.fields)) for o in objects)
+    sections = engine_sections(global_options, system_options, transports) if engine_objects else []
+    sections.extend(object_sections(objects))
     return "\n".join(sections)
 
 
@@ -92,14 +92,18 @@ def render_native(
     resolves a base when it reads the inheriting header; endpoints come by
     name, each with its objects in docs/domain.md §5 order. ``engine_objects`` as for `render_flat`.
     """
-    sections = _engine_sections(global_options, system_options, transports) if engine_objects else []
-    names = _TemplateNames()
+    sections = engine_sections(global_options, system_options, transports) if engine_objects else []
+    names = TemplateNames()
     for tenant in sorted(tenants, key=lambda t: t.slug):
-        sections.extend(_TenantWriter(tenant, names).sections())
+        writer = TenantWriter(tenant.slug, tenant.nodes, names)
+        sections.extend(writer.template_sections())
+        endpoints = (n for n in tenant.nodes.values() if n.kind is ConfigKind.ENDPOINT)
+        for node in sorted(endpoints, key=lambda n: (n.name, n.uuid)):
+            sections.extend(writer.endpoint_sections(node))
     return "\n".join(sections)
 
 
-def _engine_sections(
+def engine_sections(
     global_options: Options, system_options: Options, transports: Sequence[tuple[str, Options]]
 ) -> list[str]:
     """``[global]`` always (Asterisk falls back to defaults without it), ``[system]`` when set, transports."""
@@ -110,42 +114,47 @@ def _engine_sections(
     return sections
 
 
-class _TenantWriter:
-    """Writes one tenant's templates and endpoints, remembering which template sections exist."""
+def object_sections(objects: Iterable[SorceryObject]) -> Iterator[str]:
+    """Each Sorcery object as a section with its ``type=`` line, in the order given."""
+    return (write_section(o.id, (("type", o.type), *o.fields)) for o in objects)
 
-    def __init__(self, tenant: TenantConfigs, names: _TemplateNames) -> None:
-        self._tenant = tenant
+
+class TenantWriter:
+    """Writes one tenant's templates and endpoints, remembering which template sections exist.
+
+    It holds the tenant's templates only: endpoints are handed to it one at a
+    time (in name order), so a file of any size is written a part at a time.
+    """
+
+    def __init__(self, slug: str, nodes: Mapping[UUID, ConfigNode], names: TemplateNames) -> None:
+        self._slug = slug
+        self._templates = {uuid: node for uuid, node in nodes.items() if node.kind is ConfigKind.TEMPLATE}
         self._names = names
         self._template_names: dict[tuple[UUID, Section], str] = {}
         self._has_options: dict[tuple[UUID, Section], bool] = {}
 
-    def sections(self) -> list[str]:
-        templates = _parents_first(self._tenant.nodes)
-        endpoints = sorted(
-            (n for n in self._tenant.nodes.values() if n.kind is ConfigKind.ENDPOINT), key=lambda n: (n.name, n.uuid)
-        )
+    def template_sections(self) -> list[str]:
+        """Every template's sections, each template after its parents: written before any endpoint."""
         out: list[str] = []
-        for node in templates:
+        for node in _parents_first(self._slug, self._templates):
             out.extend(self._template_sections(node))
-        for node in endpoints:
-            out.extend(self._endpoint_sections(node))
         return out
 
-    def _template_sections(self, node: ConfigNode) -> Iterator[str]:
-        """One ``(!)`` section per object section with options somewhere along the template's chain."""
-        for section in OBJECT_ORDER:
-            if self._has(node, section):
-                name = self._names.assign(self._tenant.slug, node.name, section)
-                bases = self._bases(node, section)
-                self._template_names[(node.uuid, section)] = name
-                yield write_section(name, _own(node, section), template=True, bases=bases)
-
-    def _endpoint_sections(self, node: ConfigNode) -> Iterator[str]:
+    def endpoint_sections(self, node: ConfigNode) -> Iterator[str]:
         """The endpoint's objects, created exactly when their resolved section is non-empty."""
         present = {section: self._has(node, section) for section in OBJECT_ORDER}
         for section, object_id, references in _objects(node.name, present):
             lines = (("type", section.object_type), *_own(node, section), *references)
             yield write_section(object_id, lines, bases=self._bases(node, section))
+
+    def _template_sections(self, node: ConfigNode) -> Iterator[str]:
+        """One ``(!)`` section per object section with options somewhere along the template's chain."""
+        for section in OBJECT_ORDER:
+            if self._has(node, section):
+                name = self._names.assign(self._slug, node.name, section)
+                bases = self._bases(node, section)
+                self._template_names[(node.uuid, section)] = name
+                yield write_section(name, _own(node, section), template=True, bases=bases)
 
     def _bases(self, node: ConfigNode, section: Section) -> list[str]:
         """The same section of each parent, in order, leaving out parents with nothing in it."""
@@ -154,21 +163,24 @@ class _TenantWriter:
 
     def _has(self, node: ConfigNode, section: Section) -> bool:
         """Whether the section's application list (own options or any ancestor's) is non-empty."""
+        if node.kind is not ConfigKind.TEMPLATE:
+            # Not remembered: an endpoint is asked once per section, and a big tenant has many.
+            return bool(_own(node, section)) or any(self._has(self._template(p), section) for p in node.parents)
         key = (node.uuid, section)
         known = self._has_options.get(key)
         if known is None:
-            known = bool(_own(node, section)) or any(self._has(self._node(p), section) for p in node.parents)
+            known = bool(_own(node, section)) or any(self._has(self._template(p), section) for p in node.parents)
             self._has_options[key] = known
         return known
 
-    def _node(self, uuid: UUID) -> ConfigNode:
-        node = self._tenant.nodes.get(uuid)
-        if node is None or node.kind is not ConfigKind.TEMPLATE:
-            raise ValueError(f"parent {uuid} is not a template of tenant {self._tenant.slug}")
+    def _template(self, uuid: UUID) -> ConfigNode:
+        node = self._templates.get(uuid)
+        if node is None:
+            raise ValueError(f"parent {uuid} is not a template of tenant {self._slug}")
         return node
 
 
-class _TemplateNames:
+class TemplateNames:
     """Template section names for one file: never an object id, unique ignoring case, at most 79 bytes."""
 
     def __init__(self) -> None:
@@ -198,15 +210,14 @@ def _shortened(readable: str, tag: str) -> str:
     return keep + suffix
 
 
-def _parents_first(nodes: Mapping[UUID, ConfigNode]) -> list[ConfigNode]:
+def _parents_first(slug: str, templates: Mapping[UUID, ConfigNode]) -> list[ConfigNode]:
     """The tenant's templates, each after all of its parents, otherwise by name (Kahn's algorithm)."""
-    templates = {uuid: node for uuid, node in nodes.items() if node.kind is ConfigKind.TEMPLATE}
     children: dict[UUID, list[UUID]] = {uuid: [] for uuid in templates}
     waiting: dict[UUID, int] = {}
     for uuid, node in templates.items():
         for parent in node.parents:
             if parent not in templates:
-                raise ValueError(f"template {node.name} has parent {parent}, which is not a template of the tenant")
+                raise ValueError(f"template {node.name} has parent {parent}, which is not a template of tenant {slug}")
             children[parent].append(uuid)
         waiting[uuid] = len(node.parents)
     ready = [(node.name, uuid) for uuid, node in templates.items() if not node.parents]

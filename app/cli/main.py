@@ -240,12 +240,13 @@ def export_pjsip_conf(
     if templates not in ("flat", "native"):
         typer.echo("--templates is flat or native", err=True)
         raise typer.Exit(2)
-    sys.stdout.write(asyncio.run(_export(engine, tenant, templates)))
+    asyncio.run(_export(engine, tenant, templates))
 
 
-async def _export(engine: str, tenant: str | None, templates: str) -> str:
+async def _export(engine: str, tenant: str | None, templates: str) -> None:
+    """Written a part at a time: a big engine's file is never whole in memory."""
     from app.db.database import Database
-    from app.services.exports import TemplateMode, pjsip_conf
+    from app.services.exports import TemplateMode, write_pjsip_conf
     from app.services.operator import operator_caller, tenant_by_ref
 
     settings = get_settings()
@@ -253,7 +254,9 @@ async def _export(engine: str, tenant: str | None, templates: str) -> str:
     try:
         caller = await operator_caller(db)
         tenant_uuid = await tenant_by_ref(db, tenant) if tenant else None
-        return await pjsip_conf(db, caller, engine=engine, tenant_uuid=tenant_uuid, mode=TemplateMode(templates))
+        await write_pjsip_conf(
+            db, caller, sys.stdout.write, engine=engine, tenant_uuid=tenant_uuid, mode=TemplateMode(templates)
+        )
     except LookupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc

@@ -114,6 +114,28 @@ class Database:
             yield session
 
     @contextlib.asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """A read-only transaction whose statements all see one committed state.
+
+        For reads made of many statements that must agree (an export read a
+        part at a time). PostgreSQL: REPEATABLE READ, READ ONLY. SQLite: an
+        explicit deferred transaction, whose first read fixes the WAL snapshot;
+        writers are not blocked by it.
+        """
+        async with self.sessions() as session:
+            if self.is_sqlite:
+                connection = await session.connection()
+                await connection.exec_driver_sql("BEGIN")
+            else:
+                await session.connection(
+                    execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+                )
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
+    @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
         """A plain connection for the hottest reads (every request's token,
         configurations by uuid): no ORM session to set up and tear down."""

@@ -120,13 +120,30 @@ async def load_tenant_graphs(session: AsyncSession, tenant_uuids: Iterable[UUID]
 
 
 async def _load_tenant_graphs(session: AsyncSession, tenant_list: list[UUID]) -> Graph:
-    rows = list((await session.execute(_node_select().where(config_t.c.tenant_uuid.in_(tenant_list)))).all())
+    return await _load_configs(session, config_t.c.tenant_uuid.in_(tenant_list))
+
+
+async def load_tenant_templates(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> Graph:
+    """Every template of these tenants, without their endpoints."""
+    tenant_list = list(set(tenant_uuids))
+    return await _load_configs(
+        session, sa.and_(config_t.c.tenant_uuid.in_(tenant_list), config_t.c.kind == ConfigKind.TEMPLATE.value)
+    )
+
+
+async def load_configs(session: AsyncSession, uuids: Sequence[UUID]) -> Graph:
+    """These configurations with their parent lists, without loading the parents."""
+    return await _load_configs(session, config_t.c.uuid.in_(list(uuids)))
+
+
+async def _load_configs(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Graph:
+    rows = list((await session.execute(_node_select().where(condition))).all())
     links = list(
         (
             await session.execute(
                 sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position)
                 .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
-                .where(config_t.c.tenant_uuid.in_(tenant_list))
+                .where(condition)
             )
         ).all()
     )

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from app.api import downloads
 from app.domain.sections import Section
+from app.services import exports
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, token_for
 
@@ -49,3 +57,80 @@ async def test_a_tenant_exports_only_its_own_objects_and_needs_the_secrets_scope
     blind = await token_for(world.db, tenant, "sip:read")  # type: ignore[arg-type]
     error = await gql.as_token(blind).error(EXPORT, {"m": "FLAT"})
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+# ---------------------------------------------------------------- GET /export/pjsip.conf
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_the_download_is_the_graphql_text_streamed_from_a_spool(
+    world: World, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, tenant = await _setup(world)
+    monkeypatch.setattr(downloads, "SPOOL_IN_MEMORY", 64)  # the spool goes to a file at once
+    monkeypatch.setattr(downloads, "READ_SIZE", 100)  # and is sent in many chunks
+    for mode, params in (("FLAT", {}), ("NATIVE", {"templates": "native", "tenant": str(tenant)})):
+        variables = {"m": mode, "t": params.get("tenant")}
+        expected = (await gql.ok(EXPORT, variables))["pjsipConf"]
+        response = await gql.http.get("/export/pjsip.conf", params=params, headers=_bearer(world.admin_token))
+        assert response.status_code == 200, response.text
+        assert response.text == expected and len(response.content) > 500
+        assert response.headers["content-type"] == "text/plain; charset=utf-8"
+        assert response.headers["content-disposition"] == 'attachment; filename="pjsip.conf"'
+        assert response.headers["cache-control"] == "no-store"
+        assert int(response.headers["content-length"]) == len(response.content)
+
+
+async def test_the_download_refuses_as_graphql_does(world: World, gql: GraphQLClient) -> None:
+    _, tenant = await _setup(world)
+    get = gql.http.get
+    missing = await get("/export/pjsip.conf")
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+    assert missing.json()["error"]["code"] == "UNAUTHENTICATED"
+    assert (await get("/export/pjsip.conf", headers=_bearer("pjg_unknown"))).status_code == 401
+    blind = await token_for(world.db, tenant, "sip:read")  # type: ignore[arg-type]
+    forbidden = await get("/export/pjsip.conf", headers=_bearer(blind))
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "FORBIDDEN"
+    admin = _bearer(world.admin_token)
+    assert (await get("/export/pjsip.conf", params={"engine": "nowhere"}, headers=admin)).status_code == 404
+    assert (await get("/export/pjsip.conf", params={"tenant": str(uuid4())}, headers=admin)).status_code == 404
+    for bad in ({"templates": "both"}, {"tenant": "alpha"}, {"tenants": "x"}, {"engine": "a\x00b"}):
+        refused = await get("/export/pjsip.conf", params=bad, headers=admin)
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "BAD_USER_INPUT", bad
+    # A tenant's token downloads its own subtree only, like the GraphQL field.
+    reader = await token_for(world.db, tenant, "sip:read,secrets:read")  # type: ignore[arg-type]
+    own = await get("/export/pjsip.conf", headers=_bearer(reader))
+    assert own.status_code == 200 and "[alice]" in own.text and "[global]" not in own.text
+
+
+async def test_one_token_downloads_one_file_at_a_time(
+    world: World, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, tenant = await _setup(world)
+    inside, release = asyncio.Event(), asyncio.Event()
+    write = exports.write_pjsip_conf
+
+    async def held(*args: Any, **kwargs: Any) -> None:
+        if not inside.is_set():  # the first download waits inside; any other goes through
+            inside.set()
+            await release.wait()
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "write_pjsip_conf", held)
+    reader = await token_for(world.db, tenant, "sip:read,secrets:read")  # type: ignore[arg-type]
+    first = asyncio.create_task(gql.http.get("/export/pjsip.conf", headers=_bearer(reader)))
+    try:
+        await asyncio.wait_for(inside.wait(), 10)
+        second = await gql.http.get("/export/pjsip.conf", headers=_bearer(reader))
+        # another token is not held back meanwhile
+        other = await gql.http.get("/export/pjsip.conf", headers=_bearer(world.admin_token))
+    finally:
+        release.set()
+    assert second.status_code == 429 and second.json()["error"]["code"] == "TOO_MANY_REQUESTS"
+    assert other.status_code == 200
+    assert (await first).status_code == 200
+    # The slot is given back after the file was sent.
+    assert (await gql.http.get("/export/pjsip.conf", headers=_bearer(reader))).status_code == 200
