@@ -210,6 +210,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             if token is not None:
                 announce_admin_token(token, settings)
         database.commit_hooks.append(after_commit)
+        database.keeps_resolved_views = cache is not None
         await hub.start()
         if listener is not None:
             await listener.start()
@@ -221,6 +222,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             RUNNING_HUBS.discard(hub)
             await pruner.stop()
             database.commit_hooks.remove(after_commit)
+            database.keeps_resolved_views = False
             if listener is not None:
                 await listener.stop()
             await hub.stop()

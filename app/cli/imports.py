@@ -98,6 +98,8 @@ def run_import(
             config = parse_config(file, max_bytes=max_bytes, allow_absolute_includes=allow_absolute_includes)
             step("planning")
             plan = planner(config)
+            # The parsed file is several times the file's size and the plan holds what it needs.
+            del config
             step("checking (dry run)" if dry_run else "applying")
             report = asyncio.run(_apply(plan, tenant=tenant, dry_run=dry_run))
     except ConfigError as exc:

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _KEY = "pjsip_graph.after_commit"
+_VIEWS_KEY = "pjsip_graph.resolved_views_wanted"
 
 
 @dataclass(slots=True)
@@ -39,6 +40,17 @@ def committed(session: AsyncSession) -> Committed:
     if facts is None:
         facts = session.info[_KEY] = Committed()
     return facts  # type: ignore[no-any-return]
+
+
+def want_resolved_views(session: AsyncSession, wanted: bool) -> None:
+    """Whether this transaction's recomputed views serve anyone after its commit (a cache)."""
+    session.info[_VIEWS_KEY] = wanted
+
+
+def resolved_views_wanted(session: AsyncSession) -> bool:
+    """False when nothing would read `Committed.resolved` (no cache, a command-line import):
+    a big change then does not keep every endpoint's view until its commit."""
+    return bool(session.info.get(_VIEWS_KEY, True))
 
 
 def free_after_commit(session: AsyncSession, *objects: Any) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from app.db.aftercommit import CommitHook, Committed, take
+from app.db.aftercommit import CommitHook, Committed, take, want_resolved_views
 from app.db.session import create_engine, is_sqlite, make_private_dir, session_factory
 from app.switch_interval import many_rows, release
 
@@ -104,6 +104,8 @@ class Database:
         self._read_sessions = session_factory(self._read_engine)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.commit_hooks: list[CommitHook] = []
+        # Whether a hook reads the resolved views a change recomputes (the write-through cache).
+        self.keeps_resolved_views = False
         # When Asterisk's realtime tables live in this database, what writes them in every change's
         # transaction (set by the application, so that the record need not know about Asterisk).
         self.realtime_writer: RealtimeWriter | None = None
@@ -148,6 +150,7 @@ class Database:
         lock = self._write_lock if self._write_lock is not None else contextlib.nullcontext()
         async with lock, self.sessions() as session:
             session.info[REALTIME_KEY] = self.realtime_writer
+            want_resolved_views(session, self.keeps_resolved_views)
             transaction = await session.begin()
             try:
                 yield session

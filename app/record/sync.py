@@ -17,7 +17,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.aftercommit import committed, free_after_commit
+from app.db.aftercommit import committed, free_after_commit, resolved_views_wanted
 from app.db.lane import StatementLane, statement_lane
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
@@ -222,6 +222,11 @@ class _Compared:
     stored_last: list[PlannedUpdate] = field(default_factory=list)
 
 
+def _keeps_views(session: AsyncSession, scope: _Scope, big: bool) -> bool:
+    """Whether the views computed are kept until the commit: not when nothing reads that many of them."""
+    return scope.views and (not big or resolved_views_wanted(session))
+
+
 async def _sync_endpoints(
     session: AsyncSession,
     engine: Engine,
@@ -255,7 +260,8 @@ async def _sync_endpoints(
             lane,
             forced=_forced_secret_keys(graph, endpoint_uuids, rewrite_secrets) if rewrite_secrets else {},
             # the views computed here, kept for the write-through cache under their new version
-            for_cache=committed(session).resolved if not dry_run and scope.views else None,
+            # (and for the answer of a change to one configuration: app/services/configs._view)
+            for_cache=committed(session).resolved if not dry_run and _keeps_views(session, scope, big) else None,
             resolution_version=resolution_version,
             store_states=store_states,
             big=big,

@@ -29,6 +29,12 @@ class ChangeSummary:
     affected_endpoints: int = 0
     updates: list[RecordedUpdate] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # Not the dataclass's: an import's summary holds hundreds of thousands of updates, and a
+        # repr of them all (in a log line, or by asyncio for a finished task) took gigabytes.
+        counts = f"affected_endpoints={self.affected_endpoints}, updates=<{len(self.updates)}>"
+        return f"ChangeSummary(dry_run={self.dry_run}, {counts})"
+
     def extend(self, other: ChangeSummary) -> None:
         self.affected_endpoints += other.affected_endpoints
         self.updates.extend(other.updates)

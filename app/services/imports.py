@@ -58,6 +58,11 @@ class ImportReport:
     unmapped: list[str] = field(default_factory=list)
     changes: ChangeSummary | None = None
 
+    def __repr__(self) -> str:
+        # Short, like ChangeSummary's: a big import's lists hold a hundred thousand names.
+        counts = ", ".join(f"{name}=<{len(getattr(self, name))}>" for name in ("templates", "endpoints", "unmapped"))
+        return f"ImportReport(dry_run={self.dry_run}, {counts}, changes={self.changes!r})"
+
     def summary(self) -> str:
         lines = [
             f"{'would create' if self.dry_run else 'created'}: {len(self.templates)} templates, "
