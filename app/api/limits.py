@@ -85,7 +85,11 @@ def limits_extension(settings: Settings) -> type[SchemaExtension]:
             model = models.get(id(schema))
             if model is None:
                 model = models[id(schema)] = CostModel(
-                    schema, max_page_size=settings.max_page_size, max_list_items=settings.max_list_items
+                    schema,
+                    max_page_size=settings.max_page_size,
+                    max_list_items=settings.max_list_items,
+                    # over the expensive threshold, never over the budget
+                    whole_engine_cost=min(settings.expensive_query_cost + 1, settings.max_query_cost),
                 )
             cost, introspection = model.cost(document, context.operation_name, context.variables, context.query)
             request = context.context

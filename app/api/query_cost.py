@@ -1,6 +1,7 @@
 """Cost of a GraphQL operation, computed before it runs.
 
-Every field costs 1, times the number of items its parent list can hold. A
+Every field costs 1 (one that reads or writes a whole pjsip.conf more: `WHOLE_ENGINE_FIELDS`),
+times the number of items its parent list can hold. A
 list counts by its ``first`` or ``last`` argument (a variable counts as the
 largest page, ``max_page_size``, unless its value is given); a connection
 without either by the default page size, and its ``edges`` and ``nodes`` as
@@ -42,6 +43,10 @@ from app.domain.validation import MAX_PARENTS
 from app.services.listing import DEFAULT_PAGE_SIZE
 
 CACHED_DOCUMENTS = 2048
+# Fields that read or write a whole engine or tenant however few fields they select: a
+# pjsip.conf file out or in. Each costs `whole_engine_cost`, which makes it an expensive
+# operation (one at a time per token, like the download of the same file).
+WHOLE_ENGINE_FIELDS = frozenset({"pjsipConf", "importPjsipConf", "importSipConf"})
 # Lists whose length the option catalog bounds, not the data.
 FIXED_LENGTH_ITEMS = frozenset(
     {
@@ -57,10 +62,13 @@ FIXED_LENGTH_ITEMS = frozenset(
 
 
 class CostModel:
-    def __init__(self, schema: GraphQLSchema, *, max_page_size: int, max_list_items: int) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, *, max_page_size: int, max_list_items: int, whole_engine_cost: int = 1
+    ) -> None:
         self.schema = schema
         self.max_page_size = max_page_size
         self.max_list_items = max_list_items
+        self.whole_engine_cost = whole_engine_cost
         # Keyed by the query text (its hash is cached by Python), not the parsed
         # document, whose hash walks the whole tree.
         self._cache: OrderedDict[tuple[str, str | None, tuple[tuple[str, int | None], ...]], tuple[int, bool]] = (
@@ -188,4 +196,5 @@ class _Walk:
         if definition is None:
             return 1
         below = self.selections(node.selection_set, get_named_type(definition.type), seen)
-        return self.model.factor(node, definition.type, self.numbers, parent.name) * (1 + below)
+        own = self.model.whole_engine_cost if name in WHOLE_ENGINE_FIELDS else 1
+        return self.model.factor(node, definition.type, self.numbers, parent.name) * (own + below)

@@ -134,3 +134,33 @@ async def test_one_token_downloads_one_file_at_a_time(
     assert (await first).status_code == 200
     # The slot is given back after the file was sent.
     assert (await gql.http.get("/export/pjsip.conf", headers=_bearer(reader))).status_code == 200
+
+
+async def test_the_graphql_export_is_an_expensive_operation_too(
+    world: World, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pjsipConf` reads a whole tenant whatever it selects: one at a time per token, like the download."""
+    _, tenant = await _setup(world)
+    inside, release = asyncio.Event(), asyncio.Event()
+    write = exports.write_pjsip_conf
+
+    async def held(*args: Any, **kwargs: Any) -> None:
+        if not inside.is_set():
+            inside.set()
+            await release.wait()
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "write_pjsip_conf", held)
+    reader = gql.as_token(await token_for(world.db, tenant, "sip:read,secrets:read"))  # type: ignore[arg-type]
+    first = asyncio.create_task(reader.ok(EXPORT, {"m": "FLAT"}))
+    try:
+        await asyncio.wait_for(inside.wait(), 10)
+        second = await reader.error(EXPORT, {"m": "FLAT"})
+        download = await gql.http.get("/export/pjsip.conf", headers=_bearer(reader.token or ""))
+        other = await gql.ok(EXPORT, {"m": "FLAT"})  # the operator's token is not held back
+    finally:
+        release.set()
+    assert second["extensions"]["code"] == "TOO_MANY_REQUESTS"
+    assert download.status_code == 429
+    assert "[alice]" in other["pjsipConf"]
+    assert "[alice]" in (await first)["pjsipConf"]
