@@ -15,6 +15,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.db.bulk import equals_any, in_values, is_postgresql
 from app.db.models import ConfigParent, SipConfig, SorceryObjectRow, Tenant, Transport
 from app.domain.resolution import CONFIG_KINDS, ConfigKind, ConfigNode
 from app.domain.sections import Options, sections_from_json, to_options
@@ -133,7 +134,7 @@ async def load_tenant_templates(session: AsyncSession, tenant_uuids: Iterable[UU
 
 async def load_configs(session: AsyncSession, uuids: Sequence[UUID]) -> Graph:
     """These configurations with their parent lists, without loading the parents."""
-    return await _load_configs(session, config_t.c.uuid.in_(list(uuids)))
+    return await _load_configs(session, in_values(config_t.c.uuid, uuids, session.get_bind().dialect.name))
 
 
 async def _load_configs(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Graph:
@@ -200,10 +201,13 @@ async def recorded_object_texts(
     caller recognises those by comparing texts. ``object_types``: the endpoints'
     objects of these types only.
     """
-    by_endpoint, by_tenant, by_endpoint_and_type = _recorded_statements()
+    postgresql = is_postgresql(session)
+    by_endpoint, by_tenant, by_endpoint_and_type = _recorded_statements(postgresql)
     statement, types = (by_endpoint, {}) if object_types is None else (by_endpoint_and_type, {"types": object_types})
     owners = list(endpoint_uuids) if object_types is None or object_types else []  # no type: none of them
-    queries = [(statement, {"engine": engine_uuid, "owners": part, **types}) for part in chunks(owners)]
+    # PostgreSQL takes any number of owners as one array; elsewhere an IN list per chunk.
+    parts = ([owners] if owners else []) if postgresql else chunks(owners)
+    queries = [(statement, {"engine": engine_uuid, "owners": part, **types}) for part in parts]
     if tenant_uuids:
         queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
     rows: list[Any] = []
@@ -217,9 +221,11 @@ async def recorded_object_texts(
 
 
 @functools.cache
-def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
-    """Recorded objects of an engine (``engine``) by endpoint and by tenant (``owners``, expanding),
-    and by endpoint of some types (``types``, expanding)."""
+def _recorded_statements(postgresql: bool) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """Recorded objects of an engine (``engine``) by endpoint and by tenant (``owners``), and by
+    endpoint of some types (``types``). On PostgreSQL the lists are arrays (``= ANY``): the SQL is
+    the same for any number of values, where an expanding ``IN`` list is rendered and bound value
+    by value (a third of the CPU of reading a big change's recorded objects)."""
     base = sa.select(
         object_t.c.object_type,
         object_t.c.object_id,
@@ -227,6 +233,10 @@ def _recorded_statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[An
         _as_text(object_t.c.tenant_uuid),
         _as_text(object_t.c.endpoint_uuid),
     ).where(object_t.c.engine_uuid == sa.bindparam("engine"))
+    if postgresql:
+        by_endpoint = base.where(equals_any(object_t.c.endpoint_uuid, "owners"))
+        by_tenant = base.where(equals_any(object_t.c.tenant_uuid, "owners"))
+        return by_endpoint, by_tenant, by_endpoint.where(equals_any(object_t.c.object_type, "types"))
     owners: sa.BindParameter[Any] = sa.bindparam("owners", expanding=True)
     by_endpoint = base.where(object_t.c.endpoint_uuid.in_(owners))
     types: sa.BindParameter[Any] = sa.bindparam("types", expanding=True)

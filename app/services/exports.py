@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.asterisk.pjsip_export import TemplateNames, TenantWriter, engine_sections, object_sections
+from app.db.bulk import in_values
 from app.db.database import Database
 from app.db.models import Engine, Tenant, Transport
 from app.db.queries import chunks, config_t, load_configs, load_tenant_templates, object_t, tenant_subtree
@@ -202,7 +203,8 @@ async def _recorded_objects(
     """The recorded objects of these endpoints, by endpoint."""
     rows = await session.execute(
         sa.select(object_t.c.endpoint_uuid, object_t.c.object_type, object_t.c.object_id, object_t.c.fields).where(
-            object_t.c.engine_uuid == engine_uuid, object_t.c.endpoint_uuid.in_(endpoints)
+            object_t.c.engine_uuid == engine_uuid,
+            in_values(object_t.c.endpoint_uuid, endpoints, session.get_bind().dialect.name),
         )
     )
     found: dict[UUID, list[SorceryObject]] = {}
