@@ -593,31 +593,21 @@ def run_size(endpoints: int, args: argparse.Namespace) -> Run:
                         run.notes.append(died)
 
             native = ""
-            for mode in ("flat", "native"):
-                server_log = workdir / f"server-export-{mode}.log"
+            # each export and each download on a fresh server: its VmHWM growth is that request's
+            for mode, kind in (("flat", "export"), ("native", "export"), ("flat", "download"), ("native", "download")):
+                server_log = workdir / f"server-{kind}-{mode}.log"
                 with (
-                    phase(run, f"{mode} export"),
+                    phase(run, f"{mode} {kind}"),
                     running_server(url, data_dir, server_log, cache=True) as (proc, base),
                     httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client,
                 ):
                     try:
+                        if kind == "download":
+                            measure_download(client, proc.pid, data, mode, run, workdir / f"download-{mode}.conf")
+                            continue
                         text = measure_export(client, proc.pid, data, mode, run)
                         native = text if mode == "native" else native
                         del text  # the flat export of 100,000 endpoints is over 100 MB in this process
-                    finally:
-                        died = server_died(proc, server_log)
-                        if died:
-                            run.notes.append(died)
-
-            for mode in ("flat", "native"):
-                server_log = workdir / f"server-download-{mode}.log"
-                with (
-                    phase(run, f"{mode} download"),
-                    running_server(url, data_dir, server_log, cache=True) as (proc, base),
-                    httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client,
-                ):
-                    try:
-                        measure_download(client, proc.pid, data, mode, run, workdir / f"download-{mode}.conf")
                     finally:
                         died = server_died(proc, server_log)
                         if died:

@@ -106,20 +106,27 @@ async def test_the_download_refuses_as_graphql_does(world: World, gql: GraphQLCl
     assert own.status_code == 200 and "[alice]" in own.text and "[global]" not in own.text
 
 
-async def test_one_token_downloads_one_file_at_a_time(
-    world: World, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, tenant = await _setup(world)
+def _first_export_held(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """The first export to start waits inside until ``release`` is set (``inside`` says it is
+    there); any other goes through."""
     inside, release = asyncio.Event(), asyncio.Event()
     write = exports.write_pjsip_conf
 
     async def held(*args: Any, **kwargs: Any) -> None:
-        if not inside.is_set():  # the first download waits inside; any other goes through
+        if not inside.is_set():
             inside.set()
             await release.wait()
         await write(*args, **kwargs)
 
     monkeypatch.setattr(exports, "write_pjsip_conf", held)
+    return inside, release
+
+
+async def test_one_token_downloads_one_file_at_a_time(
+    world: World, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, tenant = await _setup(world)
+    inside, release = _first_export_held(monkeypatch)
     reader = await token_for(world.db, tenant, "sip:read,secrets:read")  # type: ignore[arg-type]
     first = asyncio.create_task(gql.http.get("/export/pjsip.conf", headers=_bearer(reader)))
     try:
@@ -141,16 +148,7 @@ async def test_the_graphql_export_is_an_expensive_operation_too(
 ) -> None:
     """`pjsipConf` reads a whole tenant whatever it selects: one at a time per token, like the download."""
     _, tenant = await _setup(world)
-    inside, release = asyncio.Event(), asyncio.Event()
-    write = exports.write_pjsip_conf
-
-    async def held(*args: Any, **kwargs: Any) -> None:
-        if not inside.is_set():
-            inside.set()
-            await release.wait()
-        await write(*args, **kwargs)
-
-    monkeypatch.setattr(exports, "write_pjsip_conf", held)
+    inside, release = _first_export_held(monkeypatch)
     reader = gql.as_token(await token_for(world.db, tenant, "sip:read,secrets:read"))  # type: ignore[arg-type]
     first = asyncio.create_task(reader.ok(EXPORT, {"m": "FLAT"}))
     try:
