@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import IO
 from uuid import UUID
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -99,8 +100,10 @@ class PjsipConfDownload:
             if isinstance(exc, Exception) and is_unavailable(exc):
                 return _refusal("SERVICE_UNAVAILABLE", "the database is not answering; try again shortly")
             raise
+        held = _Held(spool, slot)
         return StreamingResponse(
-            _streamed(spool, slot),
+            held.chunks(),
+            background=BackgroundTask(held.release),
             media_type="text/plain; charset=utf-8",
             headers={
                 "Content-Disposition": 'attachment; filename="pjsip.conf"',
@@ -113,7 +116,7 @@ class PjsipConfDownload:
     async def _spooled(
         self, caller: Caller, engine: str, tenant_uuid: UUID | None, mode: exports.TemplateMode
     ) -> IO[bytes]:
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (closed by _streamed)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (closed by _Held)
         try:
             await exports.write_pjsip_conf(
                 self.db,
@@ -129,20 +132,33 @@ class PjsipConfDownload:
         return spool  # type: ignore[return-value]
 
 
-async def _streamed(spool: IO[bytes], slot: contextlib.AbstractContextManager[None]) -> AsyncIterator[bytes]:
-    try:
-        size = spool.tell()
-        spool.seek(0)
-        sent = 0
-        while sent < size:
-            chunk = spool.read(READ_SIZE)
-            if not chunk:
-                break
-            sent += len(chunk)
-            yield chunk
-    finally:
-        spool.close()
-        slot.__exit__(None, None, None)
+class _Held:
+    """The spool and the token's slot of one download, given back once: after the last byte, or
+    when the client went away (the response's background task runs then too)."""
+
+    def __init__(self, spool: IO[bytes], slot: contextlib.AbstractContextManager[None]) -> None:
+        self.spool = spool
+        self.slot: contextlib.AbstractContextManager[None] | None = slot
+
+    def release(self) -> None:
+        if self.slot is not None:
+            slot, self.slot = self.slot, None
+            self.spool.close()
+            slot.__exit__(None, None, None)
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            size = self.spool.tell()
+            self.spool.seek(0)
+            sent = 0
+            while sent < size:
+                chunk = self.spool.read(READ_SIZE)
+                if not chunk:
+                    break
+                sent += len(chunk)
+                yield chunk
+        finally:
+            self.release()
 
 
 def _arguments(request: Request) -> tuple[str, UUID | None, exports.TemplateMode]:

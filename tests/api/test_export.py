@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
 from app.api import downloads
+from app.api.limits import TokenLimits
 from app.domain.sections import Section
 from app.services import exports
+from app.settings import Settings
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, token_for
 
@@ -162,3 +165,26 @@ async def test_the_graphql_export_is_an_expensive_operation_too(
     assert download.status_code == 429
     assert "[alice]" in other["pjsipConf"]
     assert "[alice]" in (await first)["pjsipConf"]
+
+
+async def test_a_download_gives_its_slot_back_once_whether_read_to_the_end_or_left() -> None:
+    """The last chunk and the response's background task (which also runs when the client went
+    away) both release: the token's slot is given back exactly once either way."""
+    limits = TokenLimits(Settings(max_expensive_per_token=1))
+    for read_all in (True, False):
+        slot = limits.expensive_slot("token")
+        slot.__enter__()
+        spool = tempfile.SpooledTemporaryFile(max_size=16)  # noqa: SIM115 (closed by the unit under test)
+        spool.write(b"x" * 100)
+        held = downloads._Held(spool, slot)
+        chunks = held.chunks()
+        first = await anext(chunks)
+        if read_all:
+            assert first + b"".join([c async for c in chunks]) == b"x" * 100
+        else:
+            await chunks.aclose()  # the client went away after the first chunk
+        assert spool.closed and limits.expensive["token"] == 0
+        held.release()  # the background task, after either
+        assert limits.expensive["token"] == 0
+        with limits.expensive_slot("token"):  # free for the next download
+            pass
