@@ -112,6 +112,20 @@ async def test_requests_record_the_last_use(world: World, gql: GraphQLClient) ->
     assert row.last_used_at is not None
 
 
+async def test_a_download_records_the_last_use_too(world: World, gql: GraphQLClient) -> None:
+    # given a token never used (without the scopes an export needs: a refusal is a use as well)
+    token, uuid = await new_token(world)
+
+    # when it asks for the pjsip.conf download
+    response = await gql.http.get("/export/pjsip.conf", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+
+    # then its last use is recorded before the answer is complete
+    async with world.db.reading() as session:
+        row = await session.get(ApiToken, uuid)
+    assert row is not None and row.last_used_at is not None
+
+
 @pytest.mark.parametrize("scopes", ["tenants:read"])
 async def test_revoking_an_unknown_token_is_not_found(world: World, scopes: str) -> None:
     from app.errors import NotFound
