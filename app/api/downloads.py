@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.api.arguments import text_argument
 from app.api.context import bearer_token, why_unauthenticated
-from app.api.errors import is_unavailable
+from app.api.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from app.api.limits import TokenLimits, TooMany, token_key
 from app.db.database import Database
 from app.errors import AppError, Forbidden, InvalidInput, NotFound
@@ -79,7 +79,7 @@ class PjsipConfDownload:
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
-            return _refusal("SERVICE_UNAVAILABLE", "the database is not answering; try again shortly")
+            return _refusal("SERVICE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
         if caller is None:
             return _refusal("UNAUTHENTICATED", why_unauthenticated(header, token))
         try:
@@ -98,7 +98,7 @@ class PjsipConfDownload:
             if isinstance(exc, AppError) and exc.code in _STATUS:
                 return _refusal(exc.code, exc.message)
             if isinstance(exc, Exception) and is_unavailable(exc):
-                return _refusal("SERVICE_UNAVAILABLE", "the database is not answering; try again shortly")
+                return _refusal("SERVICE_UNAVAILABLE", UNAVAILABLE_MESSAGE)
             raise
         held = _Held(spool, slot)
         return StreamingResponse(

@@ -11,6 +11,8 @@ from strawberry.extensions import MaskErrors
 
 from app.errors import AppError
 
+# What an operation or a download answers while the database cannot be reached.
+UNAVAILABLE_MESSAGE = "the database is unavailable, retry later"
 log = logging.getLogger("pjsip_graph.errors")
 
 # The database cannot be reached: the client may retry later (HTTP 503).
@@ -81,7 +83,7 @@ class ErrorCodes(MaskErrors):
                 self._status(503)
                 out.append(
                     GraphQLError(
-                        "the database is unavailable, retry later",
+                        UNAVAILABLE_MESSAGE,
                         nodes=error.nodes,
                         path=error.path,
                         extensions={"code": "SERVICE_UNAVAILABLE"},

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from app.api.errors import UNAVAILABLE_MESSAGE
 from app.api.query_cost import CostModel
 from app.errors import AppError
 from app.settings import Settings
@@ -94,7 +95,7 @@ def limits_extension(settings: Settings) -> type[SchemaExtension]:
             cost, introspection = model.cost(document, context.operation_name, context.variables, context.query)
             request = context.context
             if getattr(request, "database_unavailable", False):
-                context.result = _refusal("the database is unavailable, retry later", "SERVICE_UNAVAILABLE")
+                context.result = _refusal(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE")
                 response = getattr(request, "response", None)
                 if response is not None and hasattr(response, "status_code"):
                     response.status_code = 503

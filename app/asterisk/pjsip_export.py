@@ -163,14 +163,13 @@ class TenantWriter:
 
     def _has(self, node: ConfigNode, section: Section) -> bool:
         """Whether the section's application list (own options or any ancestor's) is non-empty."""
-        if node.kind is not ConfigKind.TEMPLATE:
-            # Not remembered: an endpoint is asked once per section, and a big tenant has many.
-            return bool(_own(node, section)) or any(self._has(self._template(p), section) for p in node.parents)
         key = (node.uuid, section)
         known = self._has_options.get(key)
         if known is None:
             known = bool(_own(node, section)) or any(self._has(self._template(p), section) for p in node.parents)
-            self._has_options[key] = known
+            # Templates only: an endpoint is asked once per section, and a big tenant has many.
+            if node.kind is ConfigKind.TEMPLATE:
+                self._has_options[key] = known
         return known
 
     def _template(self, uuid: UUID) -> ConfigNode:

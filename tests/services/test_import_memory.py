@@ -26,7 +26,7 @@ def _conf(prefix: str) -> str:
 
 @pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
 async def test_a_big_import_keeps_resolved_views_only_for_a_cache(world: World, cache: bool) -> None:
-    """Without a cache nothing reads the views after the commit: keeping them all cost ~0.6 kB per endpoint."""
+    """Without a cache nothing reads the views after the commit: keeping them all cost ~1.4 kB per endpoint (68 MB of a 50,000-endpoint import)."""
     seen: list[Committed] = []
 
     async def hook(facts: Committed) -> None:

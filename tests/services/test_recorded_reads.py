@@ -12,7 +12,9 @@ from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
 
-async def test_many_endpoints_are_read_in_one_statement_on_postgresql(world: World, backend: str) -> None:
+async def test_many_endpoints_are_read_in_one_statement_on_postgresql_and_in_lists_elsewhere(
+    world: World, backend: str
+) -> None:
     admin = await caller_for(world.db, world.admin_token)
     tenant = await new_tenant(world.db, admin, "Read")
     sip = await default_template(world.db, tenant, "sip")
