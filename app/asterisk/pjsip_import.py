@@ -118,7 +118,7 @@ def plan_pjsip_conf(config: ParsedConfig) -> ImportPlan:
     return plan
 
 
-def _plan_drafts(index: _FileIndex, links: _Links, report: _Report) -> tuple[list[_Draft], list[_Draft]]:
+def _plan_drafts(index: _FileIndex, links: _Links, report: _Report) -> tuple[list[_Draft], list[PlannedConfig]]:
     """Regroup the exporter's templates when that is exact, else plan one template per file section and section."""
     grouped = _Planner(index, links, _Report(), grouped=True)
     drafts = grouped.run()
@@ -180,8 +180,9 @@ class _Node:
     section: ConfSection
     position: int
     type: str | None
-    bases: list[_Node] = field(default_factory=list)
-    usage: set[Section] = field(default_factory=set)
+    bases: Sequence[_Node] = ()
+    # the sections a template is used in; replaced, not changed, so that the many nodes using none share one
+    usage: frozenset[Section] = frozenset()
 
     @property
     def name(self) -> str:
@@ -216,10 +217,13 @@ class _FileIndex:
         for node in self.nodes:
             first.setdefault(_fold(node.name), node)
         for node in self.nodes:
-            node.bases = [first[_fold(b)] if b else self.nodes[0] for b in node.section.bases]
+            if node.section.bases:
+                node.bases = [first[_fold(b)] if b else self.nodes[0] for b in node.section.bases]
 
     def _report_problems(self, problems: Sequence[tuple[Where, str]], report: _Report) -> None:
         """Warnings of the reader, each under the section whose text precedes it in its file."""
+        if not problems:
+            return  # the marks below cost a tuple per line of the file
         marks: dict[str, list[tuple[int, str]]] = {}
         for node in self.nodes:
             for where in (node.section.where, *(line[2] for line in node.section.lines)):
@@ -482,7 +486,7 @@ def _mark_usage(index: _FileIndex, links: _Links) -> None:
         if not template.usage:
             declared = _declared_section(template)
             if declared is not None:
-                template.usage.add(declared)
+                template.usage = frozenset({declared})
                 _spread(template.bases, declared)
 
 
@@ -491,7 +495,7 @@ def _spread(bases: Iterable[_Node], section: Section) -> None:
     while stack:
         node = stack.pop()
         if section not in node.usage:
-            node.usage.add(section)
+            node.usage = node.usage | {section}
             stack.extend(b for b in node.bases if b.is_template)
 
 
@@ -612,7 +616,9 @@ class _Planner:
         self.groups: dict[tuple[str, str], _Draft] = {}
         self.templates: list[_Draft] = []
 
-    def run(self) -> tuple[list[_Draft], list[_Draft]] | None:
+    def run(self) -> tuple[list[_Draft], list[PlannedConfig]] | None:
+        """The templates' drafts, and the endpoints planned: each endpoint's draft is made into its
+        plan at once, so that a file of many endpoints never holds a draft for each."""
         try:
             self._check_groups()
             for template in self.index.templates:
@@ -620,10 +626,10 @@ class _Planner:
                     self._add_template_section(template, section)
             for draft in self._parents_first(self.templates):
                 self._finish(draft, ConfigKind.TEMPLATE)
-            endpoints = [self._endpoint(e) for e in self.links.endpoints]
+            _allocate_names(self.templates)  # the endpoints' plans name their parents
+            endpoints = [_planned(self._endpoint(e)) for e in self.links.endpoints]
         except _Ungroupable:
             return None
-        _allocate_names(self.templates)
         return self.templates, endpoints
 
     # ---------------------------------------------------------------- templates
@@ -882,11 +888,11 @@ def _allocate_names(drafts: list[_Draft]) -> None:
 # --------------------------------------------------------------------------- the plan
 
 
-def _assemble(index: _FileIndex, drafts: tuple[list[_Draft], list[_Draft]]) -> ImportPlan:
+def _assemble(index: _FileIndex, drafts: tuple[list[_Draft], list[PlannedConfig]]) -> ImportPlan:
     templates, endpoints = drafts
     plan = ImportPlan(
         templates=[_planned(d) for d in templates],
-        endpoints=[_planned(d) for d in endpoints],
+        endpoints=endpoints,
         transports=[_transport(n) for n in index.transports],
     )
     if index.global_node is not None:

@@ -341,5 +341,5 @@ async def _insert_endpoints(
             session, engine, [Change("CREATED", "endpoint", u, tenant_uuid, 1) for u in uuids], dry_run=False
         )
         graph = await load_tenant_graphs(session, [tenant_uuid])
-        changes = await sync_endpoints(session, engine, graph, uuids, dry_run=False)
-    return len(changes.updates)
+        changes = await sync_endpoints(session, engine, graph, uuids, dry_run=False, created=True)
+    return changes.count

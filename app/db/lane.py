@@ -22,6 +22,7 @@ class StatementLane:
 
     def __init__(self) -> None:
         self._last: asyncio.Task[Any] | None = None
+        self._abandoned = False
 
     def then(self, statement: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
         """Run ``statement()`` once the statements given before have ended; its task, to await
@@ -31,6 +32,8 @@ class StatementLane:
         async def run() -> T:
             if previous is not None:
                 await previous
+            if self._abandoned:
+                raise asyncio.CancelledError
             return await statement()
 
         task = asyncio.ensure_future(run())
@@ -43,11 +46,16 @@ class StatementLane:
             await self._last
 
     async def abandon(self) -> None:
-        """Cancel the statements not yet ended, and wait until none runs any more."""
+        """Drop the statements not yet started, and wait until the running one has ended.
+
+        The running one is not cancelled: cancelled in the middle, a statement can leave the
+        connection without its transaction's rollback (seen with SQLite's driver, whose thread
+        goes on running it), and the database locked for every later writer.
+        """
+        self._abandoned = True
         if self._last is not None:
-            self._last.cancel()  # cancels the one it waits for too, down the lane
             with contextlib.suppress(BaseException):
-                await self._last
+                await asyncio.shield(self._last)
 
 
 @contextlib.asynccontextmanager

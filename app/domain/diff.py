@@ -261,12 +261,19 @@ _UPSERT_RANK = {"global": 0, "system": 0, "transport": 1, "auth": 2, "aor": 2, "
 _DELETE_RANK = {"identify": 5, "registration": 5, "endpoint": 6, "auth": 7, "aor": 7, "transport": 8}
 
 
+def update_rank(action: Action, object_type: str) -> int:
+    """An update's place by its action and type; ties are ordered by object id, then type.
+
+    The order of `order_updates`, as a number the record can also sort by in SQL
+    (app/record/pending.py) when a big change's updates are not all in memory.
+    """
+    if action is Action.UPSERT:
+        return _UPSERT_RANK.get(object_type, 4)
+    return _DELETE_RANK.get(object_type, 5)
+
+
 def _rank(update: PlannedUpdate) -> tuple[int, str, str]:
-    if update.action is Action.UPSERT:
-        rank = _UPSERT_RANK.get(update.object_type, 4)
-    else:
-        rank = _DELETE_RANK.get(update.object_type, 5)
-    return (rank, update.object_id, update.object_type)
+    return (update_rank(update.action, update.object_type), update.object_id, update.object_type)
 
 
 def order_updates(updates: list[PlannedUpdate]) -> list[PlannedUpdate]:

@@ -37,9 +37,17 @@ from app.domain.sorcery import (
 )
 from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
+from app.record.pending import KEPT_UPDATES, PendingUpdates
 from app.record.resolver import new_resolver
 from app.record.updates import Change, ChangeSummary
-from app.record.writing import number_record, prepare_record, record, store_object_states
+from app.record.writing import (
+    number_pending,
+    number_record,
+    prepare_record,
+    record,
+    store_object_states,
+    write_pending,
+)
 from app.switch_interval import off_loop, release
 
 # From this many endpoints on, resolving and diffing run in a worker thread: the
@@ -144,9 +152,16 @@ async def sync_endpoints(
     rewrite_secrets: Mapping[Section, frozenset[str]] | None = None,
     sections: Collection[Section] | None = None,
     lane: StatementLane | None = None,
+    created: bool = False,
 ) -> ChangeSummary:
     """Recompute these endpoints, delete the objects of removed ones, record the difference
     and the change events ``changes`` (numbered together).
+
+    ``created``: the endpoints were created in this transaction, so none has recorded objects
+    (an import): nothing is read, and each part's new states are stored as it is compared.
+
+    Past `KEPT_UPDATES` updates, they are written part by part and numbered at the end
+    (app/record/pending.py): the summary then holds them as stored, not kept.
 
     ``rewrite_secrets`` (section to secret keys) are recorded as changed in these
     endpoints' auth objects even when their values did not change.
@@ -174,6 +189,7 @@ async def sync_endpoints(
             rewrite_secrets=rewrite_secrets,
             made=None if sections is None else objects_changed_by(sections),
             lane=lane,
+            created=created,
         )
 
 
@@ -240,6 +256,7 @@ async def _sync_endpoints(
     rewrite_secrets: Mapping[Section, frozenset[str]] | None,
     made: frozenset[Section] | None,
     lane: StatementLane | None,
+    created: bool,
 ) -> ChangeSummary:
     if made is not None and removed_endpoint_uuids:
         raise ValueError("a removed endpoint's objects all go: its sections cannot be chosen")
@@ -249,6 +266,7 @@ async def _sync_endpoints(
     # next, so memory holds a part's objects (and the changed ones), not the tenant's.
     parts = [list(p) for p in chunks(list(endpoint_uuids), SYNC_PART)] or [[]]
     store_states = big and not dry_run
+    pending = None if dry_run else PendingUpdates(session)
     async with statement_lane(lane) as lane:
         compared = await _compare_parts(
             session,
@@ -265,10 +283,17 @@ async def _sync_endpoints(
             resolution_version=resolution_version,
             store_states=store_states,
             big=big,
+            created=created,
+            pending=pending,
         )
     plans, texts = compared.plans, compared.texts
     if compared.stored_last:
         await store_object_states(session, engine.uuid, compared.stored_last, texts)
+    if pending is not None and pending.count:
+        if big:
+            free_after_commit(session, graph)
+        stored = await number_pending(session, engine, pending, changes=changes)
+        return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), stored=[stored] if stored else [])
     # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
     plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run, states_stored=store_states)
@@ -295,6 +320,8 @@ async def _compare_parts(
     resolution_version: int | asyncio.Future[int] | None,
     store_states: bool,
     big: bool,
+    created: bool,
+    pending: PendingUpdates | None,
 ) -> _Compared:
     """Resolve, read and compare each part; raise `InvalidInput` with every part's issues.
 
@@ -303,6 +330,11 @@ async def _compare_parts(
     stored while the next is resolved. A part that creates objects (an import, new endpoints)
     is left for after the last read (`_Compared.stored_last`): rows added under the planner's
     statistics of a smaller table would turn the next parts' reads into scans of the whole table.
+    With ``created`` nothing is recorded for these endpoints: no part is read, and each part's
+    states are stored as it goes.
+
+    With ``pending``, once the updates planned pass `KEPT_UPDATES`, they and every later part's
+    are written to it (in ``lane``) instead of being kept.
     """
     catalog = load_catalog()
     global_options = tuple((k, v) for k, v in engine.global_options)
@@ -310,6 +342,8 @@ async def _compare_parts(
     issues: list[Issue] = []
 
     def read(ids: list[UUID]) -> Awaitable[dict[ObjectKey, Any]]:
+        if created:
+            return _nothing_recorded()
         return lane.then(
             lambda: recorded_object_texts(session, engine.uuid, endpoint_uuids=ids, object_types=scope.object_types)
         )
@@ -345,15 +379,27 @@ async def _compare_parts(
             compared.plans += part_plans
             compared.texts.update((p.key, part_texts[p.key]) for p in part_plans if p.key in part_texts)
             if store_states and not issues:
-                if any(p.action is Action.UPSERT and p.key not in found for p in part_plans):
+                if not created and any(p.action is Action.UPSERT and p.key not in found for p in part_plans):
                     compared.stored_last += part_plans
                 else:
                     lane.then(functools.partial(store_object_states, session, engine.uuid, part_plans, part_texts))
+            if pending is not None and not issues and (pending.count or len(compared.plans) > KEPT_UPDATES):
+                # past what is kept: these go to the record's pending rows, and the next parts' too
+                plans, texts = compared.plans, compared.texts
+                compared.plans, compared.texts = [], {}
+                pending.count += len(plans)
+                if not store_states:  # else stored already, above
+                    lane.then(functools.partial(store_object_states, session, engine.uuid, plans, texts))
+                lane.then(functools.partial(write_pending, session, engine, pending, plans, texts))
         # what served the comparison is freed now, off the event loop (a large part's objects)
         await release(big, computed.objects, computed.owners, found, computed.resolved)
     if issues:
         raise InvalidInput(issues[:MAX_OBJECT_ISSUES])
     return compared
+
+
+async def _nothing_recorded() -> dict[ObjectKey, Any]:
+    return {}
 
 
 def _plan(

@@ -37,7 +37,8 @@ from app.domain.diff import SHAPE_FIELDS, Action, PlannedUpdate
 from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
 from app.record.engine_row import take_numbers
-from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate
+from app.record.pending import PendingUpdates, rank_column
+from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate, StoredUpdates
 from app.switch_interval import many_rows, off_loop
 
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
@@ -184,6 +185,49 @@ async def number_record(
         # Asterisk's realtime tables, in the same transaction as the change (same database).
         await realtime_writer(await session.connection(), recorded)
     return recorded
+
+
+async def write_pending(
+    session: AsyncSession,
+    engine: Engine,
+    pending: PendingUpdates,
+    plans: Sequence[PlannedUpdate],
+    texts: Mapping[ObjectKey, str],
+) -> None:
+    """Write a part of a big change's updates to ``pending``, unnumbered (app/record/pending.py),
+    and apply them to Asterisk's realtime tables when those are in the same database."""
+    if not plans:
+        return
+    big = many_rows(len(plans))
+    recorded = await off_loop(big, _unnumbered, plans, engine.name, pending.now)
+    rows = await off_loop(big, _update_columns, recorded, texts, engine.uuid, pending.now)
+    rows = rows.without("seq")
+    rows.names.append("rank")
+    rows.values.append(await off_loop(big, rank_column, recorded))
+    await pending.add(rows)
+    realtime_writer = session.info.get(REALTIME_KEY)
+    if realtime_writer is not None:
+        # the same rows as numbered updates would give: within one transaction, only each
+        # object's last state counts (app/asterisk/realtime/apply.py), and a change has one per object
+        await realtime_writer(await session.connection(), recorded)
+
+
+async def number_pending(
+    session: AsyncSession, engine: Engine, pending: PendingUpdates, *, changes: Sequence[Change] = ()
+) -> StoredUpdates | None:
+    """`number_record` for updates written to ``pending``: sorted first, then, with the engine
+    row claimed, copied into the record with their numbers; the change events with them."""
+    await pending.sort()
+    paths = await tenant_paths(session, {c.tenant_uuid for c in changes}) if changes else {}
+    events = _event_rows(engine.uuid, changes, paths)
+    first_seq, first_event = await take_numbers(
+        session, engine, updates=pending.count, events=len(changes), notify=_announcement(session, engine)
+    )
+    stored = await pending.number(engine, first_seq)
+    if changes:
+        events.set("seq", list(range(first_event, first_event + len(changes))))
+        await insert_columns(session, events)
+    return stored
 
 
 def _event_rows(engine_uuid: UUID, changes: Sequence[Change], paths: Mapping[UUID, tuple[UUID, ...]]) -> Columns:

@@ -70,7 +70,7 @@ class ImportReport:
             + (f", {' and '.join(self.engine_options)} options" if self.engine_options else ""),
         ]
         if self.changes is not None:
-            lines.append(f"Sorcery updates: {len(self.changes.updates)}")
+            lines.append(f"Sorcery updates: {self.changes.count}")
         if self.unmapped:
             lines.append(f"not mapped ({len(self.unmapped)}):")
             lines += [f"  {u}" for u in self.unmapped]
@@ -110,7 +110,9 @@ async def apply_import(
         check_templates(graph.nodes, [uuid for uuid, kind in created if kind is ConfigKind.TEMPLATE])
         new_endpoints = [uuid for uuid, kind in created if kind is ConfigKind.ENDPOINT]
         changes.extend(
-            await sync_endpoints(session, engine, graph, new_endpoints, resolution_version=1, dry_run=dry_run)
+            await sync_endpoints(
+                session, engine, graph, new_endpoints, resolution_version=1, dry_run=dry_run, created=True
+            )
         )
         # after the objects: numbering the events claims the engine row until commit
         await record_changes(

@@ -18,6 +18,7 @@ from app.db.hot import HotRead, bypasses_sqlalchemy
 from app.db.models import ConfigEventRow, SorceryUpdateRow
 from app.domain.resolution import Resolver
 from app.domain.sections import Section
+from app.record import sync
 from tests.conftest import GraphQLClient, World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
 
@@ -258,6 +259,40 @@ async def test_a_big_change_holds_the_engine_row_only_to_copy_its_updates(
     assert len(claims) == 1, "\n".join(statements)
     held = [s.split("(")[0].strip() for s in statements[claims[0] + 1 :]]
     assert held == ["INSERT INTO config_event"], "\n".join(statements)
+
+
+async def test_a_change_past_what_is_kept_holds_the_engine_row_only_to_number_its_sorted_updates(
+    world: World, gql: GraphQLClient, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given 12 endpoints under a template, whose changes are written part by part
+    caller = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, caller, "Pending")
+    general = await default_template(world.db, tenant, "general")
+    for i in range(12):
+        await new_endpoint(world.db, caller, tenant, f"pending-{i:02d}", [general.uuid])
+    monkeypatch.setattr(sync, "SYNC_PART", 5)
+    monkeypatch.setattr(sync, "KEPT_UPDATES", 1)
+    await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "inband"})
+
+    # when the template changes
+    with count_statements(world.db) as statements:
+        data = await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "info"})
+
+    # then its 12 updates are read back numbered one after the other
+    seqs = [u["seq"] for u in data["updateTemplate"]["changes"]["sorceryUpdates"]]
+    assert seqs == list(range(seqs[0], seqs[0] + 12))
+    # and they were sorted before the engine row was claimed; while it is held, only they are
+    # copied with their numbers and the change event inserted
+    claims = [i for i, s in enumerate(statements) if s.startswith("UPDATE engine SET last_seq")]
+    assert len(claims) == 1, "\n".join(statements)
+    before = [s.split(" AS ")[0] for s in statements[: claims[0]]]
+    assert any(s.startswith("CREATE TEMPORARY TABLE sorted_update_") for s in before), "\n".join(statements)
+    after = [" ".join(s.split()[:3]) for s in statements[claims[0] + 1 :]]
+    expected = ["INSERT INTO sorcery_update", "INSERT INTO config_event"]
+    if backend == "sqlite":  # no ON COMMIT DROP there
+        expected.insert(1, f"DROP TABLE {statements[claims[0] + 2].split()[2]}")
+    # (then, committed, the answer reads them back)
+    assert after == [*expected, "SELECT sorcery_update.id, sorcery_update.engine_uuid,"], "\n".join(statements)
 
 
 async def test_a_small_endpoint_update_resolves_the_endpoint_once(world: World, gql: GraphQLClient) -> None:

@@ -34,6 +34,7 @@ from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section, to_options
 from app.events.records import read_updates
 from app.events.retention import prune
+from app.record import sync
 from app.services import configs, engines
 from app.services.access import Caller
 from tests.conftest import World
@@ -850,10 +851,16 @@ async def test_run_follows_until_stopped(world: World, rt: str) -> None:
     assert set(await _rows(rt)) == set(await _recorded(world.db))
 
 
-async def test_the_product_writes_its_own_realtime_tables_with_every_change(world: World) -> None:
+@pytest.mark.parametrize("in_parts", [False, True], ids=["updates kept", "updates written part by part"])
+async def test_the_product_writes_its_own_realtime_tables_with_every_change(
+    world: World, monkeypatch: pytest.MonkeyPatch, in_parts: bool
+) -> None:
     # given the ps_* tables in the product's own database, switched on as the server does
     # when PJSIP_GRAPH_REALTIME_DATABASE_URL equals its database URL
     db = world.db
+    if in_parts:  # every change past what is kept in memory: each part applied as it is written
+        monkeypatch.setattr(sync, "SYNC_PART", 2)
+        monkeypatch.setattr(sync, "KEPT_UPDATES", 0)
     async with db.engine.begin() as conn:
         await conn.run_sync(METADATA.create_all, checkfirst=True)
     start = len(await _all_updates(db))  # the bootstrap's transports predate the switch

@@ -9,6 +9,7 @@ import strawberry
 from app.api.mutation_gc import free_after_response
 from app.api.types.sorcery import SorceryUpdate, update_type
 from app.api.types.tenancy import SipEndpoint, SipTemplate, Tenant
+from app.record.reading import change_updates
 from app.record.updates import ChangeSummary as ChangeSummaryRecord
 from app.switch_interval import many_rows
 
@@ -28,9 +29,18 @@ class ChangeSummary:
     show_secrets: strawberry.Private[bool]
 
     @strawberry.field(description="The per-object updates, in order; empty when no Sorcery object changes.")
-    def sorcery_updates(self) -> list[SorceryUpdate]:
-        # Built only when asked for: a template change can carry thousands of updates.
-        return [update_type(u, show_secrets=self.show_secrets) for u in self.record.updates]
+    async def sorcery_updates(self, info: strawberry.Info) -> list[SorceryUpdate]:
+        # Built only when asked for: a template change can carry thousands of updates, and a
+        # change of more than app/record/pending.KEPT_UPDATES did not keep them: read back.
+        updates = self.record.updates
+        if self.record.stored:
+            async with info.context.db.reading() as session:
+                updates = await change_updates(session, self.record)
+        return [update_type(u, show_secrets=self.show_secrets) for u in updates]
+
+    @strawberry.field(description="How many per-object updates there are, without fetching them.")
+    def sorcery_update_count(self) -> int:
+        return self.record.count
 
     @classmethod
     def of(cls, summary: ChangeSummaryRecord, *, show_secrets: bool) -> ChangeSummary:

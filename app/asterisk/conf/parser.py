@@ -225,9 +225,16 @@ class _Loader:
         # config.c's cfg->current: where a newly included file starts.
         self.current: _Category | None = None
         self.problems: list[tuple[Where, str]] = []
+        # One string object for each distinct name or value: a file of many endpoints repeats
+        # option names, template names, and values that name other sections (aors=, auth=).
+        self.strings: dict[str, str] = {}
 
     def result(self) -> ParsedConfig:
         return ParsedConfig([c.to_section() for c in self.categories], self.problems)
+
+    def shared(self, text: str) -> str:
+        """The one string object kept for this text."""
+        return self.strings.setdefault(text, text)
 
     def problem(self, where: Where, message: str) -> None:
         self.problems.append((where, message))
@@ -255,6 +262,7 @@ class _Loader:
             return False
         self.account(len(data), Where(str(path), 0))
         text, encoding = _decode(data, str(path))
+        del data  # the file's bytes: not needed once decoded, and as large as the file
         self.load_text(text, str(path), path.parent, level, context, encoding)
         return True
 
@@ -275,25 +283,24 @@ class _Loader:
 
         A too-long line is read in 8191-byte chunks until a short chunk; when
         its length is an exact multiple of 8191, the following line is that
-        short chunk and is swallowed too.
+        short chunk and is swallowed too. Lines are cut from the text one at a
+        time: a list of them all would cost several times the file's size.
         """
-        lines = text.split("\n")
-        newline_at_end = lines[-1] == ""
-        if newline_at_end:
-            lines.pop()
-        index = 0
-        while index < len(lines):
-            line = lines[index]
-            index += 1
-            size = _chunked_length(line, index < len(lines) or newline_at_end, encoding)
+        length = len(text)
+        start = number = 0
+        while start < length:
+            line, start = _next_line(text, start)
+            number += 1
+            size = _chunked_length(line, start <= length, encoding)
             if size < LINE_CHUNK_BYTES:
-                yield line, index
+                yield line, number
                 continue
-            self.problem(Where(file, index), f"line of {LINE_CHUNK_BYTES} bytes or more: Asterisk skips it")
-            while size % LINE_CHUNK_BYTES == 0 and index < len(lines):
-                self.problem(Where(file, index + 1), "line swallowed by Asterisk while skipping the previous one")
-                size = _chunked_length(lines[index], index + 1 < len(lines) or newline_at_end, encoding)
-                index += 1
+            self.problem(Where(file, number), f"line of {LINE_CHUNK_BYTES} bytes or more: Asterisk skips it")
+            while size % LINE_CHUNK_BYTES == 0 and start < length:
+                number += 1
+                self.problem(Where(file, number), "line swallowed by Asterisk while skipping the previous one")
+                line, start = _next_line(text, start)
+                size = _chunked_length(line, start <= length, encoding)
 
     # ---------------------------------------------------------------- lines
 
@@ -388,9 +395,10 @@ class _Loader:
 
     def open_section(self, context: _Context, name: str, options: list[str], where: Where) -> None:
         """Apply ``[name](options)`` in the order written, as config.c does."""
-        stored = _truncate(name, MAX_NAME_BYTES)
+        stored = self.shared(_truncate(name, MAX_NAME_BYTES))
         if stored != name:
             self.problem(where, f"section name longer than {MAX_NAME_BYTES} bytes: Asterisk truncates it")
+        options = [self.shared(option) for option in options]
         new = _Category(stored, where)
         target = new
         for option in options:
@@ -519,7 +527,8 @@ class _Loader:
         if not name:
             self.problem(where, "no variable name before '=': ignored")
             return
-        category.add((name, value, where))
+        shared = self.shared
+        category.add((shared(name), shared(value), where))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -666,6 +675,15 @@ def _chunked_length(line: str, has_newline: bool, encoding: str) -> int:
     else:
         size = len(line.encode(encoding, "surrogatepass"))
     return size + (1 if has_newline else 0)
+
+
+def _next_line(text: str, start: int) -> tuple[str, int]:
+    """The line starting at ``start`` (without its newline), and where the next one starts: past
+    the end of the text when this one has no newline."""
+    end = text.find("\n", start)
+    if end < 0:
+        return text[start:], len(text) + 1
+    return text[start:end], end + 1
 
 
 def _terminator(buf: str, start: int) -> int:

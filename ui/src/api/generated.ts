@@ -105,6 +105,8 @@ export type ChangeSummary = {
   affectedEndpoints: Scalars['Int']['output'];
   /** True when nothing was stored: the updates show what the mutation would record. */
   dryRun: Scalars['Boolean']['output'];
+  /** How many per-object updates there are, without fetching them. */
+  sorceryUpdateCount: Scalars['Int']['output'];
   /** The per-object updates, in order; empty when no Sorcery object changes. */
   sorceryUpdates: Array<SorceryUpdate>;
 };
