@@ -292,7 +292,7 @@ async def test_a_change_past_what_is_kept_holds_the_engine_row_only_to_number_it
     if backend == "sqlite":  # no ON COMMIT DROP there
         expected.insert(1, f"DROP TABLE {statements[claims[0] + 2].split()[2]}")
     # (then, committed, the answer reads them back)
-    assert after == [*expected, "SELECT sorcery_update.id, sorcery_update.engine_uuid,"], "\n".join(statements)
+    assert after == [*expected, "SELECT sorcery_update.seq, sorcery_update.action,"], "\n".join(statements)
 
 
 async def test_a_small_endpoint_update_resolves_the_endpoint_once(world: World, gql: GraphQLClient) -> None:
