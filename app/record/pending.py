@@ -1,8 +1,8 @@
 """A big change's updates, written part by part and numbered at the end.
 
 Numbering claims the engine row until commit (app/record/engine_row.py), so a change numbers
-its updates last, once it knows them all. Until now it kept them all in memory for that: a
-100,000-endpoint import held 300,000 updates. A change that makes more than `KEPT_UPDATES`
+its updates last, once it knows them all. Keeping them all in memory until then would hold
+300,000 updates for a 100,000-endpoint import. A change that makes more than `KEPT_UPDATES`
 writes them instead into a temporary table of its transaction, a part at a time, while it
 computes. Once every part is written, one statement sorts them into the order `order_updates`
 gives the whole change (`update_rank`, then object id and type, compared by code point as
