@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import orjson
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
+from app.db.models import SorceryObjectRow, SorceryUpdateRow
 from app.db.queries import recorded_object_texts
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Options, Section, to_options
@@ -69,6 +72,46 @@ async def recorded_objects(
     """The recorded objects of these tenants, their fields decoded: key -> (fields, tenant, endpoint)."""
     texts = await recorded_object_texts(session, engine_uuid, tenant_uuids=tenant_uuids)
     return {key: (to_options(orjson.loads(text)), t, e) for key, (text, t, e) in texts.items()}
+
+
+async def record_after(db: Database, tenant: UUID, after_seq: int) -> tuple[list[Any], list[Any]]:
+    """The update rows numbered after ``after_seq`` (numbers relative to the first), and the
+    tenant's object states: what a change recorded, to compare with another's."""
+    update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
+    object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
+    async with db.reading() as session:
+        updates = (
+            await session.execute(
+                sa.select(
+                    update_t.c.seq,
+                    update_t.c.action,
+                    update_t.c.object_type,
+                    update_t.c.object_id,
+                    sa.cast(update_t.c.fields, sa.Text),
+                    update_t.c.changed_keys,
+                    update_t.c.requires_recreate,
+                    update_t.c.requires_reload,
+                    update_t.c.tenant_uuid,
+                    update_t.c.endpoint_uuid,
+                )
+                .where(update_t.c.seq > after_seq)
+                .order_by(update_t.c.seq)
+            )
+        ).all()
+        objects = (
+            await session.execute(
+                sa.select(
+                    object_t.c.object_type,
+                    object_t.c.object_id,
+                    sa.cast(object_t.c.fields, sa.Text),
+                    object_t.c.endpoint_uuid,
+                )
+                .where(object_t.c.tenant_uuid == tenant)
+                .order_by(object_t.c.object_type, object_t.c.object_id)
+            )
+        ).all()
+    first = updates[0].seq if updates else 0
+    return [(row.seq - first, *row[1:]) for row in updates], [tuple(row) for row in objects]
 
 
 # What each object needs to be loaded by Asterisk at all (app/domain/asterisk_values.object_problems).

@@ -18,7 +18,7 @@ from app.domain.sections import Section
 from app.record import sync
 from app.services import configs
 from tests.conftest import World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, record_after
 
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
 object_t = SorceryObjectRow.__table__  # type: ignore[attr-defined]
@@ -36,43 +36,6 @@ async def _change(db: Database, world: World, template: configs.ConfigRecord, va
     ]
 
 
-async def _stored(db: Database, tenant: UUID, after_seq: int) -> tuple[list[Any], list[Any]]:
-    """The update rows numbered after ``after_seq`` (numbers relative to the first), and the tenant's object states."""
-    async with db.reading() as session:
-        updates = (
-            await session.execute(
-                sa.select(
-                    update_t.c.seq,
-                    update_t.c.action,
-                    update_t.c.object_type,
-                    update_t.c.object_id,
-                    sa.cast(update_t.c.fields, sa.Text),
-                    update_t.c.changed_keys,
-                    update_t.c.requires_recreate,
-                    update_t.c.requires_reload,
-                    update_t.c.tenant_uuid,
-                    update_t.c.endpoint_uuid,
-                )
-                .where(update_t.c.seq > after_seq)
-                .order_by(update_t.c.seq)
-            )
-        ).all()
-        objects = (
-            await session.execute(
-                sa.select(
-                    object_t.c.object_type,
-                    object_t.c.object_id,
-                    sa.cast(object_t.c.fields, sa.Text),
-                    object_t.c.endpoint_uuid,
-                )
-                .where(object_t.c.tenant_uuid == tenant)
-                .order_by(object_t.c.object_type, object_t.c.object_id)
-            )
-        ).all()
-    first = updates[0].seq if updates else 0
-    return [(row.seq - first, *row[1:]) for row in updates], [tuple(row) for row in objects]
-
-
 async def _recorded_change(
     world: World, template: configs.ConfigRecord, tenant: UUID, value: str
 ) -> tuple[list[Any], list[Any], list[Any]]:
@@ -82,7 +45,7 @@ async def _recorded_change(
         last = (await session.execute(sa.select(sa.func.coalesce(sa.func.max(update_t.c.seq), 0)))).scalar_one()
     answer = await _change(world.db, world, template, value, dry_run=False)
     assert [seq for seq, *_ in answer] == list(range(last + 1, last + 1 + len(answer)))
-    updates, objects = await _stored(world.db, tenant, last)
+    updates, objects = await record_after(world.db, tenant, last)
     return [(seq - answer[0][0], *rest) for seq, *rest in answer], updates, objects
 
 
