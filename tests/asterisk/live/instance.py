@@ -8,6 +8,7 @@ the prefix the build was made for). Every socket is bound to 127.0.0.1.
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -59,18 +60,30 @@ def asterisk_available() -> str | None:
     return None
 
 
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (the SIP transport uses both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, kind) as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        other = socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM
+# Ports handed to Asterisk: above Linux's ephemeral range (32768-60999), which outgoing sockets
+# (database clients, DNS lookups) draw from between the moment a port is found free and the
+# moment Asterisk binds it ("Address already in use" for transport-udp), and away from the RTP
+# ports of the fixture's rtp.conf (20000-30000).
+ASTERISK_PORTS = range(61000, 65536)
+# Its own generator: test runners reseed the global one before each test.
+_ports = random.Random()
+_handed_out: set[int] = set()
+
+
+def free_port() -> int:
+    """A port free for both UDP and TCP on 127.0.0.1 (the SIP transport uses both), never
+    handed out before in this process."""
+    for _ in range(200):
+        port = _ports.choice(ASTERISK_PORTS)
+        if port in _handed_out:
+            continue
         try:
-            with socket.socket(socket.AF_INET, other) as s:
-                s.bind(("127.0.0.1", port))
+            for other in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                with socket.socket(socket.AF_INET, other) as s:
+                    s.bind(("127.0.0.1", port))
         except OSError:
             continue
+        _handed_out.add(port)
         return port
     raise RuntimeError("no free loopback port")
 
