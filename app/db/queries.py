@@ -55,21 +55,21 @@ class Graph:
         return [u for u, n in self.nodes.items() if n.kind is ConfigKind.ENDPOINT]
 
 
-def _as_text(column: sa.Column[Any]) -> sa.Label[Any]:
+def as_text(column: sa.Column[Any]) -> sa.Label[Any]:
     """A uuid column read as text: a whole tenant repeats a few thousand uuids
-    tens of thousands of times, and _UuidMemo converts each distinct one once."""
+    tens of thousands of times, and UuidMemo converts each distinct one once."""
     return sa.cast(column, sa.String).label(column.name)
 
 
-class _UuidMemo(dict[str, UUID]):
+class UuidMemo(dict[str, UUID]):
     def __missing__(self, text: str) -> UUID:
         value = self[text] = UUID(text)
         return value
 
 
 _NODE_COLUMNS = (
-    _as_text(config_t.c.uuid),
-    _as_text(config_t.c.tenant_uuid),
+    as_text(config_t.c.uuid),
+    as_text(config_t.c.tenant_uuid),
     config_t.c.kind,
     config_t.c.name,
     config_t.c.label,
@@ -98,7 +98,7 @@ async def _build_graph(session: AsyncSession, rows: list[Any], links: list[Any])
 def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     # (Run for every configuration of a tenant a template change loads: rows are unpacked, not
     # read by attribute, and each node made positionally.)
-    uuid_of = _UuidMemo()
+    uuid_of = UuidMemo()
     positioned: dict[str, list[tuple[int, UUID]]] = {}
     for child, parent, position in links:
         positioned.setdefault(child, []).append((position, uuid_of[parent]))
@@ -142,7 +142,7 @@ async def _load_configs(session: AsyncSession, condition: sa.ColumnElement[bool]
     links = list(
         (
             await session.execute(
-                sa.select(_as_text(parent_t.c.child_uuid), _as_text(parent_t.c.parent_uuid), parent_t.c.position)
+                sa.select(as_text(parent_t.c.child_uuid), as_text(parent_t.c.parent_uuid), parent_t.c.position)
                 .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
                 .where(condition)
             )
@@ -162,9 +162,9 @@ def _graph_statement() -> sa.CompoundSelect[Any]:
     ids = sa.select(closure.c.uuid)
     nodes = _node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
     link_rows = sa.select(
-        _as_text(parent_t.c.child_uuid),
+        as_text(parent_t.c.child_uuid),
         *(sa.null().label(c.name) for c in _NODE_COLUMNS[1:]),
-        _as_text(parent_t.c.parent_uuid).label("parent"),
+        as_text(parent_t.c.parent_uuid).label("parent"),
         parent_t.c.position,
     )
     return sa.union_all(nodes.where(config_t.c.uuid.in_(ids)), link_rows.where(parent_t.c.child_uuid.in_(ids)))
@@ -230,8 +230,8 @@ def _recorded_statements(postgresql: bool) -> tuple[sa.Select[Any], sa.Select[An
         object_t.c.object_type,
         object_t.c.object_id,
         sa.cast(object_t.c.fields, sa.Text).label("fields"),
-        _as_text(object_t.c.tenant_uuid),
-        _as_text(object_t.c.endpoint_uuid),
+        as_text(object_t.c.tenant_uuid),
+        as_text(object_t.c.endpoint_uuid),
     ).where(object_t.c.engine_uuid == sa.bindparam("engine"))
     if postgresql:
         by_endpoint = base.where(equals_any(object_t.c.endpoint_uuid, "owners"))
@@ -246,7 +246,7 @@ def _recorded_statements(postgresql: bool) -> tuple[sa.Select[Any], sa.Select[An
 
 def _object_texts(rows: Sequence[Any]) -> dict[tuple[str, str], tuple[str, UUID | None, UUID | None]]:
     out: dict[tuple[str, str], tuple[str, UUID | None, UUID | None]] = {}
-    uuid_of = _UuidMemo()
+    uuid_of = UuidMemo()
     for object_type, object_id, fields, tenant, endpoint in rows:
         out[(object_type, object_id)] = (
             fields,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import SorceryUpdateRow, aware
+from app.db.queries import UuidMemo, as_text
 from app.domain.diff import SHAPE_FIELDS, Action
 from app.domain.sections import to_options
 from app.record.updates import ChangeSummary, RecordedUpdate
@@ -64,10 +64,6 @@ async def change_updates(session: AsyncSession, summary: ChangeSummary) -> list[
     return sorted(updates, key=_seq)
 
 
-def _as_text(column: sa.Column[Any]) -> sa.Label[Any]:
-    return sa.cast(column, sa.Text).label(column.name)
-
-
 # JSON and uuids as their text, decoded by orjson and one UUID per distinct value in a worker
 # thread, instead of by the driver and SQLAlchemy's processors row by row on the event loop
 # (90,000 updates: seconds).
@@ -76,24 +72,21 @@ _READ_BACK = (
     update_t.c.action,
     update_t.c.object_type,
     update_t.c.object_id,
-    _as_text(update_t.c.fields),
-    _as_text(update_t.c.changed_keys),
+    as_text(update_t.c.fields),
+    as_text(update_t.c.changed_keys),
     update_t.c.requires_recreate,
     update_t.c.requires_reload,
-    _as_text(update_t.c.tenant_uuid),
-    _as_text(update_t.c.endpoint_uuid),
+    as_text(update_t.c.tenant_uuid),
+    as_text(update_t.c.endpoint_uuid),
     update_t.c.created_at,
 )
 
 
 def _read_back(rows: Sequence[Any], engine_name: str) -> list[RecordedUpdate]:
-    uuids: dict[str | None, UUID | None] = {None: None}
+    uuid_of = UuidMemo()
     loads = orjson.loads
     out = []
     for seq, action, object_type, object_id, fields, changed, recreate, reload, tenant, endpoint, created in rows:
-        for text in (tenant, endpoint):
-            if text not in uuids:
-                uuids[text] = UUID(text)
         out.append(
             RecordedUpdate(
                 action=Action(action),
@@ -105,8 +98,8 @@ def _read_back(rows: Sequence[Any], engine_name: str) -> list[RecordedUpdate]:
                 requires_reload=reload,
                 seq=seq,
                 engine=engine_name,
-                tenant_uuid=uuids[tenant],
-                endpoint_uuid=uuids[endpoint],
+                tenant_uuid=None if tenant is None else uuid_of[tenant],
+                endpoint_uuid=None if endpoint is None else uuid_of[endpoint],
                 created_at=aware(created),
             )
         )

@@ -289,19 +289,17 @@ async def _sync_endpoints(
     plans, texts = compared.plans, compared.texts
     if compared.stored_last:
         await store_object_states(session, engine.uuid, compared.stored_last, texts)
+    if big:
+        # The tenant's graph is freed after the commit, not when the caller lets it go while the
+        # engine row is still held (milliseconds for thousands of nodes).
+        free_after_commit(session, graph)
     if pending is not None and pending.count:
-        if big:
-            free_after_commit(session, graph)
         stored = await number_pending(session, engine, pending, changes=changes)
         return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), stored=[stored] if stored else [])
     # One order for the whole change, as a single comparison would give (`order_updates` is a sort).
     plans = order_updates(plans) if len(parts) > 1 else plans
     prepared = await prepare_record(session, engine, plans, texts=texts, dry_run=dry_run, states_stored=store_states)
     await release(big, texts, plans)
-    if big:
-        # The tenant's graph is freed after the commit, not when the caller lets it go while the
-        # engine row is still held (milliseconds for thousands of nodes).
-        free_after_commit(session, graph)
     updates = await number_record(session, engine, prepared, changes=changes)
     return ChangeSummary(dry_run=dry_run, affected_endpoints=len(endpoint_uuids), updates=updates)
 
