@@ -126,8 +126,16 @@ class World:
 @pytest.fixture
 async def world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
     db = Database(database_url)
-    # Every query the tests send is also answered by graphql-core's own executor and compared.
-    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, executor_check=True)
+    # Every query the tests send is also answered by graphql-core's own executor and compared,
+    # and every tenant graph a change takes from those kept is compared with the tenant read whole
+    # (kept from the first configuration on, so that every test's changes go through them).
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        executor_check=True,
+        tenant_graphs_min_nodes=1,
+        tenant_graphs_check=True,
+    )
     token = await bootstrap(db, settings.admin_token_path)
     assert token is not None
     yield World(db=db, admin_token=token, settings=settings)

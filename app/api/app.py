@@ -42,6 +42,7 @@ from app.cache import ResolutionCache, build_cache
 from app.db.aftercommit import Committed
 from app.db.database import Database
 from app.db.migrate import upgrade_async
+from app.db.tenant_graphs import TenantGraphs
 from app.events.hub import EventHub
 from app.events.pg_listener import PgListener
 from app.events.retention import Pruner
@@ -180,6 +181,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     settings = settings or get_settings()
     database = db or Database(settings.resolved_database_url)
     database.realtime_writer = write_in_transaction if settings.realtime_in_same_database else None
+    database.tenant_graphs = (
+        TenantGraphs(
+            max_nodes=settings.tenant_graphs_max_nodes,
+            min_nodes=settings.tenant_graphs_min_nodes,
+            check=settings.tenant_graphs_check,
+        )
+        if settings.tenant_graphs_max_nodes > 0
+        else None
+    )
     hub = EventHub(database)
     listener = PgListener(database.url, hub) if not database.is_sqlite else None
     cache = (

@@ -26,9 +26,12 @@ class Committed:
     resolved: dict[tuple[UUID, int], Any] = field(default_factory=dict)
     # What the change no longer needs (`free_after_commit`), freed once committed.
     unneeded: list[Any] = field(default_factory=list)
+    # Tenant uuid -> the tenant's graph as the transaction last read it, kept once committed
+    # (app/db/tenant_graphs.py).
+    graphs: dict[UUID, Any] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.engines or self.resolved or self.unneeded)
+        return bool(self.engines or self.resolved or self.unneeded or self.graphs)
 
 
 CommitHook = Callable[[Committed], Awaitable[None]]

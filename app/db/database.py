@@ -9,7 +9,7 @@ import os
 import stat
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from app.db.aftercommit import CommitHook, Committed, take, want_resolved_views
 from app.db.session import create_engine, is_sqlite, make_private_dir, session_factory
 from app.switch_interval import many_rows, release
+
+if TYPE_CHECKING:
+    from app.db.tenant_graphs import TenantGraphs
 
 log = logging.getLogger(__name__)
 REALTIME_KEY = "pjsip_graph.realtime_tables"
@@ -109,6 +112,8 @@ class Database:
         # When Asterisk's realtime tables live in this database, what writes them in every change's
         # transaction (set by the application, so that the record need not know about Asterisk).
         self.realtime_writer: RealtimeWriter | None = None
+        # Whole-tenant graphs kept between the changes of a long-lived process (set by the application).
+        self.tenant_graphs: TenantGraphs | None = None
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -151,6 +156,8 @@ class Database:
         async with lock, self.sessions() as session:
             session.info[REALTIME_KEY] = self.realtime_writer
             want_resolved_views(session, self.keeps_resolved_views)
+            if self.tenant_graphs is not None:
+                self.tenant_graphs.attach(session)
             transaction = await session.begin()
             try:
                 yield session
@@ -163,6 +170,8 @@ class Database:
             await transaction.commit()
             facts = take(session)
         if facts:
+            if facts.graphs and self.tenant_graphs is not None:
+                self.tenant_graphs.keep(facts.graphs)
             await self._after_commit(facts)
             # A big change's resolved views, kept for the hooks, and what it left to free after
             # its commit (`free_after_commit`) are freed off the event loop.

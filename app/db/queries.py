@@ -13,6 +13,7 @@ from uuid import UUID
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.db.bulk import equals_any, in_values, is_postgresql
@@ -80,9 +81,19 @@ _NODE_COLUMNS = (
 )
 
 
-def _node_select() -> sa.Select[Any]:
-    return sa.select(*_NODE_COLUMNS).select_from(
+def node_select(*extra: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """Rows `graph_of` builds nodes from (``extra`` columns come after its own)."""
+    return sa.select(*_NODE_COLUMNS, *extra).select_from(
         config_t.outerjoin(transport_t, transport_t.c.uuid == config_t.c.transport_uuid)
+    )
+
+
+def links_select(condition: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The parent links (child, parent, position) of the configurations ``condition`` picks."""
+    return (
+        sa.select(as_text(parent_t.c.child_uuid), as_text(parent_t.c.parent_uuid), parent_t.c.position)
+        .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
+        .where(condition)
     )
 
 
@@ -90,12 +101,12 @@ async def _build_graph(session: AsyncSession, rows: list[Any], links: list[Any])
     """The graph of these rows, which are then freed (a whole tenant's in a worker thread: the
     event loop serves others meanwhile)."""
     big = many_rows(len(rows) + len(links))
-    graph = await off_loop(big, _graph_of, rows, links)
+    graph = await off_loop(big, graph_of, rows, links)
     await release(big, rows, links)
     return graph
 
 
-def _graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
+def graph_of(rows: Sequence[Any], links: Sequence[Any]) -> Graph:
     # (Run for every configuration of a tenant a template change loads: rows are unpacked, not
     # read by attribute, and each node made positionally.)
     uuid_of = UuidMemo()
@@ -138,16 +149,8 @@ async def load_configs(session: AsyncSession, uuids: Sequence[UUID]) -> Graph:
 
 
 async def _load_configs(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Graph:
-    rows = list((await session.execute(_node_select().where(condition))).all())
-    links = list(
-        (
-            await session.execute(
-                sa.select(as_text(parent_t.c.child_uuid), as_text(parent_t.c.parent_uuid), parent_t.c.position)
-                .select_from(parent_t.join(config_t, config_t.c.uuid == parent_t.c.child_uuid))
-                .where(condition)
-            )
-        ).all()
-    )
+    rows = list((await session.execute(node_select().where(condition))).all())
+    links = list((await session.execute(links_select(condition))).all())
     return await _build_graph(session, rows, links)
 
 
@@ -160,7 +163,7 @@ def _graph_statement() -> sa.CompoundSelect[Any]:
     step = sa.select(parent_t.c.parent_uuid.label("uuid")).join(closure, parent_t.c.child_uuid == closure.c.uuid)
     closure = closure.union(step)
     ids = sa.select(closure.c.uuid)
-    nodes = _node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
+    nodes = node_select().add_columns(sa.null().label("parent"), sa.null().label("position"))
     link_rows = sa.select(
         as_text(parent_t.c.child_uuid),
         *(sa.null().label(c.name) for c in _NODE_COLUMNS[1:]),
@@ -212,12 +215,43 @@ async def recorded_object_texts(
         queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
     rows: list[Any] = []
     for query, parameters in queries:
-        rows += (await session.execute(query, parameters)).all()
+        rows += (
+            await _rows_in_transaction(session, query, parameters)
+            if postgresql
+            else (await session.execute(query, parameters)).all()
+        )
     # A whole tenant's objects (tens of thousands) are keyed in a worker thread.
     big = many_rows(len(rows))
     out = await off_loop(big, _object_texts, rows)
     await release(big, rows)
     return out
+
+
+async def _rows_in_transaction(
+    session: AsyncSession, statement: sa.Select[Any], params: dict[str, Any]
+) -> Sequence[Any]:
+    """A PostgreSQL statement's rows, read by asyncpg on the session's own connection in its transaction.
+
+    For the tens of thousands of recorded objects a big change reads: SQLAlchemy's rows cost as
+    much again as asyncpg's records (0.65 s instead of 0.15-0.3 s of the event loop for 50,000).
+    Only where nothing else uses the session meanwhile (one statement at a time, as a statement
+    lane runs them). Falls back to SQLAlchemy before the transaction has begun, which asyncpg
+    alone would read outside of.
+    """
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection  # asyncpg's
+    if driver is None or not driver.is_in_transaction():
+        return (await session.execute(statement, params)).all()
+    sql, names = _positional(statement)
+    return await driver.fetch(sql, *[params[name] for name in names])  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _positional(statement: sa.Select[Any]) -> tuple[str, tuple[str, ...]]:
+    """The statement's SQL for asyncpg and its parameters' names in order (compiled once)."""
+    compiled = statement.compile(dialect=asyncpg_dialect())
+    assert compiled.positiontup is not None  # asyncpg's dialect numbers its parameters
+    return str(compiled), tuple(compiled.positiontup)
 
 
 @functools.cache

@@ -203,8 +203,6 @@ def diff_objects(
         old = recorded.get(key)
         object_type, object_id = key
         rewritten = _present(forced_keys.get(key), fields) if forced_keys and old is not None else ()
-        if old == fields and not rewritten:
-            continue
         multiple = multiple_of.get(object_type)
         if multiple is None:
             multiple = multiple_of[object_type] = catalog.multiple_keys(object_type).__contains__
@@ -212,11 +210,12 @@ def diff_objects(
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
         else:
+            # (compared pair by pair first: the callers mostly pass objects known to differ)
             keys, recreate = compare(old, fields, multiple)
             if rewritten:
                 keys = tuple(sorted(set(keys) | set(rewritten)))
             if not keys:
-                if same_meaning(old, fields, multiple):
+                if old == fields or same_meaning(old, fields, multiple):
                     continue  # only single-valued keys moved: Asterisk sees the same object
                 # The interleaving of accumulating keys changed (allow/disallow order).
                 keys = tuple(sorted({k for k, _ in fields if multiple(k)}))

@@ -187,16 +187,50 @@ def _overridden(applied: Sequence[Applied], seen_at: list[int]) -> tuple[Overrid
 _NOBODY = UUID(int=0)
 
 
-@dataclass(frozen=True, slots=True)
 class _Prefix:
-    """The resolution of a parent list alone, shared by every configuration with those parents."""
+    """The resolution of a parent list alone, shared by every configuration with those parents.
 
-    resolved: tuple[ResolvedOption, ...]
-    fields: tuple[tuple[str, str], ...]  # the resolved (key, value) pairs
-    winners: dict[str, ResolvedOption]
-    # Template applications and option values of the parents' lists together.
-    applications: int
-    values: int
+    Its (key, value) pairs are all a big change needs (`Resolver.resolve_fields`); the options
+    with their origins and overrides are worked out on first use (`Resolver.resolve`).
+    """
+
+    __slots__ = ("_applied", "_is_multiple", "_resolved", "_winners", "applications", "fields", "values")
+
+    def __init__(self, applied: list[Applied], is_multiple: Callable[[str], bool], applications: int) -> None:
+        self._applied = applied
+        self._is_multiple = is_multiple
+        self._resolved: tuple[ResolvedOption, ...] | None = None
+        self._winners: dict[str, ResolvedOption] | None = None
+        self.fields = _resolved_fields(applied, is_multiple)  # the resolved (key, value) pairs
+        # Template applications and option values of the parents' lists together.
+        self.applications = applications
+        self.values = len(applied)
+
+    @property
+    def resolved(self) -> tuple[ResolvedOption, ...]:
+        if self._resolved is None:
+            self._resolved = resolve_applied(self._applied, self._is_multiple, _NOBODY)
+        return self._resolved
+
+    @property
+    def winners(self) -> dict[str, ResolvedOption]:
+        if self._winners is None:
+            multiple = self._is_multiple
+            self._winners = {o.key: o for o in self.resolved if not multiple(o.key)}
+        return self._winners
+
+
+def _resolved_fields(applied: Sequence[Applied], is_multiple: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """`resolve_applied`'s (key, value) pairs alone: every occurrence of an accumulating key and
+    the last of any other, in application order, one ``set_var`` per variable."""
+    last: dict[str, int] = {}
+    for index, (key, _, _) in enumerate(applied):
+        if not is_multiple(key):
+            last[key] = index
+    kept = [(key, value) for index, (key, value, _) in enumerate(applied) if last.get(key, index) == index]
+    if not any(key == KEYED_BY_VARIABLE for key, _ in kept):
+        return tuple(kept)
+    return _one_set_var_field_per_variable(kept)
 
 
 class Resolver:
@@ -281,12 +315,8 @@ class Resolver:
         prefix = self._prefixes.get(key)
         if prefix is None:
             applied = [item for parent in parents for item in self._application_list(parent, section, ())]
-            multiple = self._multiple[section]
-            resolved = resolve_applied(applied, multiple, _NOBODY)
             applications = sum(self._applications[p] for p in parents)
-            winners = {o.key: o for o in resolved if not multiple(o.key)}
-            prefix = _Prefix(resolved, tuple((o.key, o.value) for o in resolved), winners, applications, len(applied))
-            self._prefixes[key] = prefix
+            prefix = self._prefixes[key] = _Prefix(applied, self._multiple[section], applications)
         return prefix
 
     def check(self, uuid: UUID) -> None:

@@ -346,10 +346,12 @@ async def _compare_parts(
             lambda: recorded_object_texts(session, engine.uuid, endpoint_uuids=ids, object_types=scope.object_types)
         )
 
+    # one resolver for every part: each parent list's resolution is worked out once for the change
+    resolver = new_resolver(graph.nodes, catalog)
     reading = read([*parts[0], *removed])
     for n, part in enumerate(parts):
         computed = await off_loop(
-            big, desired_endpoint_objects, graph, part, catalog, made=scope.made, views=scope.views
+            big, desired_endpoint_objects, graph, part, catalog, resolver, made=scope.made, views=scope.views
         )
         if for_cache is not None and resolution_version is not None:
             version = resolution_version if isinstance(resolution_version, int) else await resolution_version

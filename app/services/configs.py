@@ -19,7 +19,8 @@ from app.db.aftercommit import committed
 from app.db.database import Database
 from app.db.lane import statement_lane
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
-from app.db.queries import Graph, load_graph, load_tenant_graphs
+from app.db.queries import Graph, load_graph
+from app.db.tenant_graphs import load_tenant_graph
 from app.domain.catalog import load_catalog
 from app.domain.graph import check_parent_graph, descendants
 from app.domain.resolution import ConfigKind
@@ -299,7 +300,7 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
             return await sync_endpoints(
                 session, engine, Graph({}, {}), (), removed_endpoint_uuids=[uuid], changes=[gone], dry_run=dry_run
             )
-        graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        graph = await load_tenant_graph(session, row.tenant_uuid)
         affected, inheritors, children = await off_loop(many_rows(len(graph.nodes)), _deleted_reach, graph, uuid)
         await session.execute(sa.delete(ConfigParent).where(col(ConfigParent.parent_uuid) == uuid))
         if children:
@@ -313,7 +314,7 @@ async def delete_config(db: Database, caller: Caller, kind: ConfigKind, uuid: UU
         await session.flush()
         version = await bump_resolution(session, engine, inheritors)
         revisions = await _revisions(session, children)
-        graph_after = await load_tenant_graphs(session, [row.tenant_uuid])
+        graph_after = await load_tenant_graph(session, row.tenant_uuid)
         # the objects first: numbering the events claims the engine row until commit
         return await sync_endpoints(
             session,
@@ -359,7 +360,7 @@ async def _finish(
         graph = graph or await load_graph(session, [row.uuid])
         await record_changes(session, engine, events, dry_run=dry_run)
     elif kind is ConfigKind.TEMPLATE:
-        graph = await load_tenant_graphs(session, [row.tenant_uuid])
+        graph = await load_tenant_graph(session, row.tenant_uuid)
         # A whole tenant's graph is walked in a worker thread: the event loop serves others meanwhile.
         inheritors, affected = await off_loop(many_rows(len(graph.nodes)), _template_reach, graph, row.uuid)
         async with statement_lane() as lane:

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from app.db.bulk import BULK_ROWS, refresh_statistics
 from app.db.database import Database
 from app.db.models import ConfigParent, Engine, SipConfig, Tenant, Transport, utcnow
-from app.db.queries import load_tenant_graphs
+from app.db.tenant_graphs import load_tenant_graph
 from app.domain.catalog import load_catalog
 from app.domain.imports import ImportPlan, PlannedConfig, Source
 from app.domain.resolution import ConfigKind
@@ -106,7 +106,7 @@ async def apply_import(
         created = await _insert(session, tenant, plan, transports, existing_templates)
         report.templates = [t.name for t in plan.templates]
         report.endpoints = [e.name for e in plan.endpoints]
-        graph = await load_tenant_graphs(session, [tenant.uuid])
+        graph = await load_tenant_graph(session, tenant.uuid)
         check_templates(graph.nodes, [uuid for uuid, kind in created if kind is ConfigKind.TEMPLATE])
         new_endpoints = [uuid for uuid, kind in created if kind is ConfigKind.ENDPOINT]
         changes.extend(

@@ -86,7 +86,7 @@ async def test_a_change_gives_the_same_updates_in_threads_and_on_the_loop(
     threads.clear()
     monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1)
     assert await _change(world.db, world, general, "info", dry_run=True) == on_loop
-    assert set(threads) >= {"_graph_of", "_object_texts", "desired_endpoint_objects", "_plan", "_unnumbered"}
+    assert set(threads) >= {"graph_of", "_object_texts", "desired_endpoint_objects", "_plan", "_unnumbered"}
 
     # and for real: the same answer, and the same rows stored, on the loop and off it
     async def real(value: str, *, off: bool) -> tuple[list[Any], list[Any], list[Any]]:
