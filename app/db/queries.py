@@ -215,11 +215,7 @@ async def recorded_object_texts(
         queries.append((by_tenant, {"engine": engine_uuid, "owners": list(tenant_uuids)}))
     rows: list[Any] = []
     for query, parameters in queries:
-        rows += (
-            await _rows_in_transaction(session, query, parameters)
-            if postgresql
-            else (await session.execute(query, parameters)).all()
-        )
+        rows += await rows_in_transaction(session, query, parameters)
     # A whole tenant's objects (tens of thousands) are keyed in a worker thread.
     big = many_rows(len(rows))
     out = await off_loop(big, _object_texts, rows)
@@ -227,18 +223,21 @@ async def recorded_object_texts(
     return out
 
 
-async def _rows_in_transaction(
+async def rows_in_transaction(
     session: AsyncSession, statement: sa.Select[Any], params: dict[str, Any]
 ) -> Sequence[Any]:
-    """A PostgreSQL statement's rows, read by asyncpg on the session's own connection in its transaction.
+    """A statement's rows (read by position), on PostgreSQL read by asyncpg on the session's own
+    connection in its transaction.
 
-    For the tens of thousands of recorded objects a big change reads: SQLAlchemy's rows cost as
-    much again as asyncpg's records (0.65 s instead of 0.15-0.3 s of the event loop for 50,000).
-    Only where nothing else uses the session meanwhile (one statement at a time, as a statement
-    lane runs them). Falls back to SQLAlchemy before the transaction has begun, which asyncpg
-    alone would read outside of.
+    For the tens of thousands of rows a big change reads (recorded objects, a tenant's graph):
+    SQLAlchemy's rows cost as much again as asyncpg's records (0.65 s instead of 0.15-0.3 s of
+    the event loop for 50,000 recorded objects). Only where nothing else uses the session
+    meanwhile (one statement at a time, as a statement lane runs them). SQLAlchemy reads on
+    SQLite, and before the transaction has begun, which asyncpg alone would read outside of.
     """
     connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        return (await session.execute(statement, params)).all()
     driver = (await connection.get_raw_connection()).driver_connection  # asyncpg's
     if driver is None or not driver.is_in_transaction():
         return (await session.execute(statement, params)).all()

@@ -44,6 +44,7 @@ from app.db.queries import (
     load_configs,
     load_tenant_graphs,
     node_select,
+    rows_in_transaction,
     transport_t,
 )
 from app.gc_pause import collector_paused
@@ -155,7 +156,7 @@ def _stamp_statement() -> sa.Select[Any]:
 
 async def _refresh(session: AsyncSession, tenant_uuid: UUID, kept: StampedGraph) -> tuple[StampedGraph, str]:
     """The kept graph with the configurations whose stamp moved read again, the gone ones left out."""
-    rows = (await session.execute(_stamp_statement(), {"tenant": tenant_uuid})).all()
+    rows = await rows_in_transaction(session, _stamp_statement(), {"tenant": tenant_uuid})
     stamps: dict[str, Stamp] = {text: (revision, transport) for text, revision, transport in rows}
     if stamps == kept.stamps:
         return kept, "kept"
@@ -182,8 +183,8 @@ def _whole_statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
 
 async def _read_whole(session: AsyncSession, tenant_uuid: UUID) -> StampedGraph:
     nodes_statement, links_statement = _whole_statements()
-    rows = list((await session.execute(nodes_statement, {"tenant": tenant_uuid})).all())
-    links = list((await session.execute(links_statement, {"tenant": tenant_uuid})).all())
+    rows = list(await rows_in_transaction(session, nodes_statement, {"tenant": tenant_uuid}))
+    links = list(await rows_in_transaction(session, links_statement, {"tenant": tenant_uuid}))
     big = many_rows(len(rows) + len(links))
     stamped = await off_loop(big, _stamped_graph_of, rows, links)
     await release(big, rows, links)
