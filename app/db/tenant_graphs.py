@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -104,11 +104,12 @@ class TenantGraphs:
         """Mark the tenant's graph as the most recently used (the last to go)."""
         self._kept.move_to_end(tenant_uuid)
 
-    def keep(self, graphs: Mapping[UUID, StampedGraph]) -> None:
-        """After a commit: keep the graphs its transaction read last, within the bound."""
+    def keep(self, graphs: Mapping[UUID, StampedGraph | None]) -> None:
+        """After a commit: keep the graphs its transaction read last, within the bound (None: the
+        tenant is gone)."""
         for tenant_uuid, stamped in graphs.items():
             self.forget(tenant_uuid)
-            if self.min_nodes <= stamped.size <= self.max_nodes:
+            if stamped is not None and self.min_nodes <= stamped.size <= self.max_nodes:
                 self._kept[tenant_uuid] = stamped
                 self._nodes += stamped.size
         while self._nodes > self.max_nodes:
@@ -132,6 +133,13 @@ class TenantGraphs:
         if stamped.size >= self.min_nodes:
             committed(session).graphs[tenant_uuid] = stamped  # kept once committed
         return stamped.graph
+
+
+def forget_once_committed(session: AsyncSession, tenant_uuids: Iterable[UUID]) -> None:
+    """These tenants are deleted by this session's transaction: their kept graphs go once it commits
+    (they could never be used again, but would hold their memory until pushed out)."""
+    for tenant_uuid in tenant_uuids:
+        committed(session).graphs[tenant_uuid] = None
 
 
 async def load_tenant_graph(session: AsyncSession, tenant_uuid: UUID) -> Graph:

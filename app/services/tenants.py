@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from app.db.database import Database
 from app.db.models import SipConfig, Tenant, Transport
 from app.db.queries import Graph, tenant_subtree
+from app.db.tenant_graphs import forget_once_committed
 from app.domain.defaults import DEFAULT_TEMPLATES
 from app.domain.resolution import ConfigKind
 from app.errors import Forbidden, InvalidInput, Issue, NotFound
@@ -160,6 +161,7 @@ async def delete_tenant(db: Database, caller: Caller, uuid: UUID, *, dry_run: bo
         )
         await session.delete(tenant)
         await session.flush()
+        forget_once_committed(session, subtree)
         return await sync_endpoints(
             session, engine, Graph({}, {}), (), removed_endpoint_uuids=endpoints, dry_run=dry_run
         )

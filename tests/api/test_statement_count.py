@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from app import switch_interval
+from app.db import queries
 from app.db.database import Database
 from app.db.hot import HotRead, bypasses_sqlalchemy
 from app.db.models import ConfigEventRow, SorceryUpdateRow
@@ -57,9 +58,14 @@ def count_statements(db: Database) -> Iterator[list[str]]:
             statements.append(f"(asyncpg) {read.statement}")
         return await rows(read, connection, params)
 
+    async def fetch(driver: Any, sql: str, arguments: list[Any]) -> Any:
+        statements.append(f"(asyncpg) {sql}")
+        return await fetched(driver, sql, arguments)
+
+    fetched = queries._fetch
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
-        with mock.patch.object(HotRead, "rows", hot_rows):
+        with mock.patch.object(HotRead, "rows", hot_rows), mock.patch.object(queries, "_fetch", fetch):
             yield statements
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)

@@ -6,7 +6,8 @@ from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 
-from app.db.queries import CHUNK, recorded_object_texts
+from app.db.models import SipConfig
+from app.db.queries import CHUNK, config_t, recorded_object_texts, rows_in_transaction
 from tests.api.test_statement_count import count_statements
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
@@ -33,3 +34,23 @@ async def test_many_endpoints_are_read_in_one_statement_on_postgresql_and_in_lis
         assert len(statements) == 2 and all("ANY" in s for s in statements)
     else:
         assert len(statements) == 2 * 3  # one IN list per chunk of CHUNK endpoints
+
+
+async def test_a_read_in_the_transaction_sees_its_unflushed_changes_and_goes_by_asyncpg_on_postgresql(
+    world: World, backend: str
+) -> None:
+    admin = await caller_for(world.db, world.admin_token)
+    tenant = await new_tenant(world.db, admin, "Raw read")
+    sip = await default_template(world.db, tenant, "sip")
+    alice = await new_endpoint(world.db, admin, tenant, "alice", [sip.uuid])
+    statement = sa.select(config_t.c.label).where(config_t.c.uuid == sa.bindparam("uuid"))
+    async with world.db.writing(commit=False) as session:
+        row = await session.get(SipConfig, alice.uuid)
+        assert row is not None
+        row.label = "changed, not flushed"
+        with count_statements(world.db) as statements:
+            rows = await rows_in_transaction(session, statement, {"uuid": alice.uuid})
+    assert [tuple(r) for r in rows] == [("changed, not flushed",)]
+    assert any(s.startswith("UPDATE") for s in statements)  # flushed first
+    reads = [s for s in statements if "SELECT" in s]
+    assert len(reads) == 1 and reads[0].startswith("(asyncpg)") == (backend == "postgresql")

@@ -15,7 +15,7 @@ from app.db.tenant_graphs import StampedGraph, TenantGraphs, load_tenant_graph
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
 from app.errors import InvalidInput
-from app.services import configs, engines
+from app.services import configs, engines, tenants
 from app.services.access import Caller
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
@@ -187,3 +187,14 @@ def test_graphs_are_kept_within_the_bound_least_recently_used_first_out() -> Non
     assert graphs.kept_nodes == 80
     graphs.keep({a: _stamped(20)})  # a tenant read again replaces its graph
     assert graphs.kept_nodes == 60
+
+
+async def test_a_deleted_tenant_leaves_nothing_kept(world: World) -> None:
+    admin, tenant, _, _ = await _set_up(world)
+    await _load(world.db, tenant)
+    assert world.db.tenant_graphs is not None and world.db.tenant_graphs.kept(tenant) is not None
+    await tenants.delete_tenant(world.db, admin, tenant, dry_run=True)
+    assert world.db.tenant_graphs.kept(tenant) is not None  # a dry run deletes nothing
+    await tenants.delete_tenant(world.db, admin, tenant, dry_run=False)
+    assert world.db.tenant_graphs.kept(tenant) is None
+    assert world.db.tenant_graphs.kept_nodes == 0
