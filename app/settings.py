@@ -34,9 +34,9 @@ class Settings(BaseSettings):
     # With Redis: decoded views kept in this process too (0 disables), by (uuid, version).
     cache_local_entries: int = 5000
     # Whole-tenant graphs kept between template changes (app/db/tenant_graphs.py): at most this
-    # many configurations in all (about 1 kB each; 0 keeps none), of tenants holding at least
+    # many configurations in all (about 2 kB each; 0 keeps none), of tenants holding at least
     # tenant_graphs_min_nodes (smaller ones cost little to read whole).
-    tenant_graphs_max_nodes: int = 250_000
+    tenant_graphs_max_nodes: int = 150_000
     tenant_graphs_min_nodes: int = 1000
     # Diagnostic: every kept graph used is compared with the tenant read whole, and a difference
     # fails the change. Doubles the reads of template changes; the tests turn it on.

@@ -75,7 +75,7 @@ class StampedGraph:
 class TenantGraphs:
     """The graphs of the biggest tenants, least recently used first out.
 
-    ``max_nodes``: configurations kept in all (graphs of ~1 kB per configuration); ``min_nodes``:
+    ``max_nodes``: configurations kept in all (about 2 kB per configuration with its stamp); ``min_nodes``:
     smaller tenants are read whole every time, which costs them little. ``check``: every kept graph
     used is compared with the tenant read whole (a diagnostic the tests turn on).
     """
