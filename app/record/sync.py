@@ -23,7 +23,7 @@ from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems, problems_may_change
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects, order_updates
+from app.domain.diff import RELOAD_TYPES, Action, Owner, PlannedUpdate, diff_objects, order_updates
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import SECTIONS, Options, Section, to_options
 from app.domain.sorcery import (
@@ -39,6 +39,7 @@ from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.pending import KEPT_UPDATES, PendingUpdates
 from app.record.resolver import new_resolver
+from app.record.text_diff import encode, replaced_value
 from app.record.updates import Change, ChangeSummary
 from app.record.writing import (
     number_pending,
@@ -422,31 +423,48 @@ def _plan(
     """
     with collector_paused():
         # An object whose stored text is what we would write is unchanged: only the
-        # others are decoded and diffed (a template change leaves most objects alone).
-        dumps = orjson.dumps
-        texts = {key: dumps(fields).decode() for key, fields in desired.items()}
+        # others are decoded and diffed (a template change leaves most objects alone), and
+        # one whose texts differ by one value replaced is recognised without decoding.
+        texts = {key: encode(fields) for key, fields in desired.items()}
         recorded: dict[ObjectKey, Options] = {}
+        in_place: list[PlannedUpdate] = []
         for key, (text, tenant, endpoint) in found.items():
             if sifted is not None and object_section(*key) not in sifted:
                 continue  # an object the change leaves as it is
             if key not in owners:
                 owners[key] = Owner(tenant, endpoint)
-            if texts.get(key) != text or key in forced:
+            new_text = texts.get(key)
+            if new_text == text and key not in forced:
+                continue
+            replaced = None if new_text is None or key in forced else replaced_value(text, new_text, desired[key])
+            if replaced is None:
                 recorded[key] = to_options(orjson.loads(text))
+            else:
+                in_place.append(_in_place(key, desired[key], replaced, owners[key], catalog))
         candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
         plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
+        if in_place:
+            plans = order_updates(plans + in_place)
         # A new object is checked whole; a changed one when its change touches what the checks
         # read (the recorded state passed them when it was recorded).
         changed = {p.key: p.changed_keys for p in plans if p.action is Action.UPSERT}
         checked = {
-            key: fields
-            for key, fields in candidates.items()
-            if key in changed and (key not in found or problems_may_change(key[0], changed[key]))
+            key: desired[key] for key, keys in changed.items() if key not in found or problems_may_change(key[0], keys)
         }
         refused = _what_asterisk_refuses(checked, owners, graph, global_options)
         if refused:
             return InvalidInput(refused)
     return plans, texts
+
+
+def _in_place(key: ObjectKey, fields: Options, replaced: str, owner: Owner, catalog: Catalog) -> PlannedUpdate:
+    """The update of an object whose one value of ``replaced`` changed in place, as `diff_objects`
+    plans it: that key changed, and an accumulating one recreates the object."""
+    object_type, object_id = key
+    recreate = replaced in catalog.multiple_keys(object_type)
+    return PlannedUpdate(
+        Action.UPSERT, object_type, object_id, fields, (replaced,), recreate, object_type in RELOAD_TYPES, owner
+    )
 
 
 MAX_OBJECT_ISSUES = 20

@@ -15,7 +15,7 @@ from app.db.bulk import RawJSON, delete_rows, insert_rows, json_text
 from app.db.models import Engine, SorceryObjectRow, SorceryUpdateRow
 from app.domain.resolution import ConfigKind
 from app.domain.sections import Section
-from app.record import sync
+from app.record import sync, text_diff
 from app.services import configs
 from tests.conftest import World
 from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
@@ -125,13 +125,24 @@ async def test_an_object_stored_in_another_text_form_is_compared_by_value(world:
 
     # when a template change that does not touch these endpoints' resolution is recorded
     patch = configs.ConfigPatch(sections={Section.AOR: (("max_contacts", "3"),)})
-    with mock.patch.object(sync, "to_options", side_effect=sync.to_options) as decoded:
+    replaced: list[str | None] = []
+
+    def replaced_value(*args: Any) -> str | None:
+        replaced.append(text_diff.replaced_value(*args))
+        return replaced[-1]
+
+    with (
+        mock.patch.object(sync, "to_options", side_effect=sync.to_options) as decoded,
+        mock.patch.object(sync, "replaced_value", replaced_value),
+    ):
         await configs.update_config(
             world.db, caller, ConfigKind.TEMPLATE, sip.uuid, patch, expected_revision=None, dry_run=False
         )
-    # only objects whose stored text differs from the desired one were decoded: the two
-    # endpoints altered above and the three aors the change touches, not the other six
-    assert decoded.call_count == 5
+    # only objects whose stored text differs from the desired one were looked at, not the other
+    # six: the three aors whose max_contacts the change replaces are recognised from their texts,
+    # the two endpoints altered above (spaced out, or one pair more) are decoded
+    assert sorted(replaced, key=str) == [None, None, "max_contacts", "max_contacts", "max_contacts"]
+    assert decoded.call_count == 2
 
     # then only the really different object is rewritten, besides the aors the change touches
     async with world.db.reading() as session:
