@@ -66,6 +66,16 @@ async def new_endpoint(
     return result.view.record
 
 
+async def lines_under_general(
+    db: Database, caller: Caller, tenant_name: str, prefix: str, count: int
+) -> tuple[UUID, ConfigRecord, list[ConfigRecord]]:
+    """A new tenant, its `general` template, and ``count`` endpoints named ``<prefix>-NN`` under it."""
+    tenant = await new_tenant(db, caller, tenant_name)
+    general = await default_template(db, tenant, "general")
+    lines = [await new_endpoint(db, caller, tenant, f"{prefix}-{i:02d}", [general.uuid]) for i in range(count)]
+    return tenant, general, lines
+
+
 async def recorded_objects(
     session: AsyncSession, engine_uuid: UUID, *, tenant_uuids: list[UUID]
 ) -> dict[tuple[str, str], tuple[Options, UUID | None, UUID | None]]:

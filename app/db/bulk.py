@@ -43,13 +43,17 @@ class RawJSON:
     text: str
 
 
-def json_text(value: Any) -> RawJSON:
+def stored_json(value: Any) -> str:
     """The text the application stores for a JSON value (what JSONText columns compare)."""
-    return RawJSON(orjson.dumps(value).decode())
+    return orjson.dumps(value).decode()
+
+
+def json_text(value: Any) -> RawJSON:
+    return RawJSON(stored_json(value))
 
 
 def _as_json_text(value: Any) -> str:
-    return value.text if isinstance(value, RawJSON) else orjson.dumps(value).decode()
+    return value.text if isinstance(value, RawJSON) else stored_json(value)
 
 
 def is_postgresql(session: AsyncSession) -> bool:

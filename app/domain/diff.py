@@ -189,12 +189,17 @@ def diff_objects(
     owners: Mapping[ObjectKey, Owner],
     catalog: Catalog,
     forced_keys: Mapping[ObjectKey, frozenset[str]] | None = None,
+    replaced: Mapping[ObjectKey, str] | None = None,
 ) -> list[PlannedUpdate]:
     """UPSERTs for new or changed objects, DELETEs for vanished ones, in safe order.
 
     ``forced_keys`` are keys of existing objects that count as changed even when
     equal (secrets written by a caller who cannot read them: whether the value
     sent matched the stored one must not show in the answer).
+
+    ``replaced``: objects of ``desired`` known, without their recorded fields, to differ from
+    them by one value of this key replaced in place (app/record/text_diff.py): `compare` would
+    find that key changed, and the object recreated if the key accumulates.
     """
     updates: list[PlannedUpdate] = []
     nobody = Owner()
@@ -206,7 +211,11 @@ def diff_objects(
         multiple = multiple_of.get(object_type)
         if multiple is None:
             multiple = multiple_of[object_type] = catalog.multiple_keys(object_type).__contains__
-        if old is None:
+        in_place = replaced.get(key) if replaced else None
+        keys: tuple[str, ...]
+        if in_place is not None:
+            keys, recreate = (in_place,), multiple(in_place)
+        elif old is None:
             keys = tuple(sorted({k for k, _ in fields}))
             recreate = False
         else:

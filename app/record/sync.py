@@ -18,12 +18,13 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.aftercommit import committed, free_after_commit, resolved_views_wanted
+from app.db.bulk import stored_json
 from app.db.lane import StatementLane, statement_lane
 from app.db.models import Engine
 from app.db.queries import Graph, chunks, engine_objects, recorded_object_texts
 from app.domain.asterisk_values import object_problems, problems_may_change
 from app.domain.catalog import Catalog, load_catalog
-from app.domain.diff import RELOAD_TYPES, Action, Owner, PlannedUpdate, diff_objects, order_updates
+from app.domain.diff import Action, Owner, PlannedUpdate, diff_objects, order_updates
 from app.domain.resolution import ResolvedSections, Resolver
 from app.domain.sections import SECTIONS, Options, Section, to_options
 from app.domain.sorcery import (
@@ -39,7 +40,7 @@ from app.errors import InvalidInput, Issue
 from app.gc_pause import collector_paused
 from app.record.pending import KEPT_UPDATES, PendingUpdates
 from app.record.resolver import new_resolver
-from app.record.text_diff import encode, replaced_value
+from app.record.text_diff import replaced_value
 from app.record.updates import Change, ChangeSummary
 from app.record.writing import (
     number_pending,
@@ -425,9 +426,9 @@ def _plan(
         # An object whose stored text is what we would write is unchanged: only the
         # others are decoded and diffed (a template change leaves most objects alone), and
         # one whose texts differ by one value replaced is recognised without decoding.
-        texts = {key: encode(fields) for key, fields in desired.items()}
+        texts = {key: stored_json(fields) for key, fields in desired.items()}
         recorded: dict[ObjectKey, Options] = {}
-        in_place: list[PlannedUpdate] = []
+        in_place: dict[ObjectKey, str] = {}
         for key, (text, tenant, endpoint) in found.items():
             if sifted is not None and object_section(*key) not in sifted:
                 continue  # an object the change leaves as it is
@@ -440,11 +441,13 @@ def _plan(
             if replaced is None:
                 recorded[key] = to_options(orjson.loads(text))
             else:
-                in_place.append(_in_place(key, desired[key], replaced, owners[key], catalog))
-        candidates = {key: fields for key, fields in desired.items() if key in recorded or key not in found}
-        plans = diff_objects(recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced)
-        if in_place:
-            plans = order_updates(plans + in_place)
+                in_place[key] = replaced
+        candidates = {
+            key: fields for key, fields in desired.items() if key in recorded or key in in_place or key not in found
+        }
+        plans = diff_objects(
+            recorded, candidates, owners=owners, catalog=catalog, forced_keys=forced, replaced=in_place
+        )
         # A new object is checked whole; a changed one when its change touches what the checks
         # read (the recorded state passed them when it was recorded).
         changed = {p.key: p.changed_keys for p in plans if p.action is Action.UPSERT}
@@ -455,16 +458,6 @@ def _plan(
         if refused:
             return InvalidInput(refused)
     return plans, texts
-
-
-def _in_place(key: ObjectKey, fields: Options, replaced: str, owner: Owner, catalog: Catalog) -> PlannedUpdate:
-    """The update of an object whose one value of ``replaced`` changed in place, as `diff_objects`
-    plans it: that key changed, and an accumulating one recreates the object."""
-    object_type, object_id = key
-    recreate = replaced in catalog.multiple_keys(object_type)
-    return PlannedUpdate(
-        Action.UPSERT, object_type, object_id, fields, (replaced,), recreate, object_type in RELOAD_TYPES, owner
-    )
 
 
 MAX_OBJECT_ISSUES = 20

@@ -17,17 +17,13 @@ from operator import ne
 
 import orjson
 
+from app.db.bulk import stored_json
 from app.domain.sections import Options
 
 # Between two encoded pairs: `["k","v"],["k2","v2"]`. It can also appear inside a value (an
 # escaped quote followed by `],[` and the closing quote): the check below catches a wrong cut.
 _BETWEEN_PAIRS = '"],["'
 _FIRST, _LAST = '[["', '"]]'
-
-
-def encode(fields: Options) -> str:
-    """The text an object's fields are recorded as."""
-    return orjson.dumps(fields).decode()
 
 
 def replaced_value(recorded: str, desired: str, fields: Options) -> str | None:
@@ -53,6 +49,6 @@ def replaced_value(recorded: str, desired: str, fields: Options) -> str | None:
     key = fields[index][0]
     if len(pair) != 2 or pair[0] != key or not isinstance(pair[1], str):
         return None
-    if encode((*fields[:index], (key, pair[1]), *fields[index + 1 :])) != recorded:
+    if stored_json((*fields[:index], (key, pair[1]), *fields[index + 1 :])) != recorded:
         return None  # not the whole difference, or not cut where the pairs meet
     return key

@@ -28,6 +28,7 @@ from app.db.bulk import (
     delete_rows,
     insert_columns,
     is_postgresql,
+    stored_json,
     write_numbered,
 )
 from app.db.database import REALTIME_KEY
@@ -38,7 +39,6 @@ from app.domain.sections import Options
 from app.domain.sorcery import ObjectKey
 from app.record.engine_row import take_numbers
 from app.record.pending import PendingUpdates, rank_column
-from app.record.text_diff import encode
 from app.record.updates import NOTIFY_CHANNEL, Change, RecordedUpdate, StoredUpdates
 from app.switch_interval import many_rows, off_loop
 
@@ -347,7 +347,7 @@ def _object_rows(
 def _stored_text(texts: Mapping[ObjectKey, str], key: ObjectKey, fields: Options) -> str:
     """The fields as written (JSON text): the text already made for the comparison, if any."""
     text = texts.get(key)
-    return text if text is not None else encode(fields)
+    return text if text is not None else stored_json(fields)
 
 
 def _announcement(session: AsyncSession, engine: Engine) -> tuple[str, str] | None:

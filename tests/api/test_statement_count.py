@@ -21,7 +21,7 @@ from app.domain.resolution import Resolver
 from app.domain.sections import Section
 from app.record import sync
 from tests.conftest import GraphQLClient, World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+from tests.helpers import caller_for, default_template, lines_under_general, new_endpoint, new_tenant
 
 event_t = ConfigEventRow.__table__  # type: ignore[attr-defined]
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
@@ -224,10 +224,7 @@ async def test_a_big_change_holds_the_engine_row_only_to_copy_its_updates(
     # given 12 endpoints under a template, whose changes are written the way a change of
     # thousands of updates is (object states first, then the numbers and the update rows)
     caller = await caller_for(world.db, world.admin_token)
-    tenant = await new_tenant(world.db, caller, "Copied")
-    general = await default_template(world.db, tenant, "general")
-    for i in range(12):
-        await new_endpoint(world.db, caller, tenant, f"copied-{i:02d}", [general.uuid])
+    _, general, _ = await lines_under_general(world.db, caller, "Copied", "copied", 12)
     monkeypatch.setattr(switch_interval, "OFF_LOOP_ROWS", 1)
     # (a first change: the token's first use of the minute is recorded then)
     await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "inband"})
@@ -272,10 +269,7 @@ async def test_a_change_past_what_is_kept_holds_the_engine_row_only_to_number_it
 ) -> None:
     # given 12 endpoints under a template, whose changes are written part by part
     caller = await caller_for(world.db, world.admin_token)
-    tenant = await new_tenant(world.db, caller, "Pending")
-    general = await default_template(world.db, tenant, "general")
-    for i in range(12):
-        await new_endpoint(world.db, caller, tenant, f"pending-{i:02d}", [general.uuid])
+    _, general, _ = await lines_under_general(world.db, caller, "Pending", "pending", 12)
     monkeypatch.setattr(sync, "SYNC_PART", 5)
     monkeypatch.setattr(sync, "KEPT_UPDATES", 1)
     await gql.ok(UPDATE_TEMPLATE, {"uuid": str(general.uuid), "value": "inband"})

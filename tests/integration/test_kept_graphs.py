@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+from tests.helpers import caller_for, lines_under_general
 from tests.integration.servers import post, server_env, start_server, stop
 
 pytestmark = [pytest.mark.slow]
@@ -49,9 +49,7 @@ async def test_a_template_change_sees_what_the_other_process_wrote_since_it_kept
 ) -> None:
     first, second = two_servers
     admin = await caller_for(world.db, world.admin_token)
-    tenant = await new_tenant(world.db, admin, "Kept across")
-    general = await default_template(world.db, tenant, "general")
-    lines = [await new_endpoint(world.db, admin, tenant, f"kept-across-{i}", [general.uuid]) for i in range(3)]
+    tenant, general, lines = await lines_under_general(world.db, admin, "Kept across", "kept-across", 3)
     token = world.admin_token
     own = (await post(second, token, OWN, {"uuid": str(general.uuid)}))["template"]["own"]["endpoint"]
 

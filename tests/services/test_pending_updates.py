@@ -29,7 +29,7 @@ from app.services.bootstrap import bootstrap
 from app.services.imports import FileKind, import_text
 from app.settings import Settings
 from tests.conftest import PG_ADMIN_URL, GraphQLClient, World, _pg_answers, skip_or_fail
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant, record_after
+from tests.helpers import caller_for, default_template, lines_under_general, new_endpoint, new_tenant, record_after
 
 update_t = SorceryUpdateRow.__table__  # type: ignore[attr-defined]
 engine_t = Engine.__table__  # type: ignore[attr-defined]
@@ -165,10 +165,7 @@ async def _past_what_is_kept(world: World, monkeypatch: pytest.MonkeyPatch, *, b
 async def test_a_refused_part_leaves_nothing_pending(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     # given 12 endpoints, and a change whose updates go past what is kept
     admin = await caller_for(world.db, world.admin_token)
-    tenant = await new_tenant(world.db, admin, "Refused")
-    general = await default_template(world.db, tenant, "general")
-    for i in range(12):
-        await new_endpoint(world.db, admin, tenant, f"r-{i:02d}", [general.uuid])
+    tenant, general, _ = await lines_under_general(world.db, admin, "Refused", "r", 12)
     monkeypatch.setattr(sync, "SYNC_PART", 4)
     monkeypatch.setattr(sync, "OFF_LOOP_ENDPOINTS", 1)
     monkeypatch.setattr(sync, "KEPT_UPDATES", 1)

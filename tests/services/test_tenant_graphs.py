@@ -18,7 +18,7 @@ from app.errors import InvalidInput
 from app.services import configs, engines, tenants
 from app.services.access import Caller
 from tests.conftest import World
-from tests.helpers import caller_for, default_template, new_endpoint, new_tenant
+from tests.helpers import caller_for, lines_under_general, new_endpoint
 
 config_t = SipConfig.__table__  # type: ignore[attr-defined]
 
@@ -36,13 +36,9 @@ async def _load(db: Database, tenant: UUID) -> tuple[Graph, Graph, str]:
 async def _set_up(world: World, endpoints: int = 3) -> tuple[Caller, UUID, configs.ConfigRecord, list[UUID]]:
     world.db.tenant_graphs = TenantGraphs(max_nodes=10_000, min_nodes=1)
     admin = await caller_for(world.db, world.admin_token)
-    tenant = await new_tenant(world.db, admin, f"Kept {uuid4().hex[:6]}")
-    general = await default_template(world.db, tenant, "general")
-    made = [
-        (await new_endpoint(world.db, admin, tenant, f"kept-{tenant.hex[:6]}-{i}", [general.uuid])).uuid
-        for i in range(endpoints)
-    ]
-    return admin, tenant, general, made
+    mark = uuid4().hex[:6]
+    tenant, general, lines = await lines_under_general(world.db, admin, f"Kept {mark}", f"kept-{mark}", endpoints)
+    return admin, tenant, general, [line.uuid for line in lines]
 
 
 async def _update(

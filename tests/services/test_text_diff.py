@@ -6,8 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.db.bulk import stored_json as encode
 from app.domain.diff import compare
-from app.record.text_diff import encode, replaced_value
+from app.record.text_diff import replaced_value
 
 MULTIPLE = frozenset({"allow", "set_var"})
 KEYS = st.sampled_from(["allow", "set_var", "dtmf_mode", "context", "callerid", "max_contacts"])
