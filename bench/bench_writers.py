@@ -12,6 +12,14 @@ c) 8 clients at once, each on a tenant of its own (8 more tenants of 200 endpoin
 
 It prints mutations per second, p50/p99 latency, and the ratio of b) and c) to a).
 
+It also prints what this machine allows. A mutation costs CPU in three processes: the
+server, PostgreSQL's backend and the client (this benchmark). However many clients there
+are, the cores cannot do more than ``cores / (CPU per mutation)`` mutations a second, and
+one server process no more than ``1 / (its CPU per mutation)``: one Python interpreter
+runs on one core. The ratio of that ceiling to one client's rate is the most any number
+of clients can reach here; the share of it that the 8 clients reach tells whether they
+wait for each other (locks, a hot row) or only for the cores.
+
 Run from the repository root:  .venv/bin/python bench/bench_writers.py [--clients 8] [--seconds 5]
 Benchmarks are not pass/fail: the exit code is 0 even when a target is MISSED.
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -75,6 +84,14 @@ class Phase:
     latencies: list[float]  # ms
     server_cpu_ms: float  # server processes' CPU per mutation
     database_cpu_ms: float  # PostgreSQL backends' CPU per mutation (0 on SQLite)
+    client_cpu_ms: float  # this process's CPU per mutation (the clients)
+    servers: int  # server processes the clients used
+
+    def ceiling(self, cores: int) -> float:
+        """The most mutations a second the cores allow at this phase's CPU per mutation."""
+        total = (self.server_cpu_ms + self.database_cpu_ms + self.client_cpu_ms) / 1000
+        per_server = self.server_cpu_ms / 1000 / self.servers
+        return min(cores / total, 1 / per_server) if total > 0 and per_server > 0 else float("inf")
 
 
 @dataclass
@@ -92,6 +109,7 @@ async def run_phase(target: Target, groups: list[list[str]], seconds: float) -> 
     """Every group of endpoints gets one client, for ``seconds``."""
     headers, bases = target.headers, target.bases
     cpu_before = target.servers_cpu()
+    client_before = time.process_time()
     db_before = postgres_backends_cpu(target.database) if target.database else {}
     stop = asyncio.Event()
     clients = [
@@ -112,9 +130,17 @@ async def run_phase(target: Target, groups: list[list[str]], seconds: float) -> 
             await c.aclose()
     latencies = [ms for result in results for ms in result]
     count = max(len(latencies), 1)
+    client_cpu = time.process_time() - client_before
     server_cpu = target.servers_cpu() - cpu_before
     database_cpu = cpu_since(db_before, postgres_backends_cpu(target.database)) if target.database else 0.0
-    return Phase(len(latencies) / elapsed, latencies, server_cpu * 1000 / count, database_cpu * 1000 / count)
+    return Phase(
+        len(latencies) / elapsed,
+        latencies,
+        server_cpu * 1000 / count,
+        database_cpu * 1000 / count,
+        client_cpu * 1000 / count,
+        min(len(groups), len(bases)),
+    )
 
 
 def report(name: str, phase: Phase, baseline: float | None) -> None:
@@ -122,7 +148,16 @@ def report(name: str, phase: Phase, baseline: float | None) -> None:
     print(
         f"  {name:<28} {phase.rate:7.1f} mutations/s  p50 {statistics.median(phase.latencies):6.1f} ms  "
         f"p99 {percentile(phase.latencies, 0.99):7.1f} ms  CPU per mutation: server {phase.server_cpu_ms:5.2f} ms, "
-        f"database {phase.database_cpu_ms:5.2f} ms{ratio}"
+        f"database {phase.database_cpu_ms:5.2f} ms, client {phase.client_cpu_ms:5.2f} ms{ratio}"
+    )
+
+
+def report_ceiling(name: str, phase: Phase, one: Phase, cores: int) -> None:
+    """How close ``phase`` came to what the cores allow at its own CPU per mutation."""
+    ceiling = phase.ceiling(cores)
+    print(
+        f"  {name:<28} ceiling {ceiling:7.1f} mutations/s = {ceiling / one.rate:4.2f}x one client; "
+        f"reached {phase.rate / ceiling:4.0%} of it"
     )
 
 
@@ -139,6 +174,15 @@ async def measure(target: Target, big_tenant: str, small_tenants: list[str], arg
     report("1 client", one, None)
     report(f"{args.clients} clients, one tenant", same, one.rate)
     report(f"{args.clients} clients, own tenants", apart, one.rate)
+    cores = len(os.sched_getaffinity(0))
+    busy = (one.server_cpu_ms + one.database_cpu_ms + one.client_cpu_ms) * one.rate / 1000
+    print(
+        f"  one client keeps {busy:4.2f} cores busy (its CPU per mutation over its latency): "
+        f"{cores} cores allow at most {cores / busy:4.2f}x it, whatever a mutation costs"
+    )
+    print(f"  what {cores} cores allow (cores / CPU per mutation, one core per server process):")
+    report_ceiling(f"{args.clients} clients, one tenant", same, one, cores)
+    report_ceiling(f"{args.clients} clients, own tenants", apart, one, cores)
     same_ok, apart_ok = same.rate / one.rate >= SCALING_TARGET, apart.rate / one.rate >= SCALING_TARGET
     print(
         f"  target: {args.clients} clients >= {SCALING_TARGET:.0f}x one client: "
