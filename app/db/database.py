@@ -81,8 +81,11 @@ class Database:
 
     SQLite allows one writer at a time and a deferred transaction that read
     first cannot always upgrade to a write, so on SQLite write transactions
-    are also serialised in process (the embedded default is one process).
-    On PostgreSQL, services lock the engine row instead (see record.engine_row.lock_engine).
+    are serialised in process and begin with ``BEGIN IMMEDIATE``: a writer
+    holds the file's write lock from its first read, so another process on
+    the same file (a second server, an import from the CLI) waits for its
+    commit instead of reading what is about to change. On PostgreSQL,
+    services lock the scope of their change instead (see record.engine_row).
     """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
@@ -160,6 +163,11 @@ class Database:
                 self.tenant_graphs.attach(session)
             transaction = await session.begin()
             try:
+                if self.is_sqlite:
+                    # The driver would begin only at the first write, after the change's reads:
+                    # a writer of another process could commit in between, and both would then
+                    # write the same next revision of one configuration.
+                    await (await session.connection()).exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
             except BaseException:
                 await transaction.rollback()

@@ -145,7 +145,17 @@ async def load_tenant_templates(session: AsyncSession, tenant_uuids: Iterable[UU
 
 async def load_configs(session: AsyncSession, uuids: Sequence[UUID]) -> Graph:
     """These configurations with their parent lists, without loading the parents."""
-    return await _load_configs(session, in_values(config_t.c.uuid, uuids, session.get_bind().dialect.name))
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" or len(uuids) <= CHUNK:
+        return await _load_configs(session, in_values(config_t.c.uuid, uuids, dialect))
+    # SQLite binds each value of an IN list: a part at a time stays under its variable limit.
+    nodes: dict[UUID, ConfigNode] = {}
+    tenants: dict[UUID, UUID] = {}
+    for part in chunks(uuids, CHUNK):
+        graph = await _load_configs(session, config_t.c.uuid.in_(list(part)))
+        nodes.update(graph.nodes)
+        tenants.update(graph.tenants)
+    return Graph(nodes, tenants)
 
 
 async def _load_configs(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Graph:

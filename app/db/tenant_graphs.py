@@ -130,8 +130,9 @@ class TenantGraphs:
             stamped, self.last_load = await _refresh(session, tenant_uuid, kept)
             if self.check and self.last_load != "whole":
                 await _check(session, tenant_uuid, stamped)
-        if stamped.size >= self.min_nodes:
-            committed(session).graphs[tenant_uuid] = stamped  # kept once committed
+        # Offered once committed; `keep` keeps it within the bounds, and forgets an older graph of a
+        # tenant that shrank below `min_nodes`.
+        committed(session).graphs[tenant_uuid] = stamped
         return stamped.graph
 
 

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 import sqlalchemy as sa
 
+from app.db import queries
 from app.db.database import Database
 from app.db.models import SipConfig
 from app.db.queries import Graph, load_tenant_graphs
@@ -194,3 +195,41 @@ async def test_a_deleted_tenant_leaves_nothing_kept(world: World) -> None:
     await tenants.delete_tenant(world.db, admin, tenant, dry_run=False)
     assert world.db.tenant_graphs.kept(tenant) is None
     assert world.db.tenant_graphs.kept_nodes == 0
+
+
+async def test_a_tenant_shrunk_below_the_minimum_leaves_nothing_kept(world: World) -> None:
+    admin, tenant, _, made = await _set_up(world, endpoints=4)
+    assert world.db.tenant_graphs is not None
+    await _load(world.db, tenant)
+    kept = world.db.tenant_graphs.kept(tenant)
+    assert kept is not None
+    world.db.tenant_graphs.min_nodes = kept.size  # the tenant as big as the smallest kept
+    await configs.delete_config(world.db, admin, ConfigKind.ENDPOINT, made[0], dry_run=False)
+    graph, whole, how = await _load(world.db, tenant)
+    assert how == "refreshed" and graph == whole
+    # its old graph is not kept (and refreshed at every change) once it is too small to keep
+    assert world.db.tenant_graphs.kept(tenant) is None and world.db.tenant_graphs.kept_nodes == 0
+
+
+async def test_many_moved_configurations_are_read_in_parts(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    admin, tenant, _, made = await _set_up(world, endpoints=8)
+    await _load(world.db, tenant)
+    for uuid in made[:2]:
+        await _update(world.db, admin, ConfigKind.ENDPOINT, uuid, _dtmf("info"))
+    # SQLite binds every value of an IN list and has a limit on them: parts of one configuration
+    monkeypatch.setattr(queries, "CHUNK", 1)
+    reads: list[object] = []
+    real = queries._load_configs
+
+    async def counted(session: object, condition: object) -> Graph:
+        reads.append(condition)
+        return await real(session, condition)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queries, "_load_configs", counted)
+    async with world.db.writing() as session:
+        graph = await load_tenant_graph(session, tenant)
+        parts = len(reads)
+        whole = await load_tenant_graphs(session, [tenant])
+    assert world.db.tenant_graphs is not None and world.db.tenant_graphs.last_load == "refreshed"
+    assert graph == whole
+    assert parts == (2 if world.db.is_sqlite else 1)  # PostgreSQL: one array of any length
