@@ -58,6 +58,8 @@ Stamp = tuple[int, str | None]
 # Past this share of a tenant's configurations moved, the graph is read whole again: one
 # statement for all is cheaper than a list of uuids that long.
 REREAD_SHARE = 0.25
+# Deleted tenants remembered so that no late graph of theirs is kept.
+_GONE_REMEMBERED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,9 @@ class TenantGraphs:
         self.check = check
         self._kept: OrderedDict[UUID, StampedGraph] = OrderedDict()
         self._nodes = 0
+        # Tenants deleted lately: a change that read one before its deletion may commit first and
+        # offer its graph after the deletion's (uuids are never reused, the graph never used).
+        self._gone: OrderedDict[UUID, None] = OrderedDict()
         # what the last loads did, for tests and diagnostics: "whole", "kept" or "refreshed"
         self.last_load = ""
 
@@ -109,7 +114,11 @@ class TenantGraphs:
         tenant is gone)."""
         for tenant_uuid, stamped in graphs.items():
             self.forget(tenant_uuid)
-            if stamped is not None and self.min_nodes <= stamped.size <= self.max_nodes:
+            if stamped is None:
+                self._gone[tenant_uuid] = None
+                if len(self._gone) > _GONE_REMEMBERED:
+                    self._gone.popitem(last=False)
+            elif self.min_nodes <= stamped.size <= self.max_nodes and tenant_uuid not in self._gone:
                 self._kept[tenant_uuid] = stamped
                 self._nodes += stamped.size
         while self._nodes > self.max_nodes:

@@ -186,6 +186,15 @@ def test_graphs_are_kept_within_the_bound_least_recently_used_first_out() -> Non
     assert graphs.kept_nodes == 60
 
 
+def test_a_graph_offered_after_its_tenant_was_deleted_is_not_kept() -> None:
+    # a change that read the tenant commits, then its deletion, whose graph goes first
+    graphs = TenantGraphs(max_nodes=100, min_nodes=1)
+    tenant = uuid4()
+    graphs.keep({tenant: None})
+    graphs.keep({tenant: _stamped(10)})
+    assert graphs.kept(tenant) is None and graphs.kept_nodes == 0
+
+
 async def test_a_deleted_tenant_leaves_nothing_kept(world: World) -> None:
     admin, tenant, _, _ = await _set_up(world)
     await _load(world.db, tenant)
