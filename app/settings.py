@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Diagnostic: every kept graph used is compared with the tenant read whole, and a difference
     # fails the change. Doubles the reads of template changes; the tests turn it on.
     tenant_graphs_check: bool = False
+    # Seconds between the event hub's reads of the record when nothing woke it: a safety net for a
+    # lost notification (PostgreSQL's NOTIFY, the SQLite file's watch); events wait at most that.
+    events_poll_seconds: float = 2.0
     # Retention of recorded updates and change events, per engine.
     retention_days: float = 7.0
     retention_max_updates: int = 1_000_000

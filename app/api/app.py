@@ -46,6 +46,7 @@ from app.db.tenant_graphs import TenantGraphs
 from app.events.hub import EventHub
 from app.events.pg_listener import PgListener
 from app.events.retention import Pruner
+from app.events.sqlite_watch import SqliteCommitWatch
 from app.logs import RequestIdMiddleware
 from app.services.access import Caller
 from app.services.bootstrap import bootstrap
@@ -190,8 +191,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         if settings.tenant_graphs_max_nodes > 0
         else None
     )
-    hub = EventHub(database)
+    hub = EventHub(database, poll_interval=settings.events_poll_seconds)
     listener = PgListener(database.url, hub) if not database.is_sqlite else None
+    # Commits of other processes on the same SQLite file (an import from the command line,
+    # another server) reach this one's subscribers when the file changes, not at the next poll.
+    sqlite_watch = SqliteCommitWatch(database.sqlite_file, hub) if database.sqlite_file is not None else None
     cache = (
         build_cache(settings.cache_url, ttl=settings.cache_ttl, local_entries=settings.cache_local_entries)
         if settings.cache != "off"
@@ -224,6 +228,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         await hub.start()
         if listener is not None:
             await listener.start()
+        if sqlite_watch is not None:
+            await sqlite_watch.start()
         if migrate:
             await pruner.start()
         try:
@@ -235,6 +241,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             database.keeps_resolved_views = False
             if listener is not None:
                 await listener.stop()
+            if sqlite_watch is not None:
+                await sqlite_watch.stop()
             await hub.stop()
             if cache is not None:
                 await cache.close()

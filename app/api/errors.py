@@ -9,6 +9,7 @@ import sqlalchemy.exc
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from app.db.session import BUSY_MESSAGE, is_database_busy
 from app.errors import AppError
 
 # What an operation or a download answers while the database cannot be reached.
@@ -55,7 +56,12 @@ def is_unavailable(original: BaseException) -> bool:
     if isinstance(original, sqlalchemy.exc.OperationalError):
         # SQLite reports input it refuses (e.g. a LIKE pattern too complex) as
         # an OperationalError too; only a lost connection is unavailability.
-        return original.connection_invalidated or "unable to open" in str(original) or "connect" in str(original)
+        return (
+            original.connection_invalidated
+            or is_database_busy(original)
+            or "unable to open" in str(original)
+            or "connect" in str(original)
+        )
     asyncpg_connection = type(original).__module__.startswith("asyncpg") and "Connection" in type(original).__name__
     return isinstance(original, UNAVAILABLE) or asyncpg_connection
 
@@ -83,7 +89,7 @@ class ErrorCodes(MaskErrors):
                 self._status(503)
                 out.append(
                     GraphQLError(
-                        UNAVAILABLE_MESSAGE,
+                        BUSY_MESSAGE if is_database_busy(original) else UNAVAILABLE_MESSAGE,
                         nodes=error.nodes,
                         path=error.path,
                         extensions={"code": "SERVICE_UNAVAILABLE"},

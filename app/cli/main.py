@@ -265,4 +265,13 @@ async def _export(engine: str, tenant: str | None, templates: str) -> None:
 
 
 def main() -> None:
-    cli()
+    from app.db.session import BUSY_MESSAGE, is_database_busy
+
+    try:
+        cli()
+    except Exception as exc:
+        # Another process held the SQLite file's write lock too long: a line, not a traceback.
+        if not is_database_busy(exc):
+            raise
+        typer.echo(f"pjsip-graph: {BUSY_MESSAGE}", err=True)
+        sys.exit(1)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import sqlalchemy.exc
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -17,6 +18,18 @@ def _json_dumps(value: Any) -> str:
 
 
 PRIVATE_DIR_MODE = 0o700
+# How long an SQLite writer waits for another process's write transaction (an import from the
+# command line, a second server on the file) before giving up with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+BUSY_MESSAGE = (
+    "the database is busy with another process's write (for more than "
+    f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s); nothing was changed, retry later"
+)
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked": another process held the write lock past the busy timeout."""
+    return isinstance(error, sqlalchemy.exc.OperationalError) and "database is locked" in str(error.orig)
 
 
 def make_private_dir(folder: Path) -> None:
@@ -44,7 +57,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 

@@ -201,3 +201,24 @@ async def test_a_cursor_beyond_the_record_is_told_to_resynchronise(
     )
     assert extensions["lastSeq"] < after
     assert f"beyond the last recorded {stream[:-1]}" in errors[0]["message"]
+
+
+async def test_changes_committed_by_another_process_reach_subscribers_without_waiting_for_the_poll(
+    world: World,
+) -> None:
+    # given a server whose safety-net poll is a minute away, with a live subscriber
+    env = server_env(world.db.url, world.settings.data_dir, PJSIP_GRAPH_EVENTS_POLL_SECONDS="60")
+    process, port = start_server(env)
+    try:
+        async with subscriber(port, world.admin_token) as sub:
+            assert (await sub.next())["type"] == "connection_ack"
+            await sub.subscribe(CHANGES, {"recurse": True})
+            await asyncio.sleep(0.3)
+            # when this test's process (an import from the command line, another server) writes
+            admin = await caller_for(world.db, world.admin_token)
+            tenant = await new_tenant(world.db, admin, "Elsewhere")
+            # then the server's subscriber gets it: PostgreSQL's NOTIFY, or the SQLite file changing
+            events = await _collect(sub, 1, timeout=10)
+            assert (events[0]["kind"], events[0]["uuid"], events[0]["action"]) == ("tenant", str(tenant), "CREATED")
+    finally:
+        stop(process)
