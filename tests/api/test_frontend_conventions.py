@@ -219,3 +219,21 @@ async def test_viewer_says_who_the_token_is_whatever_its_scopes(world: World, gq
     assert "*" not in operator["scopes"]
     error = await gql.as_token(None).error(VIEWER)
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_the_catalog_says_which_options_are_secrets(gql: GraphQLClient) -> None:
+    data = await gql.ok(
+        """
+        {
+          auth: optionCatalog(section: OUTBOUND_AUTH) { name secret }
+          transport: optionCatalog(sorceryType: TRANSPORT) { name secret }
+          endpoint: optionCatalog(section: ENDPOINT) { name secret }
+        }
+        """
+    )
+    secrets = {kind: {o["name"] for o in options if o["secret"]} for kind, options in data.items()}
+    assert secrets == {
+        "auth": {"password", "md5_cred", "password_digest", "oauth_secret", "refresh_token"},
+        "transport": {"password"},
+        "endpoint": set(),
+    }

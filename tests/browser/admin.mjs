@@ -381,6 +381,24 @@ try {
   await a.locator("[data-testid=import-applied]").waitFor({ timeout: TIMEOUT });
   report.sipImported = await a.locator("[data-testid=import-applied] [data-testid=import-endpoints]").innerText();
 
+  // --- a password: typed into a password field, kept off screen in the resolved view until asked
+  report.step = "secret";
+  await createConfig(a, tenantUuid, "template", "with-secret");
+  await a.locator(".more-sections").getByRole("button", { name: "Auth", exact: true }).click();
+  const authBox = a.locator("[data-section=auth]");
+  await authBox.getByLabel("add option").fill("password");
+  await authBox.getByRole("button", { name: "Add", exact: true }).click();
+  const secretField = authBox.locator(".own").getByLabel("password value", { exact: true });
+  await secretField.fill("s3cret-pw");
+  report.secretFieldType = await secretField.getAttribute("type");
+  await previewAndSave(a);
+  const secretCell = authBox.locator(".resolved tr[data-key=password] .value");
+  await secretCell.waitFor({ timeout: TIMEOUT });
+  report.secretHidden = await secretCell.innerText();
+  await secretCell.getByRole("button", { name: "show password in effect" }).click();
+  report.secretShown = await secretCell.innerText();
+  await shot(a, "secret-shown");
+
   // --- rename a tenant, then delete it after its dry-run confirmation
   report.step = "rename and delete a tenant";
   await a.goto(base + "/");

@@ -137,6 +137,10 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     everything = paging["first"] + paging["second"]
     assert everything == sorted(everything) and len(set(everything)) == 26
     # rename, then delete after a dry run that says what goes
+    # a password is typed into a password field, and shown in the resolved view only when asked
+    assert report["secretFieldType"] == "password"
+    assert "s3cret-pw" not in report["secretHidden"] and "•" in report["secretHidden"]
+    assert "s3cret-pw" in report["secretShown"]
     assert "renamed removes this tenant, every template and endpoint in it" in report["deleteConfirmation"]
     assert "Sorcery object" in report["deleteConfirmation"]
     assert not any(f"E2E {report['suffix']}" in name for name in report["tenantsAfterDelete"])

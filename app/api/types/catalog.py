@@ -7,6 +7,7 @@ import strawberry
 from app.api.types.enums import OptionValueType, SipSection, SorceryObjectType
 from app.domain.catalog import OBJECT_TYPES, OptionSpec, load_catalog
 from app.domain.sections import Section
+from app.domain.sorcery import SECRETS_BY_TYPE
 from app.errors import InvalidInput
 
 # The bounds Asterisk's integer parsers apply when an option gives none of its own.
@@ -46,6 +47,12 @@ class CatalogOption:
     )
     maximum: str | None = strawberry.field(
         description="Largest accepted value of an integer option (text: it may not fit a GraphQL Int); else null."
+    )
+    secret: bool = strawberry.field(
+        description=(
+            "A secret (a password, a key): masked as ******** without the secrets scope, and best kept "
+            "off screen until asked for."
+        ),
     )
 
 
@@ -92,4 +99,5 @@ def _option(object_type: str, key: str, spec: OptionSpec) -> CatalogOption:
         value_type=OptionValueType(spec.type),
         minimum=minimum,
         maximum=maximum,
+        secret=key in SECRETS_BY_TYPE.get(object_type, frozenset()),
     )

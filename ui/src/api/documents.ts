@@ -46,7 +46,7 @@ export const FRAGMENTS = /* GraphQL */ `
     affectedEndpoints
     sorceryUpdates { seq action objectType objectId changedKeys requiresRecreate requiresReload }
   }
-  fragment Catalog on CatalogOption { name type default enumValues multiple deprecated minimum maximum }
+  fragment Catalog on CatalogOption { name type default enumValues multiple deprecated minimum maximum secret }
 `;
 
 export const SignInDocument = /* GraphQL */ `

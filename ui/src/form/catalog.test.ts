@@ -27,6 +27,7 @@ const option = (name: string, type: string, extra: Partial<CatalogOption> = {}):
   deprecated: false,
   minimum: null,
   maximum: null,
+  secret: false,
   ...extra,
 });
 
@@ -43,6 +44,14 @@ const CATALOG: CatalogOption[] = [
   option("mailboxes", "string", { deprecated: true }),
   option("set_var", "custom"),
 ];
+
+describe("fieldSpec: secrets", () => {
+  it("carries the catalog's secret flag, an unknown key being no secret", () => {
+    expect(fieldSpec("password", [option("password", "string", { secret: true })]).secret).toBe(true);
+    expect(fieldSpec("callerid", CATALOG).secret).toBe(false);
+    expect(fieldSpec("no_such_key", CATALOG).secret).toBe(false);
+  });
+});
 
 describe("fieldSpec: one widget per option type", () => {
   it("gives a select to an option with enum values, with its default as placeholder", () => {

@@ -54,6 +54,8 @@ export interface FieldSpec {
   help: string;
   multiple: boolean;
   deprecated: boolean;
+  /** A password or key: kept off screen until asked for. */
+  secret: boolean;
 }
 
 const TRUE_WORDS = ["yes", "true", "y", "t", "1", "on"];
@@ -115,6 +117,7 @@ export function fieldSpec(key: string, catalog: readonly CatalogOption[]): Field
       help: "not a documented option of this section",
       multiple: false,
       deprecated: false,
+      secret: false,
     };
   }
   const widget = widgetFor(option);
@@ -130,6 +133,7 @@ export function fieldSpec(key: string, catalog: readonly CatalogOption[]): Field
     help: parts.filter(Boolean).join("; "),
     multiple: option.multiple,
     deprecated: option.deprecated,
+    secret: option.secret,
   };
 }
 

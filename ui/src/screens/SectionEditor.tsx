@@ -92,7 +92,9 @@ export function SectionEditor({ section, catalog, rows, resolved, rowIssues, ori
                   <td>
                     <code>{option.key}</code>
                   </td>
-                  <td className="value">{option.value}</td>
+                  <td className="value">
+                    {fieldSpec(option.key, catalog).secret ? <SecretText value={option.value} label={`${option.key} in effect`} /> : option.value}
+                  </td>
                   <td className="origin">
                     {option.origin.uuid === selfUuid ? (
                       <span>own</span>
@@ -103,7 +105,8 @@ export function SectionEditor({ section, catalog, rows, resolved, rowIssues, ori
                   <td className="overrides">
                     {option.overrides.map((o, j) => (
                       <span key={j} className="overridden" title={`overridden value from ${o.origin.name}`}>
-                        <s>{o.value}</s> (<Link to={originPath(o.origin)}>{o.origin.name}</Link>)
+                        <s>{fieldSpec(option.key, catalog).secret ? <SecretText value={o.value} label={`${option.key} overridden`} /> : o.value}</s> (
+                        <Link to={originPath(o.origin)}>{o.origin.name}</Link>)
                       </span>
                     ))}
                   </td>
@@ -188,6 +191,7 @@ function ValueInput({ spec, row, onChange }: { spec: FieldSpec; row: Row; onChan
     case "number":
       return <input type="number" step="any" aria-label={label} placeholder={spec.placeholder} value={row.value} onChange={(e) => onChange(e.target.value)} />;
     default:
+      if (spec.secret) return <SecretInput label={label} value={row.value} onChange={onChange} />;
       return (
         <input
           type="text"
@@ -199,6 +203,49 @@ function ValueInput({ spec, row, onChange }: { spec: FieldSpec; row: Row; onChan
         />
       );
   }
+}
+
+// What the server sends in place of a secret to a token without the secrets scope.
+const SERVER_MASK = "********";
+// A secret this page has but keeps off screen until asked (unlike the server's mask).
+const HIDDEN = "••••••••";
+
+/** A password field with a show/hide switch: a secret the token may read is still not put on screen unasked. */
+function SecretInput({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <span className="secret">
+      <input
+        type={shown ? "text" : "password"}
+        aria-label={label}
+        autoComplete="new-password"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        spellCheck={false}
+      />
+      <ShowSwitch shown={shown} label={label} onToggle={() => setShown(!shown)} />
+    </span>
+  );
+}
+
+/** A secret value in the resolved view: hidden until asked; the server's mask as it is. */
+function SecretText({ value, label }: { value: string; label: string }) {
+  const [shown, setShown] = useState(false);
+  if (value === SERVER_MASK || value === "") return <>{value}</>;
+  return (
+    <span className="secret">
+      <span data-secret={shown ? "shown" : "hidden"}>{shown ? value : HIDDEN}</span>
+      <ShowSwitch shown={shown} label={label} onToggle={() => setShown(!shown)} />
+    </span>
+  );
+}
+
+function ShowSwitch({ shown, label, onToggle }: { shown: boolean; label: string; onToggle: () => void }) {
+  return (
+    <button type="button" className="link" aria-pressed={shown} aria-label={`show ${label}`} onClick={onToggle}>
+      {shown ? "hide" : "show"}
+    </button>
+  );
 }
 
 function UnknownKey({ rows, group, catalog, onRows }: { rows: Row[]; group: Row[]; catalog: CatalogOption[]; onRows: (rows: Row[]) => void }) {
