@@ -399,6 +399,25 @@ try {
   report.secretShown = await secretCell.innerText();
   await shot(a, "secret-shown");
 
+  // --- unsaved work: leaving asks first; refused, the edit stays; accepted, it goes
+  report.step = "unsaved work";
+  await secretField.fill("edited-not-saved");
+  const editorPath = new URL(a.url()).pathname;
+  const answers = [false, true];
+  report.leaveQuestions = [];
+  const onDialog = async (dialog) => {
+    report.leaveQuestions.push(dialog.message());
+    if (answers.shift()) await dialog.accept();
+    else await dialog.dismiss();
+  };
+  a.on("dialog", onDialog);
+  await a.locator(".crumbs").getByRole("link", { name: "Templates" }).click();
+  await a.waitForTimeout(300);
+  report.stayed = new URL(a.url()).pathname === editorPath && (await secretField.inputValue()) === "edited-not-saved";
+  await a.locator(".crumbs").getByRole("link", { name: "Templates" }).click();
+  await a.waitForSelector("[data-screen=templates] [data-testid=total-count]", { timeout: TIMEOUT });
+  a.off("dialog", onDialog);
+
   // --- rename a tenant, then delete it after its dry-run confirmation
   report.step = "rename and delete a tenant";
   await a.goto(base + "/");

@@ -141,6 +141,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert report["secretFieldType"] == "password"
     assert "s3cret-pw" not in report["secretHidden"] and "•" in report["secretHidden"]
     assert "s3cret-pw" in report["secretShown"]
+    # leaving an editor with unsaved changes asks, and a refusal keeps the edit
+    assert report["leaveQuestions"] == ["Leave with-secret without saving? Your changes will be lost."] * 2
+    assert report["stayed"] is True
     assert "renamed removes this tenant, every template and endpoint in it" in report["deleteConfirmation"]
     assert "Sorcery object" in report["deleteConfirmation"]
     assert not any(f"E2E {report['suffix']}" in name for name in report["tenantsAfterDelete"])

@@ -7,7 +7,7 @@ import type {
   SorceryActivitySubscriptionVariables,
 } from "./api/generated";
 import { storedIdentity, storeIdentity, whoAmI, type Identity } from "./identity";
-import { Link, match, usePath } from "./router";
+import { Link, match, mayLeave, usePath } from "./router";
 import { ConfigEditor } from "./screens/ConfigEditor";
 import { ConfigList } from "./screens/ConfigList";
 import { ImportScreen } from "./screens/ImportScreen";
@@ -30,6 +30,7 @@ export function App() {
     );
   }
   const signOut = () => {
+    if (!mayLeave()) return;
     sessionStorage.clear();
     storeToken(null);
     storeIdentity(null);

@@ -36,7 +36,7 @@ import {
   type Row,
   type SectionName,
 } from "../form/catalog";
-import { Link, navigate } from "../router";
+import { Link, navigate, useLeaveGuard } from "../router";
 import { describeError, ErrorBox, ImpactTable, useConfigEvents, useQuery, type ConfigEvent } from "../ui/common";
 import { ConflictView } from "./ConflictView";
 import { ParentsPicker } from "./ParentsPicker";
@@ -153,6 +153,7 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
 
   const input = useMemo(() => changesOf(base, draft), [base, draft]);
   const dirty = Object.keys(input).length > 0;
+  useLeaveGuard(dirty, `Leave ${initial.name} without saving? Your changes will be lost.`);
   const inputKey = JSON.stringify(input);
   const uuid = initial.uuid;
   const path = (kind: string, id: string) => `/tenants/${tenantUuid}/${kind === "TEMPLATE" ? "templates" : "endpoints"}/${id}`;
@@ -271,7 +272,7 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
   const confirmDelete = async () => {
     try {
       await request<DeleteConfigMutation, DeleteConfigMutationVariables>(DeleteConfigDocument, { uuid, isTemplate, dryRun: false });
-      navigate(`/tenants/${tenantUuid}/${isTemplate ? "templates" : "endpoints"}`);
+      navigate(`/tenants/${tenantUuid}/${isTemplate ? "templates" : "endpoints"}`, { force: true });
     } catch (caught) {
       setError(caught);
     }
