@@ -418,6 +418,32 @@ try {
   await a.waitForSelector("[data-screen=templates] [data-testid=total-count]", { timeout: TIMEOUT });
   a.off("dialog", onDialog);
 
+  // --- a phone-sized window: one column, nothing out of reach sideways
+  report.step = "narrow window";
+  await a.setViewportSize({ width: 390, height: 844 });
+  await a.goto(base + editorPath);
+  await authBox.locator(".resolved tr[data-key=password]").waitFor({ timeout: TIMEOUT });
+  report.narrow = await a.evaluate(() => {
+    const inView = (element) => {
+      const box = element?.getBoundingClientRect();
+      return Boolean(box) && box.left >= 0 && box.right <= window.innerWidth;
+    };
+    const widest = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(-3)
+      .map((e) => `${e.tagName}.${e.className}`);
+    return {
+      widest,
+      pageWidth: document.documentElement.scrollWidth,
+      viewWidth: window.innerWidth,
+      signOutInView: inView([...document.querySelectorAll("header button")].find((b) => b.textContent === "Sign out")),
+      resolvedInView: inView(document.querySelector("[data-section=auth] .resolved h4")),
+      ownInView: inView(document.querySelector("[data-section=auth] .own input")),
+    };
+  });
+  await shot(a, "narrow-editor");
+  await a.setViewportSize({ width: 1400, height: 1000 });
+
   // --- rename a tenant, then delete it after its dry-run confirmation
   report.step = "rename and delete a tenant";
   await a.goto(base + "/");

@@ -144,6 +144,10 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     # leaving an editor with unsaved changes asks, and a refusal keeps the edit
     assert report["leaveQuestions"] == ["Leave with-secret without saving? Your changes will be lost."] * 2
     assert report["stayed"] is True
+    # a 390 px window shows the editor in one column: nothing is cut off or out of reach sideways
+    narrow = report["narrow"]
+    assert narrow["pageWidth"] <= narrow["viewWidth"], narrow
+    assert narrow["signOutInView"] and narrow["resolvedInView"] and narrow["ownInView"], narrow
     assert "renamed removes this tenant, every template and endpoint in it" in report["deleteConfirmation"]
     assert "Sorcery object" in report["deleteConfirmation"]
     assert not any(f"E2E {report['suffix']}" in name for name in report["tenantsAfterDelete"])
