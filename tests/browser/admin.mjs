@@ -399,6 +399,10 @@ try {
   report.secretShown = await secretCell.innerText();
   await shot(a, "secret-shown");
 
+  // --- the menu leads to the tenant being worked in, not the token's own
+  const menuEndpoints = await a.locator("header nav").getByRole("link", { name: "Endpoints" }).getAttribute("href");
+  report.menuFollowsTenant = menuEndpoints === `/tenants/${tenantUuid}/endpoints`;
+
   // --- unsaved work: leaving asks first; refused, the edit stays; accepted, it goes
   report.step = "unsaved work";
   await secretField.fill("edited-not-saved");
@@ -462,6 +466,14 @@ try {
   await confirmation.getByRole("button", { name: `Delete ${tenantName} renamed` }).click();
   await renamed.waitFor({ state: "detached", timeout: TIMEOUT });
   report.tenantsAfterDelete = await a.locator(".tenant-name").allInnerTexts();
+
+  // --- a token the server no longer accepts: the tab goes back to sign-in and says why
+  report.step = "token refused";
+  await a.evaluate(() => sessionStorage.setItem("pjsip-graph.token", "pjg_no-longer-valid"));
+  await a.goto(base + "/");
+  const signedOut = a.locator("[data-testid=signed-out]");
+  await signedOut.waitFor({ timeout: TIMEOUT });
+  report.signedOut = await signedOut.innerText();
   report.step = "done";
 } catch (error) {
   report.error = String(error?.stack ?? error);

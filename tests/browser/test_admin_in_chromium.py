@@ -144,6 +144,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     # leaving an editor with unsaved changes asks, and a refusal keeps the edit
     assert report["leaveQuestions"] == ["Leave with-secret without saving? Your changes will be lost."] * 2
     assert report["stayed"] is True
+    assert report["menuFollowsTenant"] is True
+    # a refused token sends the tab back to sign-in, saying why
+    assert report["signedOut"].startswith("Signed out: ") and "not valid" in report["signedOut"]
     # a 390 px window shows the editor in one column: nothing is cut off or out of reach sideways
     narrow = report["narrow"]
     assert narrow["pageWidth"] <= narrow["viewWidth"], narrow

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
-import { storedToken, storeToken, subscribe } from "./api/client";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
+import { onTokenRejected, storedToken, storeToken, subscribe } from "./api/client";
 import { ConfigChangedDocument, SorceryActivityDocument } from "./api/documents";
 import type {
   ConfigChangedSubscription,
@@ -19,11 +19,29 @@ const GraphScreen = lazy(() => import("./screens/GraphScreen"));
 
 export function App() {
   const [identity, setIdentity] = useState<Identity | null>(() => (storedToken() ? storedIdentity() : null));
+  const [notice, setNotice] = useState<string | null>(null);
+  const signedIn = useRef(false);
+  signedIn.current = identity !== null;
+  // A token that stops working (revoked, expired, its tenant deleted) signs the tab out.
+  useEffect(
+    () =>
+      onTokenRejected((message) => {
+        if (!signedIn.current) return;
+        sessionStorage.clear();
+        storeToken(null);
+        storeIdentity(null);
+        setNotice(`Signed out: ${message}`);
+        setIdentity(null);
+      }),
+    [],
+  );
   if (!identity) {
     return (
       <SignIn
+        notice={notice}
         onSignedIn={(found) => {
           storeIdentity(found);
+          setNotice(null);
           setIdentity(found);
         }}
       />
@@ -39,7 +57,7 @@ export function App() {
   return <Shell identity={identity} onSignOut={signOut} />;
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (identity: Identity) => void }) {
+function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (identity: Identity) => void }) {
   const [token, setToken] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -60,6 +78,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (identity: Identity) => void }) {
   return (
     <main className="signin" data-screen="sign-in">
       <h1>pjsip-graph admin</h1>
+      {notice && (
+        <p className="notice" role="status" data-testid="signed-out">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit}>
         <label>
           API token
@@ -99,7 +122,9 @@ function Shell({ identity, onSignOut }: { identity: Identity; onSignOut: () => v
       ),
     [],
   );
-  const home = identity.tenant ? `/tenants/${identity.tenant.uuid}/templates` : "/";
+  // The menu follows the tenant being worked in (the address names it), else the token's own.
+  const working = /^\/tenants\/([^/]+)/.exec(path)?.[1] ?? identity.tenant?.uuid;
+  const home = working ? `/tenants/${working}/templates` : "/";
   return (
     <div className="shell">
       <header>
@@ -108,10 +133,10 @@ function Shell({ identity, onSignOut }: { identity: Identity; onSignOut: () => v
         </Link>
         <nav>
           <Link to="/">Tenants</Link>
-          {identity.tenant && <Link to={home}>Templates</Link>}
-          {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/endpoints`}>Endpoints</Link>}
-          {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/import`}>Import</Link>}
-          {identity.tenant && <Link to={`/tenants/${identity.tenant.uuid}/graph`}>Graph</Link>}
+          {working && <Link to={home}>Templates</Link>}
+          {working && <Link to={`/tenants/${working}/endpoints`}>Endpoints</Link>}
+          {working && <Link to={`/tenants/${working}/import`}>Import</Link>}
+          {working && <Link to={`/tenants/${working}/graph`}>Graph</Link>}
         </nav>
         <div className="who" data-testid="identity">
           <span>

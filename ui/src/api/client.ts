@@ -93,7 +93,20 @@ export async function requestPartial<T, V extends object = Record<string, never>
     throw new ApiError([{ message: `${response.status}: ${(await response.text()).slice(0, 300)}` }]);
   }
   const body = (await response.json()) as { data?: T | null; errors?: GraphQLErrorShape[] };
+  const refused = token ? body.errors?.find((e) => e.extensions?.code === "UNAUTHENTICATED") : undefined;
+  if (refused) tokenRejected.forEach((listener) => listener(refused.message));
   return { data: body.data ?? null, errors: body.errors ?? [] };
+}
+
+// Told when the server refuses the stored token (revoked, expired, its tenant deleted).
+const tokenRejected = new Set<(message: string) => void>();
+
+/** Call ``listener`` whenever the server refuses the stored token; returns the unsubscribe. */
+export function onTokenRejected(listener: (message: string) => void): () => void {
+  tokenRejected.add(listener);
+  return () => {
+    tokenRejected.delete(listener);
+  };
 }
 
 /** One GraphQL request that must succeed entirely. */
@@ -108,7 +121,9 @@ export async function request<T, V extends object = Record<string, never>>(docum
 let socket: Client | null = null;
 
 function closeSocket(): void {
-  socket?.dispose();
+  // A connection the server refused (a token it no longer accepts) makes dispose() reject with
+  // the close event: the socket is gone either way.
+  void Promise.resolve(socket?.dispose()).catch(() => undefined);
   socket = null;
 }
 
