@@ -386,8 +386,13 @@ try {
   await createConfig(a, tenantUuid, "template", "with-secret");
   await a.locator(".more-sections").getByRole("button", { name: "Auth", exact: true }).click();
   const authBox = a.locator("[data-section=auth]");
+  await authBox.waitFor({ timeout: TIMEOUT });
+  const focused = () => a.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName);
+  report.focusAfterOpen = await focused();  // the opened section's "add option" field
   await authBox.getByLabel("add option").fill("password");
   await authBox.getByRole("button", { name: "Add", exact: true }).click();
+  await authBox.locator(".own").getByLabel("password value", { exact: true }).waitFor({ timeout: TIMEOUT });
+  report.focusAfterAdd = await focused();  // the new option's value field
   const secretField = authBox.locator(".own").getByLabel("password value", { exact: true });
   await secretField.fill("s3cret-pw");
   report.secretFieldType = await secretField.getAttribute("type");

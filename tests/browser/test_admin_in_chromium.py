@@ -138,6 +138,9 @@ def test_the_admin_end_to_end(report: dict[str, Any]) -> None:
     assert everything == sorted(everything) and len(set(everything)) == 26
     # rename, then delete after a dry run that says what goes
     # a password is typed into a password field, and shown in the resolved view only when asked
+    # opening a section and adding an option put the focus where the next keystroke belongs
+    assert report["focusAfterOpen"] == "add option to Auth"
+    assert report["focusAfterAdd"] == "password value"
     assert report["secretFieldType"] == "password"
     assert "s3cret-pw" not in report["secretHidden"] and "•" in report["secretHidden"]
     assert "s3cret-pw" in report["secretShown"]

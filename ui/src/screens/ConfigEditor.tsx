@@ -149,6 +149,8 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
   const [deleted, setDeleted] = useState(false);
   const [deletePreview, setDeletePreview] = useState<ChangesFragment | null>(null);
   const [shown, setShown] = useState<Set<SectionName>>(() => new Set());
+  // The section last opened from "Other sections": its "add option" field takes the focus.
+  const [opened, setOpened] = useState<SectionName | null>(null);
   const busy = useRef(false);
 
   const input = useMemo(() => changesOf(base, draft), [base, draft]);
@@ -381,13 +383,21 @@ function Editor({ tenantUuid, initial, catalogs, candidates, isTemplate }: Edito
           onOverride={(key, value) =>
             edit((d) => ({ ...d, rows: { ...d.rows, [s.name]: addRow(d.rows[s.name], key, catalogs[s.name], value) } }))
           }
+          focusOnOpen={opened === s.name}
         />
       ))}
       {hidden.length > 0 && (
         <div className="more-sections">
           Other sections:{" "}
           {hidden.map((s) => (
-            <button type="button" key={s.name} onClick={() => setShown(new Set([...shown, s.name]))}>
+            <button
+              type="button"
+              key={s.name}
+              onClick={() => {
+                setShown(new Set([...shown, s.name]));
+                setOpened(s.name);
+              }}
+            >
               {s.label}
             </button>
           ))}

@@ -1,6 +1,6 @@
 // One section of a template or endpoint: its own options as a generated form
 // (left) and what it resolves to, with origins and overridden values (right).
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { ResolvedOptionFragment } from "../api/generated";
 import {
   addRow,
@@ -29,13 +29,25 @@ interface Props {
   selfUuid: string;
   onRows: (rows: Row[]) => void;
   onOverride: (key: string, value: string) => void;
+  /** Focus this section's "add option" field when it appears (it was just opened). */
+  focusOnOpen?: boolean;
 }
 
-export function SectionEditor({ section, catalog, rows, resolved, rowIssues, originPath, selfUuid, onRows, onOverride }: Props) {
+export function SectionEditor({ section, catalog, rows, resolved, rowIssues, originPath, selfUuid, onRows, onOverride, focusOnOpen }: Props) {
   const groups = groupRows(rows, catalog);
   const ownKeys = new Set(rows.map((r) => r.key));
+  // A key just added: its new value field takes the focus once it is rendered.
+  const box = useRef<HTMLDivElement>(null);
+  const [added, setAdded] = useState<string | null>(null);
+  useEffect(() => {
+    if (added === null) return;
+    const group = [...(box.current?.querySelectorAll<HTMLElement>(".option-group") ?? [])].find((g) => g.dataset.key === added);
+    const fields = group?.querySelectorAll<HTMLElement>(".option-row input, .option-row select");
+    fields?.[fields.length - 1]?.focus();
+    setAdded(null);
+  }, [added, rows]);
   return (
-    <div className="section" data-section={section.name}>
+    <div className="section" data-section={section.name} ref={box}>
       <h3>{section.label}</h3>
       <div className="columns">
         <div className="own">
@@ -80,7 +92,16 @@ export function SectionEditor({ section, catalog, rows, resolved, rowIssues, ori
               )}
             </div>
           ))}
-          <AddOption catalog={catalog} ownKeys={ownKeys} onAdd={(key) => onRows(addRow(rows, key, catalog, initialValue(key, catalog)))} />
+          <AddOption
+            sectionLabel={section.label}
+            autoFocus={focusOnOpen}
+            catalog={catalog}
+            ownKeys={ownKeys}
+            onAdd={(key) => {
+              onRows(addRow(rows, key, catalog, initialValue(key, catalog)));
+              setAdded(key);
+            }}
+          />
         </div>
         <div className="resolved">
           <h4>Resolved</h4>
@@ -270,7 +291,19 @@ function UnknownKey({ rows, group, catalog, onRows }: { rows: Row[]; group: Row[
   );
 }
 
-function AddOption({ catalog, ownKeys, onAdd }: { catalog: CatalogOption[]; ownKeys: Set<string>; onAdd: (key: string) => void }) {
+function AddOption({
+  sectionLabel,
+  autoFocus,
+  catalog,
+  ownKeys,
+  onAdd,
+}: {
+  sectionLabel: string;
+  autoFocus?: boolean;
+  catalog: CatalogOption[];
+  ownKeys: Set<string>;
+  onAdd: (key: string) => void;
+}) {
   const [key, setKey] = useState("");
   const listId = useId();
   const wanted = key.trim();
@@ -285,7 +318,8 @@ function AddOption({ catalog, ownKeys, onAdd }: { catalog: CatalogOption[]; ownK
   return (
     <form className="add-option" onSubmit={submit}>
       <input
-        aria-label="add option"
+        aria-label={`add option to ${sectionLabel}`}
+        autoFocus={autoFocus}
         list={listId}
         placeholder="add an option…"
         value={key}
