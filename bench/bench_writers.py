@@ -87,9 +87,14 @@ class Phase:
     client_cpu_ms: float  # this process's CPU per mutation (the clients)
     servers: int  # server processes the clients used
 
+    @property
+    def cpu_ms(self) -> float:
+        """A mutation's CPU in all three processes: server, database, client."""
+        return self.server_cpu_ms + self.database_cpu_ms + self.client_cpu_ms
+
     def ceiling(self, cores: int) -> float:
         """The most mutations a second the cores allow at this phase's CPU per mutation."""
-        total = (self.server_cpu_ms + self.database_cpu_ms + self.client_cpu_ms) / 1000
+        total = self.cpu_ms / 1000
         per_server = self.server_cpu_ms / 1000 / self.servers
         return min(cores / total, 1 / per_server) if total > 0 and per_server > 0 else float("inf")
 
@@ -175,7 +180,7 @@ async def measure(target: Target, big_tenant: str, small_tenants: list[str], arg
     report(f"{args.clients} clients, one tenant", same, one.rate)
     report(f"{args.clients} clients, own tenants", apart, one.rate)
     cores = len(os.sched_getaffinity(0))
-    busy = (one.server_cpu_ms + one.database_cpu_ms + one.client_cpu_ms) * one.rate / 1000
+    busy = one.cpu_ms * one.rate / 1000
     print(
         f"  one client keeps {busy:4.2f} cores busy (its CPU per mutation over its latency): "
         f"{cores} cores allow at most {cores / busy:4.2f}x it, whatever a mutation costs"

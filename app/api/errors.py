@@ -55,7 +55,8 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> G
 def is_unavailable(original: BaseException) -> bool:
     if isinstance(original, sqlalchemy.exc.OperationalError):
         # SQLite reports input it refuses (e.g. a LIKE pattern too complex) as
-        # an OperationalError too; only a lost connection is unavailability.
+        # an OperationalError too; only a lost connection, or a file another
+        # process kept locked past the busy timeout, is unavailability.
         return (
             original.connection_invalidated
             or is_database_busy(original)

@@ -146,7 +146,7 @@ async def load_tenant_templates(session: AsyncSession, tenant_uuids: Iterable[UU
 async def load_configs(session: AsyncSession, uuids: Sequence[UUID]) -> Graph:
     """These configurations with their parent lists, without loading the parents."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql" or len(uuids) <= CHUNK:
+    if dialect == "postgresql":
         return await _load_configs(session, in_values(config_t.c.uuid, uuids, dialect))
     # SQLite binds each value of an IN list: a part at a time stays under its variable limit.
     nodes: dict[UUID, ConfigNode] = {}

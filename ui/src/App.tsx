@@ -22,16 +22,19 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const signedIn = useRef(false);
   signedIn.current = identity !== null;
+  const forgetToken = () => {
+    sessionStorage.clear();
+    storeToken(null);
+    storeIdentity(null);
+    setIdentity(null);
+  };
   // A token that stops working (revoked, expired, its tenant deleted) signs the tab out.
   useEffect(
     () =>
       onTokenRejected((message) => {
         if (!signedIn.current) return;
-        sessionStorage.clear();
-        storeToken(null);
-        storeIdentity(null);
         setNotice(`Signed out: ${message}`);
-        setIdentity(null);
+        forgetToken();
       }),
     [],
   );
@@ -48,11 +51,7 @@ export function App() {
     );
   }
   const signOut = () => {
-    if (!mayLeave()) return;
-    sessionStorage.clear();
-    storeToken(null);
-    storeIdentity(null);
-    setIdentity(null);
+    if (mayLeave()) forgetToken();
   };
   return <Shell identity={identity} onSignOut={signOut} />;
 }
